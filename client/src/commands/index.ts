@@ -1,0 +1,13 @@
+// Registers every command up front, before the server starts: a command always answers, with a
+// reason when the server cannot serve it.
+import * as vscode from 'vscode';
+import type { Ctx } from '../context';
+import { checkWorkspace } from './checkWorkspace';
+import { restartServer } from './restartServer';
+
+export function registerCommands(ctx: Ctx, startServer: () => Promise<void>): void {
+  const register = (id: string, fn: (...args: unknown[]) => unknown) => ctx.own(vscode.commands.registerCommand(id, fn));
+  register('espTlsLens.checkWorkspace', () => checkWorkspace(ctx));
+  register('espTlsLens.showOutput', () => ctx.log.show());
+  register('espTlsLens.restartServer', () => restartServer(ctx, startServer));
+}

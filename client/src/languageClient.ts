@@ -1,0 +1,36 @@
+// Creates the LanguageClient for dist/server.js and the set of files it serves.
+import * as vscode from 'vscode';
+import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { Ctx } from './context';
+
+/** C/C++ sources, sdkconfig files, CMakeLists.txt and certificate files of the workspace. */
+export const documentSelector: LanguageClientOptions['documentSelector'] = [
+  { scheme: 'file', language: 'c' },
+  { scheme: 'file', language: 'cpp' },
+  { scheme: 'file', pattern: '**/sdkconfig{,.defaults,.defaults.*,.ci,.ci.*}' },
+  { scheme: 'file', pattern: '**/CMakeLists.txt' },
+  { scheme: 'file', pattern: '**/*.{pem,crt,cer,der}' },
+];
+
+const watched = '**/{*.c,*.h,*.cpp,*.cc,*.hpp,CMakeLists.txt,sdkconfig,sdkconfig.defaults*,*.pem,*.crt,*.cer,*.der}';
+
+export function createClient(ctx: Ctx): LanguageClient {
+  const module = ctx.extension.asAbsolutePath('dist/server.js');
+  const serverOptions: ServerOptions = {
+    run: { module, transport: TransportKind.ipc },
+    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector,
+    outputChannel: ctx.log,
+    synchronize: {
+      configurationSection: ['espTlsLens', 'files.exclude'],
+      fileEvents: ctx.own(vscode.workspace.createFileSystemWatcher(watched)),
+    },
+    initializationFailedHandler: (error) => {
+      ctx.log.error(`the server failed to initialise: ${String(error)}`);
+      return false;
+    },
+  };
+  return new LanguageClient('espTlsLens', 'ESP-IDF TLS Lens', serverOptions, clientOptions);
+}

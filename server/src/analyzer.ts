@@ -1,0 +1,180 @@
+// The analyzer owns the state of an analysis: which projects exist, the text of every file (from disk or
+// from an editor buffer), the facts extracted from it (cached by content hash) and the findings. The
+// language server and the CLI both drive this one class, so nothing is computed twice.
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { extractC } from './c/extract';
+import { discoverProjects, isThirdParty, projectForFile } from './project/discover';
+import type { EspIdfProject } from './project/model';
+import type { FileFacts } from './rules/context';
+import type { Finding } from './rules/finding';
+import { runRules } from './rules/index';
+import { macroEnvFor } from './sdkconfig/macros';
+import { defaultSettings, type Settings } from './settings';
+
+export interface AnalyzerOptions {
+  settings?: Settings;
+  /** Globs like VS Code's files.exclude, relative to a root. */
+  exclude?: string[];
+  env?: NodeJS.ProcessEnv;
+  now?: () => Date;
+}
+
+/** A file that was not analysed, and why (binary, too large, unreadable). */
+export interface SkippedFile { file: string; reason: string }
+
+const C_FILE = /\.(c|h|cc|cpp|cxx|hpp|hh|inc|ino)$/i;
+/** Changes to these files change the project model itself (components, sdkconfig chain, IDF version). */
+const MODEL_FILE = /(^|[\\/])(CMakeLists\.txt|sdkconfig(\.defaults(\.[\w.-]+)?)?)$/;
+
+export class Analyzer {
+  private settings: Settings;
+  private exclude: string[];
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly now: () => Date;
+  private roots: string[] = [];
+  private projects: EspIdfProject[] = [];
+  private readonly overlays = new Map<string, string>();
+  private readonly fileFacts = new Map<string, FileFacts>();
+  private readonly factsByHash = new Map<string, Omit<FileFacts, 'file'>>();
+  private readonly skipped = new Map<string, string>();
+  private findingsByFile = new Map<string, Finding[]>();
+
+  constructor(opts: AnalyzerOptions = {}) {
+    this.settings = opts.settings ?? defaultSettings;
+    this.exclude = opts.exclude ?? [];
+    this.env = opts.env ?? process.env;
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  /** Finds the ESP-IDF projects under `roots` and extracts facts from every file that can matter. */
+  async index(roots: string[]): Promise<void> {
+    this.roots = roots.map((r) => path.resolve(r));
+    await this.rediscover();
+  }
+
+  configure(settings: Settings, exclude: string[]): void {
+    this.settings = settings;
+    this.exclude = exclude;
+  }
+
+  async rediscover(): Promise<void> {
+    const { projects, skipped } = await discoverProjects(this.roots, {
+      exclude: this.exclude,
+      idfVersionSetting: this.settings.idfVersion,
+      env: this.env,
+      maxFileBytes: this.settings.maxFileSizeKB * 1024,
+    });
+    this.projects = projects;
+    for (const s of skipped) this.skipped.set(s.file, s.reason);
+    const wanted = new Set(projects.flatMap((p) => p.files).filter((f) => C_FILE.test(f)));
+    for (const f of this.overlays.keys()) wanted.add(f);
+    for (const f of this.fileFacts.keys()) if (!wanted.has(f)) this.fileFacts.delete(f);
+    await mapLimit([...wanted], 16, (f) => this.refresh(f));
+    this.recompute();
+  }
+
+  /** An editor buffer now holds `text` for `file`; returns the files whose findings changed. */
+  async setOverlay(file: string, text: string): Promise<string[]> {
+    this.overlays.set(file, text);
+    // The project model is read from disk: an unsaved sdkconfig or CMakeLists.txt counts once saved.
+    return MODEL_FILE.test(file) ? [] : this.fileChanged(file);
+  }
+
+  /** The editor closed `file`: from now on its text comes from disk again. */
+  async dropOverlay(file: string): Promise<string[]> {
+    this.overlays.delete(file);
+    return MODEL_FILE.test(file) ? [] : this.fileChanged(file);
+  }
+
+  /** `file` changed on disk (or in a buffer): re-extract it and re-run the rules of its project. */
+  async fileChanged(file: string): Promise<string[]> {
+    const before = this.findingsByFile;
+    if (MODEL_FILE.test(file) && this.roots.length) {
+      await this.rediscover();
+    } else {
+      await this.refresh(file);
+      this.recompute();
+    }
+    return changedFiles(before, this.findingsByFile);
+  }
+
+  findings(): ReadonlyMap<string, Finding[]> { return this.findingsByFile; }
+  findingsFor(file: string): Finding[] { return this.findingsByFile.get(file) ?? []; }
+  allProjects(): readonly EspIdfProject[] { return this.projects; }
+  skippedFiles(): SkippedFile[] { return [...this.skipped].map(([file, reason]) => ({ file, reason })); }
+  analysedFileCount(): number { return this.fileFacts.size; }
+
+  private async refresh(file: string): Promise<void> {
+    if (!C_FILE.test(file)) return;
+    const text = await this.textOf(file);
+    if (text === undefined) { this.fileFacts.delete(file); return; }
+    const hash = createHash('sha1').update(text).digest('hex');
+    if (this.fileFacts.get(file)?.hash === hash) return;
+    let facts = this.factsByHash.get(hash);
+    if (!facts) {
+      facts = { hash, c: await extractC(text) };
+      this.factsByHash.set(hash, facts);
+    }
+    this.fileFacts.set(file, { file, ...facts });
+  }
+
+  /** The file's text, or undefined (with a note) when it is missing, binary or too large. */
+  private async textOf(file: string): Promise<string | undefined> {
+    const overlay = this.overlays.get(file);
+    if (overlay !== undefined) return this.checkText(file, overlay.length, overlay);
+    try {
+      const buf = await readFile(file);
+      if (buf.subarray(0, 8192).includes(0)) return this.skip(file, 'binary file');
+      return this.checkText(file, buf.length, buf.toString('utf8'));
+    } catch (e) {
+      return this.skip(file, `unreadable: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+  }
+
+  private checkText(file: string, size: number, text: string): string | undefined {
+    const max = this.settings.maxFileSizeKB * 1024;
+    if (size > max) return this.skip(file, `larger than ${this.settings.maxFileSizeKB} KB (espTlsLens.maxFileSizeKB)`);
+    this.skipped.delete(file);
+    return text;
+  }
+
+  private skip(file: string, reason: string): undefined {
+    this.skipped.set(file, reason);
+    return undefined;
+  }
+
+  /** Re-runs the rules per project; files outside every project (an open loose file) run on their own. */
+  private recompute(): void {
+    const groups = new Map<EspIdfProject | undefined, FileFacts[]>();
+    for (const facts of this.fileFacts.values()) {
+      const project = projectForFile(this.projects, facts.file);
+      const list = groups.get(project) ?? [];
+      list.push(facts);
+      groups.set(project, list);
+    }
+    const byFile = new Map<string, Finding[]>();
+    for (const [project, files] of groups) {
+      const findings = runRules({ files, project, macros: macroEnvFor(project), now: this.now() }, this.settings.rules);
+      for (const f of findings) {
+        if (project && !this.settings.showManagedComponentFindings && isThirdParty(project, f.file)) continue;
+        const list = byFile.get(f.file) ?? [];
+        list.push(f);
+        byFile.set(f.file, list);
+      }
+    }
+    this.findingsByFile = byFile;
+  }
+}
+
+function changedFiles(before: ReadonlyMap<string, Finding[]>, after: ReadonlyMap<string, Finding[]>): string[] {
+  const files = new Set([...before.keys(), ...after.keys()]);
+  return [...files].filter((f) => JSON.stringify(before.get(f) ?? []) !== JSON.stringify(after.get(f) ?? []));
+}
+
+async function mapLimit<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => { while (next < items.length) await fn(items[next++]); };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}

@@ -1,0 +1,141 @@
+// Evaluates `#if` conditions against what the project's configuration says, with three outcomes:
+// true, false, or undefined when the answer depends on something we cannot know (a macro from a
+// header, a Kconfig option whose default we do not have). Rules treat undefined as "either branch".
+import type { Condition } from './mask';
+
+export interface MacroEnv {
+  /** Value of a macro, or undefined when unknown. `CONFIG_X=y` is 1; a known-unset option is null. */
+  lookup(name: string): number | null | undefined;
+}
+
+type Tri = number | undefined; // undefined = unknown
+
+export function conditionHolds(cond: Condition, env: MacroEnv): boolean | undefined {
+  const v = evaluate(cond.expr, env);
+  if (v === undefined) return undefined;
+  return cond.negated ? v === 0 : v !== 0;
+}
+
+/** True when every condition holds, false when one is known false, else undefined. */
+export function allHold(conds: readonly Condition[], env: MacroEnv): boolean | undefined {
+  let unknown = false;
+  for (const c of conds) {
+    const h = conditionHolds(c, env);
+    if (h === false) return false;
+    if (h === undefined) unknown = true;
+  }
+  return unknown ? undefined : true;
+}
+
+export function evaluate(expr: string, env: MacroEnv): Tri {
+  try {
+    const p = new ExprParser(tokenize(expr), env);
+    const v = p.ternary();
+    return p.done() ? v : undefined;
+  } catch {
+    return undefined; // anything we cannot read is unknown, never an error
+  }
+}
+
+const tokenRe = /\s*(0[xX][0-9a-fA-F]+|\d+|[A-Za-z_]\w*|&&|\|\||==|!=|>=|<=|<<|>>|[()!<>+\-*/%?:,~&|^])[uUlL]*/y;
+
+function tokenize(s: string): string[] {
+  const out: string[] = [];
+  tokenRe.lastIndex = 0;
+  let m: RegExpExecArray | null;
+  while ((m = tokenRe.exec(s))) out.push(m[1]);
+  if (s.slice(tokenRe.lastIndex).trim()) throw new Error('unreadable');
+  return out;
+}
+
+const binaryLevels: string[][] = [['||'], ['&&'], ['|'], ['^'], ['&'], ['==', '!='], ['<', '>', '<=', '>='], ['<<', '>>'], ['+', '-'], ['*', '/', '%']];
+
+class ExprParser {
+  private i = 0;
+  constructor(private readonly t: string[], private readonly env: MacroEnv) {}
+  done() { return this.i === this.t.length; }
+  private peek() { return this.t[this.i]; }
+  private next() { return this.t[this.i++]; }
+  private expect(tok: string) { if (this.next() !== tok) throw new Error(`expected ${tok}`); }
+
+  ternary(): Tri {
+    const c = this.binary(0);
+    if (this.peek() !== '?') return c;
+    this.next();
+    const a = this.ternary();
+    this.expect(':');
+    const b = this.ternary();
+    return c === undefined ? (a === b ? a : undefined) : c !== 0 ? a : b;
+  }
+
+  private binary(level: number): Tri {
+    if (level === binaryLevels.length) return this.unary();
+    let left = this.binary(level + 1);
+    while (binaryLevels[level].includes(this.peek())) {
+      const op = this.next();
+      const right = this.binary(level + 1);
+      left = applyBinary(op, left, right);
+    }
+    return left;
+  }
+
+  private unary(): Tri {
+    const tok = this.next();
+    if (tok === '!') { const v = this.unary(); return v === undefined ? undefined : v === 0 ? 1 : 0; }
+    if (tok === '-') { const v = this.unary(); return v === undefined ? undefined : -v; }
+    if (tok === '~') { const v = this.unary(); return v === undefined ? undefined : ~v; }
+    if (tok === '(') { const v = this.ternary(); this.expect(')'); return v; }
+    if (tok === 'defined') return this.defined();
+    if (/^\d/.test(tok)) return Number(tok);
+    if (tok === 'ESP_IDF_VERSION_VAL') return this.versionVal();
+    if (/^[A-Za-z_]/.test(tok)) {
+      const v = this.env.lookup(tok);
+      return v === null ? 0 : v; // an undefined macro is 0 in #if, but only when we know it is undefined
+    }
+    throw new Error(`unexpected ${tok}`);
+  }
+
+  private defined(): Tri {
+    const paren = this.peek() === '(';
+    if (paren) this.next();
+    const v = this.env.lookup(this.next());
+    if (paren) this.expect(')');
+    return v === undefined ? undefined : v === null ? 0 : 1;
+  }
+
+  private versionVal(): Tri {
+    this.expect('(');
+    const parts: Tri[] = [this.ternary()];
+    while (this.peek() === ',') { this.next(); parts.push(this.ternary()); }
+    this.expect(')');
+    if (parts.length !== 3 || parts.some((p) => p === undefined)) return undefined;
+    const [a, b, c] = parts as number[];
+    return (a << 16) | (b << 8) | c;
+  }
+}
+
+function applyBinary(op: string, a: Tri, b: Tri): Tri {
+  // Short-circuit logic still decides with one side unknown.
+  if (op === '&&') return a === 0 || b === 0 ? 0 : a === undefined || b === undefined ? undefined : 1;
+  if (op === '||') return (a !== undefined && a !== 0) || (b !== undefined && b !== 0) ? 1 : a === undefined || b === undefined ? undefined : 0;
+  if (a === undefined || b === undefined) return undefined;
+  switch (op) {
+    case '|': return a | b;
+    case '^': return a ^ b;
+    case '&': return a & b;
+    case '==': return +(a === b);
+    case '!=': return +(a !== b);
+    case '<': return +(a < b);
+    case '>': return +(a > b);
+    case '<=': return +(a <= b);
+    case '>=': return +(a >= b);
+    case '<<': return a << b;
+    case '>>': return a >> b;
+    case '+': return a + b;
+    case '-': return a - b;
+    case '*': return a * b;
+    case '/': return b === 0 ? undefined : Math.trunc(a / b);
+    case '%': return b === 0 ? undefined : a % b;
+  }
+  return undefined;
+}

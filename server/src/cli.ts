@@ -1,0 +1,147 @@
+// esp-tls-lens: the command-line twin of the extension. Same analyzer, same findings (DESIGN.md §3).
+// Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or unreadable input.
+import { statSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Analyzer } from './analyzer';
+import { formatJson, formatText, sortFindings } from './report/format';
+import { formatSarif } from './report/sarif';
+import { ruleInfo } from './rules/catalogue';
+import { severityRank, type Finding, type Severity, type SeverityOrOff } from './rules/finding';
+import { defaultSettings } from './settings';
+
+const VERSION = '0.1.0';
+
+const USAGE = `usage: esp-tls-lens <command> [options]
+
+commands:
+  check [PATH...]   analyse ESP-IDF projects (default: the current directory)
+      --format text|json|sarif     output format (default text)
+      --now ISO-8601               the time certificate checks compare against (default: now)
+      --idf-version X.Y[.Z]        the ESP-IDF version, when the project does not say
+      --rule ID=off|hint|info|warning|error   change a rule's severity (repeatable)
+      --fail-on error|warning|info|never      exit 1 when a finding is at or above this (default error)
+
+  decode, inspect, chain, bundle   not in this version yet
+
+exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or unreadable input`;
+
+class UsageError extends Error {}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  if (!command || command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE + '\n');
+    return command ? 0 : 2;
+  }
+  if (command === '--version') { process.stdout.write(VERSION + '\n'); return 0; }
+  if (command === 'check') return check(rest);
+  if (['decode', 'inspect', 'chain', 'bundle'].includes(command)) {
+    throw new UsageError(`'${command}' is not available in this version of esp-tls-lens yet`);
+  }
+  throw new UsageError(`unknown command '${command}' (try: esp-tls-lens --help)`);
+}
+
+interface CheckOptions {
+  paths: string[];
+  format: 'text' | 'json' | 'sarif';
+  now: Date;
+  idfVersion: string;
+  rules: Record<string, SeverityOrOff>;
+  failOn: Severity | 'never';
+}
+
+function parseCheck(args: string[]): CheckOptions {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string', default: 'text' },
+        now: { type: 'string' },
+        'idf-version': { type: 'string', default: '' },
+        rule: { type: 'string', multiple: true, default: [] },
+        'fail-on': { type: 'string', default: 'error' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const v = parsed.values;
+  const format = oneOf(v.format!, ['text', 'json', 'sarif'] as const, '--format');
+  const failOn = oneOf(v['fail-on']!, ['error', 'warning', 'info', 'hint', 'never'] as const, '--fail-on');
+  const now = v.now ? new Date(v.now) : new Date();
+  if (Number.isNaN(now.getTime())) throw new UsageError(`--now: '${v.now}' is not an ISO-8601 date`);
+  const idfVersion = v['idf-version']!;
+  if (idfVersion && !/^v?\d+\.\d+(\.\d+)?$/.test(idfVersion)) throw new UsageError(`--idf-version: '${idfVersion}' is not X.Y or X.Y.Z`);
+  return { paths: parsed.positionals, format, now, idfVersion: idfVersion.replace(/^v/, ''), rules: parseRules(v.rule as string[]), failOn };
+}
+
+function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
+  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag}: '${value}' is not one of ${allowed.join(', ')}`);
+  return value as T;
+}
+
+function parseRules(specs: string[]): Record<string, SeverityOrOff> {
+  const out: Record<string, SeverityOrOff> = {};
+  for (const spec of specs) {
+    const [id, sev] = spec.split('=');
+    if (!ruleInfo(id)) throw new UsageError(`--rule: unknown rule '${id}'`);
+    out[id] = oneOf(sev ?? '', ['off', 'hint', 'info', 'warning', 'error'] as const, `--rule ${id}`);
+  }
+  return out;
+}
+
+async function check(args: string[]): Promise<number> {
+  const opts = parseCheck(args);
+  const targets = (opts.paths.length ? opts.paths : ['.']).map((p) => path.resolve(p));
+  const onlyFiles = new Set<string>();
+  const roots = targets.map((t) => {
+    const stat = statOrThrow(t);
+    if (stat.isDirectory()) return t;
+    onlyFiles.add(t);
+    return path.dirname(t);
+  });
+
+  const analyzer = new Analyzer({
+    settings: { ...defaultSettings, idfVersion: opts.idfVersion, rules: opts.rules },
+    now: () => opts.now,
+  });
+  await analyzer.index(roots);
+  // A file named on the command line is analysed even outside any project.
+  for (const f of onlyFiles) await analyzer.fileChanged(f);
+
+  let findings = [...analyzer.findings().values()].flat();
+  if (onlyFiles.size && onlyFiles.size === targets.length) findings = findings.filter((f) => onlyFiles.has(f.file));
+  sortFindings(findings);
+  for (const s of analyzer.skippedFiles()) process.stderr.write(`esp-tls-lens: skipped ${path.relative(process.cwd(), s.file)}: ${s.reason}\n`);
+
+  const base = process.cwd();
+  const out = opts.format === 'sarif' ? formatSarif(findings, base, VERSION)
+    : opts.format === 'json' ? formatJson(findings, base)
+    : formatText(findings, base);
+  process.stdout.write(out);
+  return failing(findings, opts.failOn) ? 1 : 0;
+}
+
+function failing(findings: Finding[], failOn: CheckOptions['failOn']): boolean {
+  if (failOn === 'never') return false;
+  return findings.some((f) => severityRank[f.severity] >= severityRank[failOn]);
+}
+
+function statOrThrow(p: string) {
+  try {
+    return statSync(p);
+  } catch (e) {
+    throw new UsageError(`cannot read ${p}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => { process.exitCode = code; },
+  (e) => {
+    process.stderr.write(`esp-tls-lens: ${e instanceof UsageError ? e.message : (e as Error).stack ?? String(e)}\n`);
+    process.exitCode = 2;
+  },
+);

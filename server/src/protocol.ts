@@ -1,0 +1,31 @@
+// Custom requests and notifications between the extension and the server, typed once for both sides.
+// Plain method names and shapes: the client and server libraries each wrap them in their own types.
+
+export interface CheckWorkspaceResult {
+  projects: number;
+  files: number;
+  findings: number;
+  /** Files not analysed (binary, too large), with the reason. */
+  skipped: { file: string; reason: string }[];
+}
+
+export interface StatusParams {
+  state: 'indexing' | 'ready' | 'error';
+  projects: number;
+  findings: number;
+  message?: string;
+}
+
+export const Methods = {
+  /** Request, no params: re-index every workspace folder and publish all findings. */
+  checkWorkspace: 'espTlsLens/checkWorkspace',
+  /** Notification server -> client: what the analysis is doing. */
+  status: 'espTlsLens/status',
+} as const;
+
+/** Payload kept in Diagnostic.data: the fixes of the finding, so code actions are read, not recomputed. */
+export interface DiagnosticData {
+  fixes: { title: string; preferred?: boolean; edits: { uri: string; edits: { range: LspRange; newText: string }[] }[] }[];
+}
+
+interface LspRange { start: { line: number; character: number }; end: { line: number; character: number } }

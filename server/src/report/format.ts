@@ -1,0 +1,35 @@
+// The CLI's text and JSON renderings of findings (DESIGN.md §3). Paths are relative to a base folder
+// with forward slashes, so output is the same on every machine and in CI logs.
+import path from 'node:path';
+import type { Finding } from '../rules/finding';
+
+export const relativePath = (base: string, file: string) => path.relative(base, file).split(path.sep).join('/');
+
+/** `path:line:col: severity: message [rule-id]`, 1-based, like a compiler. */
+export function formatText(findings: readonly Finding[], base: string): string {
+  return findings
+    .map((f) => `${relativePath(base, f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity}: ${f.message} [${f.rule}]`)
+    .map((line) => line + '\n')
+    .join('');
+}
+
+export function formatJson(findings: readonly Finding[], base: string): string {
+  const out = {
+    version: 1,
+    findings: findings.map((f) => ({
+      rule: f.rule,
+      severity: f.severity,
+      file: relativePath(base, f.file),
+      range: f.range,
+      message: f.message,
+    })),
+  };
+  return JSON.stringify(out, null, 2) + '\n';
+}
+
+/** Stable order: by file, then position, then rule. */
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort((a, b) =>
+    a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line ||
+    a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
+}

@@ -1,0 +1,107 @@
+// LSP wiring only: capabilities, and handlers that hand work to the analyzer and publish its findings.
+import {
+  CodeActionKind, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
+  type InitializeParams, type InitializeResult,
+} from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { Analyzer } from './analyzer';
+import { codeActionsFor, fileOf, toDiagnostic, uriOf } from './diagnostics';
+import { Methods, type CheckWorkspaceResult, type StatusParams } from './protocol';
+import { resolveSettings, settingsSection } from './settings';
+import { WorkQueue } from './workQueue';
+
+const connection = createConnection(ProposedFeatures.all);
+const documents = new TextDocuments(TextDocument);
+const analyzer = new Analyzer();
+const queue = new WorkQueue((e) => connection.console.error(`analysis failed: ${e instanceof Error ? e.stack : String(e)}`));
+let roots: string[] = [];
+let canPullConfiguration = false;
+const published = new Set<string>();
+
+connection.onInitialize((params: InitializeParams): InitializeResult => {
+  roots = (params.workspaceFolders ?? []).map((f) => fileOf(f.uri)).filter((f): f is string => !!f);
+  if (!roots.length && params.rootUri) roots = [fileOf(params.rootUri)].filter((f): f is string => !!f);
+  canPullConfiguration = !!params.capabilities.workspace?.configuration;
+  return {
+    capabilities: {
+      textDocumentSync: TextDocumentSyncKind.Incremental,
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+    },
+    serverInfo: { name: 'esp-tls-lens', version: '0.1.0' },
+  };
+});
+
+connection.onInitialized(() => { void queue.enqueue('index', indexWorkspace); });
+connection.onDidChangeConfiguration(() => { void queue.enqueue('index', indexWorkspace); });
+
+async function indexWorkspace(): Promise<void> {
+  status({ state: 'indexing', projects: 0, findings: 0 });
+  await loadSettings();
+  const started = Date.now();
+  await analyzer.index(roots);
+  publish([...analyzer.findings().keys(), ...published]);
+  for (const s of analyzer.skippedFiles()) connection.console.info(`skipped ${s.file}: ${s.reason}`);
+  const projects = analyzer.allProjects();
+  connection.console.info(`indexed ${projects.length} ESP-IDF project(s), ${analyzer.analysedFileCount()} C files in ${Date.now() - started} ms`);
+  for (const p of projects) connection.console.info(`  ${p.root}: IDF ${p.idfVersion.major}.${p.idfVersion.minor} (${p.idfVersion.source}), target ${p.target}`);
+  status({ state: 'ready', projects: projects.length, findings: countFindings() });
+}
+
+async function loadSettings(): Promise<void> {
+  if (!canPullConfiguration) return;
+  const [ours, filesExclude] = await connection.workspace.getConfiguration([{ section: settingsSection }, { section: 'files.exclude' }]);
+  const exclude = Object.entries((filesExclude ?? {}) as Record<string, boolean>).filter(([, on]) => on === true).map(([glob]) => glob);
+  analyzer.configure(resolveSettings(ours), exclude);
+}
+
+documents.onDidChangeContent(({ document }) => {
+  const file = fileOf(document.uri);
+  if (file) void queue.enqueue(document.uri, async () => publish(await analyzer.setOverlay(file, document.getText())));
+});
+
+documents.onDidClose(({ document }) => {
+  const file = fileOf(document.uri);
+  if (file) void queue.enqueue(document.uri, async () => publish(await analyzer.dropOverlay(file)));
+});
+
+connection.onDidChangeWatchedFiles(({ changes }) => {
+  for (const change of changes) {
+    const file = fileOf(change.uri);
+    if (file && !documents.get(change.uri)) void queue.enqueue(change.uri, async () => publish(await analyzer.fileChanged(file)));
+  }
+});
+
+connection.onCodeAction((params) => codeActionsFor(params.context.diagnostics));
+
+connection.onRequest(Methods.checkWorkspace, async (): Promise<CheckWorkspaceResult> => {
+  await queue.enqueue('index', indexWorkspace);
+  return {
+    projects: analyzer.allProjects().length,
+    files: analyzer.analysedFileCount(),
+    findings: countFindings(),
+    skipped: analyzer.skippedFiles(),
+  };
+});
+
+/** Publishes the current findings of `files`; a file with none gets an empty list, so nothing goes stale. */
+function publish(files: Iterable<string>): void {
+  for (const file of new Set(files)) {
+    const diagnostics = analyzer.findingsFor(file).map(toDiagnostic);
+    if (diagnostics.length) published.add(file); else published.delete(file);
+    void connection.sendDiagnostics({ uri: uriOf(file), diagnostics });
+  }
+  status({ state: 'ready', projects: analyzer.allProjects().length, findings: countFindings() });
+}
+
+function countFindings(): number {
+  let n = 0;
+  for (const list of analyzer.findings().values()) n += list.length;
+  return n;
+}
+
+function status(params: StatusParams): void {
+  void connection.sendNotification(Methods.status, params);
+}
+
+documents.listen(connection);
+connection.listen();
