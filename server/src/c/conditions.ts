@@ -41,10 +41,13 @@ const tokenRe = /\s*(0[xX][0-9a-fA-F]+|\d+|[A-Za-z_]\w*|&&|\|\||==|!=|>=|<=|<<|>
 
 function tokenize(s: string): string[] {
   const out: string[] = [];
-  tokenRe.lastIndex = 0;
-  let m: RegExpExecArray | null;
-  while ((m = tokenRe.exec(s))) out.push(m[1]);
-  if (s.slice(tokenRe.lastIndex).trim()) throw new Error('unreadable');
+  let at = 0;
+  for (tokenRe.lastIndex = 0; ; at = tokenRe.lastIndex) {
+    const m = tokenRe.exec(s); // a failed sticky match resets lastIndex, hence `at`
+    if (!m) break;
+    out.push(m[1]);
+  }
+  if (s.slice(at).trim()) throw new Error('unreadable');
   return out;
 }
 

@@ -1,0 +1,172 @@
+// Walks a folder tree and returns the files worth analysing. It must stay cheap on 200 MB trees:
+// one readdir per folder, a .gitignore read only where one exists, a stat only for candidate files
+// (to get their size), and no descent into build output, .git or node_modules.
+import type { Dirent } from 'fs';
+import { readdir, readFile, stat } from 'fs/promises';
+import * as path from 'path';
+import ignore, { type Ignore } from 'ignore';
+import picomatch from 'picomatch';
+
+export type FileKind = 'c' | 'cmake' | 'sdkconfig' | 'cert';
+
+export interface SkippedFile {
+  file: string;
+  reason: string;
+}
+
+export interface WalkOptions {
+  /** files.exclude-style globs, relative to the walked root (`**\/.git`, `**\/tmp/**`). */
+  exclude: string[];
+  /** Candidate files larger than this are returned in `skipped` instead of `files`. */
+  maxFileBytes: number;
+}
+
+export interface WalkResult {
+  /** Absolute paths, sorted. */
+  files: string[];
+  skipped: SkippedFile[];
+}
+
+const cExtensions = new Set(['.c', '.h', '.cpp', '.cc', '.cxx', '.hpp', '.hh', '.inc', '.ino']);
+const certExtensions = new Set(['.pem', '.crt', '.cer', '.der', '.key']);
+
+/** What kind of analysable file a name is, or undefined when the analyser has no use for it. */
+export function fileKind(name: string): FileKind | undefined {
+  const lower = name.toLowerCase();
+  const ext = path.extname(lower);
+  if (cExtensions.has(ext)) return 'c';
+  if (name === 'CMakeLists.txt' || ext === '.cmake') return 'cmake';
+  if (isSdkconfigName(name)) return 'sdkconfig';
+  if (certExtensions.has(ext)) return 'cert';
+  return undefined;
+}
+
+/** sdkconfig, sdkconfig.defaults[.*], sdkconfig.ci*; not sdkconfig.old (menuconfig's backup). */
+export function isSdkconfigName(name: string): boolean {
+  return name === 'sdkconfig' || name === 'sdkconfig.defaults' ||
+    name.startsWith('sdkconfig.defaults.') || name.startsWith('sdkconfig.ci');
+}
+
+/** Folders never entered: VCS data, npm packages and ESP-IDF build output (build, build-esp32s3, build_x). */
+export function isSkippedDirName(name: string): boolean {
+  return name === '.git' || name === 'node_modules' || name === 'build' || /^build[-_.]/.test(name);
+}
+
+interface IgnoreLayer {
+  /** Folder of the .gitignore, relative to the walk root, '' or ending in '/'. */
+  base: string;
+  ig: Ignore;
+}
+
+interface WalkContext {
+  root: string;
+  excluded: (rel: string) => boolean;
+  maxFileBytes: number;
+  files: string[];
+  skipped: SkippedFile[];
+}
+
+export async function walk(root: string, opts: WalkOptions): Promise<WalkResult> {
+  const absRoot = path.resolve(root);
+  const matchers = opts.exclude.filter((g) => g.trim() !== '').map((g) => picomatch(g, { dot: true }));
+  const ctx: WalkContext = {
+    root: absRoot,
+    excluded: (rel) => matchers.some((m) => m(rel)),
+    maxFileBytes: opts.maxFileBytes,
+    files: [],
+    skipped: [],
+  };
+  await walkDir(ctx, absRoot, '', []);
+  ctx.files.sort();
+  ctx.skipped.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
+  return { files: ctx.files, skipped: ctx.skipped };
+}
+
+async function walkDir(ctx: WalkContext, dir: string, rel: string, layers: IgnoreLayer[]): Promise<void> {
+  let entries: Dirent[];
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    ctx.skipped.push({ file: dir, reason: `folder could not be read (${errorCode(e)})` });
+    return;
+  }
+  const own = entries.some((e) => e.name === '.gitignore' && !e.isDirectory())
+    ? await readGitignore(path.join(dir, '.gitignore'), rel)
+    : undefined;
+  const active = own ? [...layers, own] : layers;
+  const work: Promise<void>[] = [];
+  for (const entry of entries) {
+    const childRel = rel + entry.name;
+    const childAbs = path.join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (isSkippedDirName(entry.name) || isIgnored(ctx, active, childRel, true)) continue;
+      work.push(walkDir(ctx, childAbs, childRel + '/', active));
+    } else if ((entry.isFile() || entry.isSymbolicLink()) && fileKind(entry.name)) {
+      // Symlinked folders are never followed (no loops); a symlinked file is stat'ed like any other.
+      if (isIgnored(ctx, active, childRel, false)) continue;
+      work.push(addCandidate(ctx, childAbs));
+    }
+  }
+  await Promise.all(work);
+}
+
+async function addCandidate(ctx: WalkContext, file: string): Promise<void> {
+  let size: number;
+  try {
+    const st = await stat(file);
+    if (!st.isFile()) return; // a symlink to a folder, a socket...
+    size = st.size;
+  } catch {
+    return; // a dangling symlink, or deleted since readdir
+  }
+  if (size > ctx.maxFileBytes) {
+    ctx.skipped.push({ file, reason: `file is ${formatBytes(size)}, over the ${formatBytes(ctx.maxFileBytes)} limit (espTlsLens.maxFileSizeKB)` });
+    return;
+  }
+  ctx.files.push(file);
+}
+
+// files.exclude and .gitignore both apply to the path relative to the root. managed_components/ is
+// exempt from .gitignore: people are told to ignore it (the component manager re-downloads it), but
+// the build still compiles it, so its embeds and certificates are facts other files depend on.
+const inManagedComponents = /(^|\/)managed_components(\/|$)/;
+
+function isIgnored(ctx: WalkContext, layers: IgnoreLayer[], rel: string, isDir: boolean): boolean {
+  if (ctx.excluded(rel)) return true;
+  if (inManagedComponents.test(rel)) return false;
+  return isGitignored(layers, rel, isDir);
+}
+
+/** Git's rule: the deepest .gitignore that has an opinion (ignore or `!` re-include) decides. */
+function isGitignored(layers: IgnoreLayer[], rel: string, isDir: boolean): boolean {
+  let ignored = false;
+  for (const { base, ig } of layers) {
+    const local = rel.slice(base.length) + (isDir ? '/' : '');
+    try {
+      const r = ig.test(local);
+      if (r.ignored) ignored = true;
+      else if (r.unignored) ignored = false;
+    } catch {
+      // `ignore` rejects names it cannot express as a relative path; treat them as not ignored.
+    }
+  }
+  return ignored;
+}
+
+async function readGitignore(file: string, base: string): Promise<IgnoreLayer | undefined> {
+  try {
+    return { base, ig: ignore().add(await readFile(file, 'utf8')) };
+  } catch {
+    return undefined;
+  }
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / (1024 * 1024)).toFixed(1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${n} bytes`;
+}
+
+function errorCode(e: unknown): string {
+  return (e as NodeJS.ErrnoException)?.code ?? String(e);
+}

@@ -1,0 +1,29 @@
+// Runs the C extractor and the rules over in-memory sources, the way the analyzer does for one project.
+import { extractC } from '../../server/src/c/extract';
+import type { EspIdfProject, SdkconfigEntry } from '../../server/src/project/model';
+import type { Finding } from '../../server/src/rules/finding';
+import { runRules } from '../../server/src/rules/index';
+import { macroEnvFor } from '../../server/src/sdkconfig/macros';
+
+export const FILE = '/work/proj/main/client.c';
+
+/** A project whose merged sdkconfig holds `values`; `complete` when a generated sdkconfig exists. */
+export function fakeProject(values: Record<string, string>, complete = true): EspIdfProject {
+  const sdkconfig = new Map<string, SdkconfigEntry>(
+    Object.entries(values).map(([name, value], line) => [name, { name, value, file: '/work/proj/sdkconfig', line }]),
+  );
+  return {
+    root: '/work/proj',
+    components: [{ name: 'main', dir: '/work/proj/main', thirdParty: false }],
+    sdkconfigChain: complete ? ['/work/proj/sdkconfig.defaults', '/work/proj/sdkconfig'] : ['/work/proj/sdkconfig.defaults'],
+    sdkconfig,
+    target: 'esp32',
+    idfVersion: { major: 5, minor: 3, patch: 1, source: 'sdkconfig' },
+    files: [FILE],
+  };
+}
+
+export async function findingsOf(source: string, project?: EspIdfProject): Promise<Finding[]> {
+  const c = await extractC(source);
+  return runRules({ files: [{ file: FILE, hash: 'h', c }], project, macros: macroEnvFor(project), now: new Date('2026-01-01T00:00:00Z') });
+}
