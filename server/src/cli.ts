@@ -30,10 +30,8 @@ class UsageError extends Error {}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  if (!command || command === '--help' || command === '-h' || command === 'help') {
-    process.stdout.write(USAGE + '\n');
-    return command ? 0 : 2;
-  }
+  if (!command) { process.stderr.write(USAGE + '\n'); return 2; }
+  if (command === '--help' || command === '-h' || command === 'help') { process.stdout.write(USAGE + '\n'); return 0; }
   if (command === '--version') { process.stdout.write(VERSION + '\n'); return 0; }
   if (command === 'check') return check(rest);
   if (['decode', 'inspect', 'chain', 'bundle'].includes(command)) {

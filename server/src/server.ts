@@ -56,7 +56,8 @@ async function loadSettings(): Promise<void> {
 
 documents.onDidChangeContent(({ document }) => {
   const file = fileOf(document.uri);
-  if (file) void queue.enqueue(document.uri, async () => publish(await analyzer.setOverlay(file, document.getText())));
+  // The edited file is always published, so its diagnostics follow every version of the buffer.
+  if (file) void queue.enqueue(document.uri, async () => publish([file, ...await analyzer.setOverlay(file, document.getText())]));
 });
 
 documents.onDidClose(({ document }) => {

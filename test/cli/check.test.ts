@@ -1,0 +1,116 @@
+// Runs the bundled dist/cli.js (built by `npm test` before this suite) as a user would.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { describe, it, before } from 'node:test';
+import Ajv from 'ajv-draft-04';
+import addFormats from 'ajv-formats';
+
+const repo = path.resolve(__dirname, '../..');
+const cli = path.join(repo, 'dist/cli.js');
+const demo = path.join(repo, 'test/fixtures/demo-project');
+
+interface Run { code: number; stdout: string; stderr: string }
+function run(args: string[], cwd = repo): Promise<Run> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [cli, ...args], { cwd }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
+    });
+  });
+}
+
+/** The published SARIF 2.1.0 schema, shipped by @microsoft/jest-sarif (a dev dependency). */
+function sarifValidator() {
+  const schemaPath = createRequire(__filename).resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
+  const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
+  const ajv = new Ajv({ allErrors: true, strict: false, unicodeRegExp: false }) // the schema's 'language' pattern is not valid in unicode mode;
+  addFormats(ajv);
+  return ajv.compile(schema);
+}
+
+describe('esp-tls-lens check', () => {
+  before(() => assert.ok(existsSync(cli), 'dist/cli.js is missing: run `npm run build` first'));
+
+  it('prints compiler-style text and exits 1 on the insecure demo config', async () => {
+    const r = await run(['check', 'test/fixtures/demo-project']);
+    assert.equal(r.code, 1, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.equal(lines.length, 1, r.stdout);
+    assert.match(lines[0], /^test\/fixtures\/demo-project\/main\/telemetry_client\.c:16:19: error: `cfg` \(esp_tls_cfg_t\) verifies no server: .* \[tls-no-server-verification\]$/);
+  });
+
+  it('prints the JSON contract with 0-based LSP ranges and relative paths', async () => {
+    const r = await run(['check', '--format', 'json'], demo);
+    const out = JSON.parse(r.stdout);
+    assert.equal(out.version, 1);
+    assert.deepEqual(out.findings.map((f: { file: string }) => f.file), ['main/telemetry_client.c']);
+    const [f] = out.findings;
+    assert.equal(f.rule, 'tls-no-server-verification');
+    assert.equal(f.severity, 'error');
+    assert.deepEqual(f.range, { start: { line: 15, character: 18 }, end: { line: 15, character: 21 } });
+  });
+
+  it('prints SARIF 2.1.0 that validates against the published schema and names the insecure config', async () => {
+    const r = await run(['check', 'test/fixtures/demo-project', '--format', 'sarif']);
+    const log = JSON.parse(r.stdout);
+    const validate = sarifValidator();
+    assert.ok(validate(log), JSON.stringify(validate.errors, null, 2));
+    const [runObj] = log.runs;
+    assert.equal(runObj.tool.driver.name, 'esp-tls-lens');
+    assert.ok(runObj.tool.driver.rules.every((rule: { helpUri?: string }) => rule.helpUri?.endsWith('.md')));
+    const [result] = runObj.results;
+    assert.equal(result.ruleId, 'tls-no-server-verification');
+    assert.equal(result.level, 'error');
+    assert.deepEqual(result.locations[0].physicalLocation.artifactLocation, { uri: 'test/fixtures/demo-project/main/telemetry_client.c' });
+    assert.deepEqual(result.locations[0].physicalLocation.region, { startLine: 16, startColumn: 19, endLine: 16, endColumn: 22 });
+    assert.match(result.message.text, /`cfg`/);
+  });
+
+  it('the schema check itself rejects a broken log', () => {
+    const validate = sarifValidator();
+    assert.equal(validate({ version: '2.1.0', runs: [{ tool: { driver: {} }, results: [] }] }), false);
+  });
+
+  it('honours --rule and --fail-on', async () => {
+    const warn = await run(['check', demo, '--rule', 'tls-no-server-verification=warning']);
+    assert.equal(warn.code, 0, 'a warning does not fail the default --fail-on error');
+    assert.match(warn.stdout, /: warning: /);
+    assert.equal((await run(['check', demo, '--rule', 'tls-no-server-verification=warning', '--fail-on', 'warning'])).code, 1);
+    const off = await run(['check', demo, '--rule', 'tls-no-server-verification=off']);
+    assert.equal(off.code, 0);
+    assert.equal(off.stdout, '');
+    assert.equal((await run(['check', demo, '--fail-on', 'never'])).code, 0);
+  });
+
+  it('checks a single file and a clean copy after the fix', async () => {
+    const r = await run(['check', path.join(demo, 'main/weather_client.c')]);
+    assert.equal(r.code, 0);
+    assert.equal(r.stdout, '');
+    const copy = mkdtempSync(path.join(tmpdir(), 'tls-lens-cli-'));
+    cpSync(demo, copy, { recursive: true });
+    const file = path.join(copy, 'main/telemetry_client.c');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('.timeout_ms = 5000,', '.timeout_ms = 5000,\n        .use_global_ca_store = true,'));
+    assert.equal((await run(['check', copy])).code, 0);
+  });
+
+  it('answers usage errors and unreadable input with exit 2 and a one-line reason', async () => {
+    const cases: [string[], RegExp][] = [
+      [['check', '--format', 'xml'], /--format: 'xml' is not one of text, json, sarif/],
+      [['check', '--rule', 'no-such-rule=off'], /unknown rule 'no-such-rule'/],
+      [['check', '--rule', 'tls-no-server-verification=loud'], /is not one of off, hint/],
+      [['check', '--now', 'yesterday'], /--now: 'yesterday' is not an ISO-8601 date/],
+      [['check', '/nonexistent/project'], /cannot read \/nonexistent\/project: ENOENT/],
+      [['check', '--bogus'], /Unknown option '--bogus'/],
+      [['frobnicate'], /unknown command 'frobnicate'/],
+      [[], /usage: esp-tls-lens/],
+    ];
+    for (const [args, pattern] of cases) {
+      const r = await run(args);
+      assert.equal(r.code, 2, args.join(' '));
+      assert.match(r.stderr + r.stdout, pattern, args.join(' '));
+    }
+  });
+});

@@ -1,0 +1,111 @@
+// The bundled server over JSON-RPC: diagnostics for the demo project, the quick fix and its edit,
+// no stale diagnostics, and no crash on bad input.
+import assert from 'node:assert/strict';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-protocol';
+import { applyEdits } from '../support/edits';
+import { serverPath, TestClient, uri } from '../support/lsp';
+
+const demo = path.resolve(__dirname, '../fixtures/demo-project');
+const ours = (d: Diagnostic[]) => d.filter((x) => x.source === 'esp-tls-lens');
+
+function copyDemo(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'tls-lens-lsp-'));
+  cpSync(demo, dir, { recursive: true });
+  return dir;
+}
+
+describe('language server (dist/server.js)', () => {
+  let client: TestClient;
+  let ws: string;
+  let telemetry: string;
+
+  before(async () => {
+    assert.ok(existsSync(serverPath), 'dist/server.js is missing: run `npm run build` first');
+    ws = copyDemo();
+    telemetry = path.join(ws, 'main/telemetry_client.c');
+    client = new TestClient();
+    await client.initialize(ws);
+  });
+  after(async () => { await client.shutdown(); });
+
+  it('publishes the insecure demo config after indexing, without the file being opened', async () => {
+    const [d] = await client.waitForDiagnostics(telemetry, (list) => list.length > 0);
+    assert.equal(d.source, 'esp-tls-lens');
+    assert.equal(d.code, 'tls-no-server-verification');
+    assert.equal(d.severity, 1);
+    assert.match(d.message, /verifies no server/);
+    assert.deepEqual(d.range, { start: { line: 15, character: 18 }, end: { line: 15, character: 21 } });
+    assert.match(d.codeDescription!.href, /docs\/rules\/tls-no-server-verification\.md$/);
+    assert.deepEqual(ours(client.diagnosticsFor(path.join(ws, 'main/weather_client.c')) ?? []), []);
+  });
+
+  it('offers the bundle quick fix; applying it clears the diagnostic', async () => {
+    const text = readFileSync(telemetry, 'utf8');
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(telemetry), languageId: 'c', version: 1, text } });
+    const [diag] = await client.waitForDiagnostics(telemetry, (l) => l.length === 1);
+    const actions = (await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: uri(telemetry) }, range: diag.range, context: { diagnostics: [diag] },
+    })) as CodeAction[];
+    assert.equal(actions.length, 1);
+    const [action] = actions;
+    assert.equal(action.title, 'Attach the ESP-IDF certificate bundle (crt_bundle_attach)');
+    assert.equal(action.kind, 'quickfix');
+    assert.equal(action.isPreferred, true);
+    const edits = action.edit!.changes![uri(telemetry)] as TextEdit[];
+    const fixed = applyEdits(text, edits);
+    assert.match(fixed, /\.non_block = false,\n        \.crt_bundle_attach = esp_crt_bundle_attach,\n/);
+    assert.match(fixed, /#include "clients.h"\n#include "esp_crt_bundle.h"\n/);
+
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: uri(telemetry), version: 2 }, contentChanges: [{ text: fixed }],
+    });
+    await client.waitForDiagnostics(telemetry, (l) => l.length === 0);
+  });
+
+  it('re-publishes when an edit brings the problem back, and reverts to disk on close', async () => {
+    const broken = readFileSync(telemetry, 'utf8').replace('.timeout_ms = 5000,', '.timeout_ms = 5000, .cacert_buf = NULL,');
+    await client.connection.sendNotification('textDocument/didChange', {
+      textDocument: { uri: uri(telemetry), version: 3 }, contentChanges: [{ text: broken }],
+    });
+    await client.waitForDiagnostics(telemetry, (l) => l.length === 1);
+    // The fixed text was never saved: closing the buffer brings back what is on disk (still insecure).
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: uri(telemetry) } });
+    await client.waitForDiagnostics(telemetry, (l) => l.length === 1 && l[0].range.start.line === 15);
+  });
+
+  it('clears diagnostics when a file on disk is fixed (watched file change)', async () => {
+    const fixedOnDisk = readFileSync(telemetry, 'utf8').replace('.non_block = false,', '.non_block = false,\n        .use_global_ca_store = true,');
+    writeFileSync(telemetry, fixedOnDisk);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(telemetry), type: 2 }] });
+    await client.waitForDiagnostics(telemetry, (l) => l.length === 0);
+  });
+
+  it('survives bad input: unbalanced C, binary and huge buffers, and keeps answering', async () => {
+    const bad = path.join(ws, 'main/broken.c');
+    const junk = 'esp_tls_cfg_t cfg = { .timeout_ms = 1,\n#if\n}}}} ((( "unterminated\n\u0000\u0001\u0002';
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(bad), languageId: 'c', version: 1, text: junk } });
+    const huge = path.join(ws, 'main/huge_table.c');
+    const big = 'esp_tls_cfg_t big = { 0 };\n' + 'static const int t[] = {1,2,3,4,5,6,7,8};\n'.repeat(60000);
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(huge), languageId: 'c', version: 1, text: big } });
+    const result = (await client.connection.sendRequest('espTlsLens/checkWorkspace')) as { projects: number; files: number; skipped: { file: string; reason: string }[] };
+    assert.equal(result.projects, 1);
+    assert.ok(result.files >= 3);
+    assert.ok(result.skipped.some((s) => s.file === huge && /larger than 2048 KB/.test(s.reason)), JSON.stringify(result.skipped));
+    await client.waitForDiagnostics(bad, () => true);
+    assert.equal(client.exited, false);
+  });
+
+  it('drops findings of a rule the user turns off', async () => {
+    const other = path.join(ws, 'main/another.c');
+    const text = 'void f(void) { esp_tls_cfg_t c = { .timeout_ms = 1 }; }\n';
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(other), languageId: 'c', version: 1, text } });
+    await client.waitForDiagnostics(other, (l) => l.length === 1);
+    client.settings = { rules: { 'tls-no-server-verification': 'off' } };
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    await client.waitForDiagnostics(other, (l) => l.length === 0);
+  });
+});

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { defaultSettings, resolveSettings, settingsSection } from '../../server/src/settings';
+import { RULES } from '../../server/src/rules/catalogue';
+
+const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '../../package.json'), 'utf8'));
+const properties: Record<string, { default: unknown; enum?: string[]; additionalProperties?: { enum: string[] } }> =
+  manifest.contributes.configuration.properties;
+/** Settings the client consumes itself; the server never sees them. */
+const clientOnly = new Set([`${settingsSection}.trace.server`]);
+
+describe('settings', () => {
+  it('package.json declares exactly the server settings, with the same defaults', () => {
+    const declared = Object.fromEntries(
+      Object.entries(properties)
+        .filter(([key]) => !clientOnly.has(key))
+        .map(([key, schema]) => [key.slice(settingsSection.length + 1), schema.default]),
+    );
+    assert.deepEqual(declared, defaultSettings);
+  });
+
+  it('the rule severity schema offers the same levels as the CLI', () => {
+    assert.deepEqual(properties[`${settingsSection}.rules`].additionalProperties?.enum, ['off', 'hint', 'info', 'warning', 'error']);
+  });
+
+  it('falls back to defaults for missing or mistyped values', () => {
+    assert.deepEqual(resolveSettings(undefined), defaultSettings);
+    const s = resolveSettings({ idfVersion: 5, maxFileSizeKB: -1, showManagedComponentFindings: true, rules: ['x'] });
+    assert.deepEqual(s, { ...defaultSettings, showManagedComponentFindings: true });
+  });
+
+  it('every rule id is unique and documented', () => {
+    const ids = RULES.map((r) => r.id);
+    assert.equal(new Set(ids).size, ids.length);
+    for (const id of ids) assert.ok(readFileSync(path.resolve(__dirname, `../../docs/rules/${id}.md`), 'utf8').startsWith(`# ${id}`), id);
+  });
+});
