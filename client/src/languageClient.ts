@@ -14,11 +14,18 @@ export const documentSelector: LanguageClientOptions['documentSelector'] = [
 
 const watched = '**/{*.c,*.h,*.cpp,*.cc,*.hpp,CMakeLists.txt,sdkconfig,sdkconfig.defaults*,*.pem,*.crt,*.cer,*.der}';
 
+/** The server reads the IDF version from $IDF_PATH; Espressif's extension keeps that path in its own setting. */
+function serverEnv(): NodeJS.ProcessEnv {
+  const fromEspressif = vscode.workspace.getConfiguration('idf').get<string>('espIdfPath');
+  return process.env.IDF_PATH || !fromEspressif ? process.env : { ...process.env, IDF_PATH: fromEspressif };
+}
+
 export function createClient(ctx: Ctx): LanguageClient {
   const module = ctx.extension.asAbsolutePath('dist/server.js');
+  const env = serverEnv();
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.ipc },
-    debug: { module, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+    run: { module, transport: TransportKind.ipc, options: { env } },
+    debug: { module, transport: TransportKind.ipc, options: { env, execArgv: ['--nolazy', '--inspect=6011'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector,
