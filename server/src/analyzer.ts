@@ -7,6 +7,7 @@ import path from 'node:path';
 import { extractC } from './c/extract';
 import { discoverProjects, isThirdParty, projectForFile } from './project/discover';
 import type { EspIdfProject } from './project/model';
+import { tooLargeReason } from './project/walk';
 import type { FileFacts } from './rules/context';
 import type { Finding } from './rules/finding';
 import { runRules } from './rules/index';
@@ -135,7 +136,7 @@ export class Analyzer {
 
   private checkText(file: string, size: number, text: string): string | undefined {
     const max = this.settings.maxFileSizeKB * 1024;
-    if (size > max) return this.skip(file, `larger than ${this.settings.maxFileSizeKB} KB (espTlsLens.maxFileSizeKB)`);
+    if (size > max) return this.skip(file, tooLargeReason(size, max));
     this.skipped.delete(file);
     return text;
   }

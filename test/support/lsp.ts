@@ -27,7 +27,7 @@ export class TestClient {
       this.diagnostics.set(p.uri, p.diagnostics);
       this.waiters.splice(0).forEach((w) => w());
     });
-    this.connection.onNotification('window/logMessage', (p: { message: string }) => this.log.push(p.message));
+    this.connection.onNotification('window/logMessage', (p: { message: string }) => { this.log.push(p.message); });
     this.connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
       p.items.map((i) => (i.section === 'espTlsLens' ? this.settings : i.section === 'files.exclude' ? {} : null)));
     this.connection.onRequest('client/registerCapability', () => null);

@@ -120,7 +120,7 @@ async function addCandidate(ctx: WalkContext, file: string): Promise<void> {
     return; // a dangling symlink, or deleted since readdir
   }
   if (size > ctx.maxFileBytes) {
-    ctx.skipped.push({ file, reason: `file is ${formatBytes(size)}, over the ${formatBytes(ctx.maxFileBytes)} limit (espTlsLens.maxFileSizeKB)` });
+    ctx.skipped.push({ file, reason: tooLargeReason(size, ctx.maxFileBytes) });
     return;
   }
   ctx.files.push(file);
@@ -159,6 +159,11 @@ async function readGitignore(file: string, base: string): Promise<IgnoreLayer | 
   } catch {
     return undefined;
   }
+}
+
+/** The note for a file over the size limit; the analyzer uses it for editor buffers too. */
+export function tooLargeReason(size: number, maxBytes: number): string {
+  return `file is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit (espTlsLens.maxFileSizeKB)`;
 }
 
 function formatBytes(n: number): string {
