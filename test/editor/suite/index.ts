@@ -1,0 +1,118 @@
+// Extension integration suite: runs inside a real VS Code extension host (code-server via
+// test/editor/runCodeServer.mjs, or desktop VS Code via test/editor/runElectron.ts) with a fresh copy of
+// test/fixtures/demo-project as the workspace. Bundled to out/editor/suite/index.js (scripts/editor/suite-bundle.mjs).
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'esp-tls-lens.esp-tls-lens';
+const RULE = 'tls-no-server-verification';
+const FIX_TITLE = 'Attach the ESP-IDF certificate bundle (crt_bundle_attach)';
+const BUNDLE_LINE = '        .crt_bundle_attach = esp_crt_bundle_attach,';
+const INCLUDE_LINE = '#include "esp_crt_bundle.h"';
+
+const t0 = Date.now();
+const log = (msg: string) => console.log(`[e2e] +${((Date.now() - t0) / 1000).toFixed(1)}s ${msg}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Calls `probe` until it returns something other than undefined, or fails with `what` after `timeoutMs`. */
+async function poll<T>(what: string, probe: () => T | undefined | Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+const ours = (uri: vscode.Uri) => vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'esp-tls-lens');
+const codeValue = (d: vscode.Diagnostic) => (typeof d.code === 'object' ? d.code.value : d.code);
+
+export async function run(): Promise<void> {
+  const ext = vscode.extensions.getExtension(EXTENSION_ID);
+  assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
+  await ext.activate(); // resolves when activation (workspaceContains:...) has finished
+  log(`extension active (${ext.extensionPath})`);
+
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  assert.ok(folder, 'no workspace folder open');
+  const file = (rel: string) => vscode.Uri.joinPath(folder.uri, rel);
+  const telemetry = file('main/telemetry_client.c');
+
+  // 1. The server indexes the workspace on start: the diagnostic arrives without the file being opened.
+  const diags = await poll('a diagnostic on main/telemetry_client.c (file not opened)', () => {
+    const d = ours(telemetry);
+    return d.length ? d : undefined;
+  }, 60_000);
+  assert.equal(diags.length, 1, `expected exactly one diagnostic, got: ${JSON.stringify(diags.map((d) => d.message))}`);
+  const diag = diags[0];
+  assert.equal(diag.severity, vscode.DiagnosticSeverity.Error);
+  assert.equal(codeValue(diag), RULE);
+  assert.ok(typeof diag.code === 'object' && diag.code.target instanceof vscode.Uri, 'diagnostic code should link to the rule page');
+  assert.match(diag.message, /verifies no server/);
+  assert.equal(diag.range.start.line, 15, `diagnostic should be on "    esp_tls_cfg_t cfg = {" (0-based line 15), got ${diag.range.start.line}`);
+  log(`diagnostic ok: [${RULE}] line ${diag.range.start.line + 1}: ${diag.message} (docs: ${typeof diag.code === 'object' ? diag.code.target.toString() : ''})`);
+
+  for (const clean of ['main/weather_client.c', 'main/app_main.c']) {
+    assert.deepEqual(ours(file(clean)).map((d) => d.message), [], `${clean} should have no diagnostics`);
+  }
+  log('weather_client.c and app_main.c have no diagnostics');
+
+  // Opening the file must keep the diagnostic (now served from the open document).
+  const doc = await vscode.workspace.openTextDocument(telemetry);
+  await vscode.window.showTextDocument(doc);
+  assert.equal(doc.lineAt(15).text, '    esp_tls_cfg_t cfg = {');
+  await poll('the diagnostic on the opened document', () => (ours(telemetry).length === 1 ? true : undefined));
+  log('opened main/telemetry_client.c; diagnostic still there');
+
+  // 2. The quick fix: attach the certificate bundle.
+  const actions = await vscode.commands.executeCommand<(vscode.CodeAction | vscode.Command)[]>(
+    'vscode.executeCodeActionProvider', telemetry, diag.range, vscode.CodeActionKind.QuickFix.value, 10 /* resolve edits */);
+  const titles = (actions ?? []).map((a) => a.title);
+  // a plain Command has `command: string`; a CodeAction has `command?: Command`
+  const fix = (actions ?? []).find((a): a is vscode.CodeAction => a.title === FIX_TITLE && typeof a.command !== 'string');
+  assert.ok(fix, `quick fix "${FIX_TITLE}" not offered; got ${JSON.stringify(titles)}`);
+  assert.ok(fix.kind && vscode.CodeActionKind.QuickFix.contains(fix.kind), `kind is ${fix.kind?.value}`);
+  assert.equal(fix.isPreferred, true, 'the fix should be the preferred one');
+  assert.ok(fix.edit, 'the quick fix carries no edit');
+  log(`quick fix offered: "${fix.title}" (of ${JSON.stringify(titles)})`);
+
+  assert.ok(await vscode.workspace.applyEdit(fix.edit), 'applyEdit returned false');
+  if (fix.command) await vscode.commands.executeCommand(fix.command.command, ...(fix.command.arguments ?? []));
+  const lines = doc.getText().split(/\r?\n/);
+  const open = lines.indexOf('    esp_tls_cfg_t cfg = {');
+  const close = lines.indexOf('    };', open);
+  const bundleAt = lines.indexOf(BUNDLE_LINE);
+  assert.ok(open >= 0 && bundleAt > open && bundleAt < close, `"${BUNDLE_LINE.trim()}" not inside the initializer:\n${doc.getText()}`);
+  const lastInclude = lines.reduce((last, l, i) => (l.startsWith('#include') ? i : last), -1);
+  assert.equal(lines[lastInclude], INCLUDE_LINE, `${INCLUDE_LINE} should be the last #include:\n${doc.getText()}`);
+  assert.equal(lines.filter((l) => l === INCLUDE_LINE).length, 1);
+  assert.ok(await doc.save(), 'save failed');
+  log('quick fix applied and saved');
+
+  await poll('the diagnostic to disappear after the fix', () => (ours(telemetry).length === 0 ? true : undefined), 30_000);
+  log('diagnostic gone');
+
+  // 3. Commands.
+  const commands = await vscode.commands.getCommands(true);
+  for (const id of ['espTlsLens.checkWorkspace', 'espTlsLens.showOutput', 'espTlsLens.restartServer']) {
+    assert.ok(commands.includes(id), `command ${id} is not registered`);
+  }
+  const checkWorkspace = async () => {
+    const r = await vscode.commands.executeCommand<{ projects: number; files: number; findings: number }>('espTlsLens.checkWorkspace');
+    assert.ok(r && typeof r === 'object', `checkWorkspace returned ${JSON.stringify(r)}`);
+    assert.ok(typeof r.projects === 'number' && r.projects > 0, `projects: ${r.projects}`);
+    assert.ok(typeof r.files === 'number' && r.files > 0, `files: ${r.files}`);
+    assert.ok(typeof r.findings === 'number' && r.findings >= 0, `findings: ${r.findings}`);
+    return r;
+  };
+  log(`espTlsLens.checkWorkspace -> ${JSON.stringify(await checkWorkspace())}`);
+  await vscode.commands.executeCommand('espTlsLens.showOutput');
+  log('espTlsLens.showOutput ran');
+  await vscode.commands.executeCommand('espTlsLens.restartServer');
+  // After a restart the server re-indexes: the fixed file must stay clean and the server must answer again.
+  log(`espTlsLens.restartServer ran; checkWorkspace after restart -> ${JSON.stringify(await checkWorkspace())}`);
+  assert.deepEqual(ours(telemetry).map((d) => d.message), [], 'the fixed file has diagnostics again after restart');
+
+  log('ALL PASSED');
+}

@@ -1,0 +1,146 @@
+// UI test: drives the real VS Code workbench (code-server in headless Chromium) the way a person would.
+// Opens main/telemetry_client.c, sees the squiggle and the Problems entry, applies the quick fix with Ctrl+.,
+// saves, and checks the file on disk and that the squiggle is gone.
+// Screenshots go to test-results/editor/; UPDATE_SCREENSHOTS=1 also refreshes docs/images/problems-panel.png.
+//
+// Standalone: node test/editor/ui.mjs   (installs/packages what it needs; exit code = result)
+import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  REPO, RESULTS, copyDemo, ensureInstalled, ensureVsix, launchChromium, removeDemoCopy, seconds, sleep, startCodeServer,
+} from '../../scripts/editor/codeserver.mjs';
+
+const FIX_TITLE = 'Attach the ESP-IDF certificate bundle';
+const BUNDLE_LINE = '        .crt_bundle_attach = esp_crt_bundle_attach,';
+const INCLUDE_LINE = '#include "esp_crt_bundle.h"';
+const T = { start: 90_000, step: 30_000 }; // the first workbench start takes ~15 s; be generous
+
+/** Waits until `probe()` is truthy (polling); returns its value. For state outside the DOM, e.g. files on disk. */
+async function waitUntil(what, probe, timeoutMs = T.step) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+/** Checks the fixed file: the bundle line inside the initializer, the include after the last #include. */
+function fixedCorrectly(text) {
+  const lines = text.split(/\r?\n/);
+  const open = lines.indexOf('    esp_tls_cfg_t cfg = {');
+  const close = lines.indexOf('    };', open);
+  const at = lines.indexOf(BUNDLE_LINE);
+  const lastInclude = lines.reduce((last, l, i) => (l.startsWith('#include') ? i : last), -1);
+  return open >= 0 && at > open && at < close && lines[lastInclude] === INCLUDE_LINE
+    && lines.filter((l) => l === INCLUDE_LINE).length === 1;
+}
+
+/** server: a running code-server with the extension installed (startCodeServer({ vsix })); folder: the workspace. */
+export async function runUiTest({ server, folder, log = (m) => console.log(m) }) {
+  const t0 = Date.now();
+  const step = (m) => log(`  [ui] +${seconds(t0)} ${m}`);
+  mkdirSync(RESULTS, { recursive: true });
+  const failShot = path.join(RESULTS, 'ui-failure.png');
+  rmSync(failShot, { force: true }); // a failure picture from an earlier run would mislead
+  const file = path.join(folder, 'main/telemetry_client.c');
+  const browser = await launchChromium({ home: server.profile.home });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  try {
+    await page.goto(server.url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: T.start });
+    await page.locator('.explorer-folders-view').waitFor({ timeout: T.start });
+    step('workbench loaded');
+
+    // Quick Open (Ctrl+P) needs keyboard focus inside the workbench first.
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } });
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+    await page.keyboard.type('telemetry_client.c');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'telemetry_client.c' }).first().waitFor({ timeout: T.step });
+    await page.keyboard.press('Enter');
+    await page.locator('.tab.active', { hasText: 'telemetry_client.c' }).waitFor({ timeout: T.step });
+    step('main/telemetry_client.c open');
+
+    await page.locator('.editor-instance .squiggly-error').first().waitFor({ timeout: T.start });
+    step('error squiggle visible');
+
+    await page.keyboard.press('Control+Shift+M');
+    const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'verifies no server' }).first();
+    await row.waitFor({ timeout: T.step });
+    const rowText = (await row.innerText()).replace(/\s+/g, ' ').trim();
+    step(`Problems row: ${rowText}`);
+    if (!rowText.includes('tls-no-server-verification')) throw new Error(`Problems row lacks the rule id: ${rowText}`);
+    if (!/Ln 16\b/.test(rowText)) throw new Error(`Problems row is not on line 16: ${rowText}`);
+    const shot = path.join(RESULTS, 'problems-panel.png');
+    await page.screenshot({ path: shot });
+    step(`screenshot ${path.relative(REPO, shot)}`);
+    if (process.env.UPDATE_SCREENSHOTS === '1') {
+      const doc = path.join(REPO, 'docs/images/problems-panel.png');
+      mkdirSync(path.dirname(doc), { recursive: true });
+      copyFileSync(shot, doc);
+      step(`updated ${path.relative(REPO, doc)}`);
+    }
+
+    // Selecting the problem and pressing Enter puts the cursor at the diagnostic's start, in the editor.
+    await row.click();
+    await page.keyboard.press('Enter');
+    await page.locator('.statusbar-item', { hasText: /Ln 16, Col/ }).first().waitFor({ timeout: T.step });
+    // Enter opens the editor asynchronously: Ctrl+. must not reach the Problems panel.
+    await page.locator('.editor-instance .monaco-editor.focused').waitFor({ timeout: T.step });
+    step('cursor on the diagnostic (Ln 16), editor focused');
+
+    // Ctrl+. pressed before the code actions for the cursor are known can show "No code actions available";
+    // so retry the key a few times, each with a generous wait.
+    const action = page.locator('.action-widget .monaco-list-row.action', { hasText: FIX_TITLE }).first();
+    for (let attempt = 1; ; attempt++) {
+      await page.keyboard.press('Control+.');
+      try { await action.waitFor({ timeout: 10_000 }); break; } catch (e) { if (attempt === 3) throw e; }
+      await page.keyboard.press('Escape');
+    }
+    step(`Quick Fix menu shows: ${(await action.innerText()).trim()}`);
+    await action.click();
+    // Monaco renders spaces as U+00A0; compare against the visible text.
+    const editorText = page.locator('.editor-instance .view-lines');
+    await waitUntil('the inserted line in the editor', async () =>
+      (await editorText.innerText()).replace(/\u00a0/g, ' ').includes('.crt_bundle_attach = esp_crt_bundle_attach,'));
+    step('quick fix applied in the editor');
+
+    await page.keyboard.press('Control+S');
+    await waitUntil('the fixed file on disk', () => fixedCorrectly(readFileSync(file, 'utf8')));
+    step('saved; file on disk has the bundle line and the include');
+
+    await page.locator('.editor-instance .squiggly-error').first().waitFor({ state: 'detached', timeout: T.step });
+    await row.waitFor({ state: 'detached', timeout: T.step });
+    step('squiggle and Problems entry gone');
+    await page.screenshot({ path: path.join(RESULTS, 'after-quick-fix.png') });
+  } catch (e) {
+    await page.screenshot({ path: failShot }).catch(() => {});
+    e.message += `\n  (screenshot: ${path.relative(REPO, failShot)})`;
+    throw e;
+  } finally {
+    await browser.close();
+  }
+}
+
+// ------------------------------------------------------------------------------------------- standalone
+if (import.meta.url === pathToFileURL(process.argv[1]).href) {
+  ensureInstalled();
+  const vsix = ensureVsix();
+  const folder = copyDemo('ui');
+  const server = await startCodeServer({ folder, vsix });
+  let ok = false;
+  try {
+    await runUiTest({ server, folder });
+    ok = true;
+    console.log('UI test passed');
+  } catch (e) {
+    console.error(`UI test FAILED: ${e.stack || e}\ncode-server log tail:\n${server.logTail()}`);
+  } finally {
+    await server.stop();
+    removeDemoCopy(folder);
+  }
+  process.exit(ok ? 0 : 1);
+}
