@@ -68,6 +68,7 @@ export class Analyzer {
       maxFileBytes: this.settings.maxFileSizeKB * 1024,
     });
     this.projects = projects;
+    this.skipped.clear(); // the walk and the reads below say afresh what is skipped
     for (const s of skipped) this.skipped.set(s.file, s.reason);
     const wanted = new Set(projects.flatMap((p) => p.files).filter((f) => C_FILE.test(f)));
     for (const f of this.overlays.keys()) wanted.add(f);
@@ -130,7 +131,9 @@ export class Analyzer {
       if (buf.subarray(0, 8192).includes(0)) return this.skip(file, 'binary file');
       return this.checkText(file, buf.length, buf.toString('utf8'));
     } catch (e) {
-      return this.skip(file, `unreadable: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') { this.skipped.delete(file); return undefined; } // deleted: nothing to say
+      return this.skip(file, `unreadable: ${code ?? String(e)}`);
     }
   }
 

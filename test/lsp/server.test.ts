@@ -1,7 +1,7 @@
 // The bundled server over JSON-RPC: diagnostics for the demo project, the quick fix and its edit,
 // no stale diagnostics, and no crash on bad input.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -82,6 +82,17 @@ describe('language server (dist/server.js)', () => {
     writeFileSync(telemetry, fixedOnDisk);
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(telemetry), type: 2 }] });
     await client.waitForDiagnostics(telemetry, (l) => l.length === 0);
+  });
+
+  it('follows files created and deleted on disk, leaving no stale diagnostics', async () => {
+    const added = path.join(ws, 'main/ota_client.c');
+    writeFileSync(added, '#include "esp_tls.h"\nstatic esp_tls_cfg_t s_ota_tls = { .timeout_ms = 30000 };\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(added), type: 1 }] });
+    const [d] = await client.waitForDiagnostics(added, (l) => l.length === 1);
+    assert.match(String(d.message), /`s_ota_tls` \(esp_tls_cfg_t\) verifies no server/);
+    rmSync(added);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(added), type: 3 }] });
+    await client.waitForDiagnostics(added, (l) => l.length === 0);
   });
 
   it('survives bad input: unbalanced C, binary and huge buffers, and keeps answering', async () => {
