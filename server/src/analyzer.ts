@@ -97,7 +97,7 @@ export class Analyzer {
       await this.rediscover();
     } else {
       await this.refresh(file);
-      this.recompute();
+      this.recompute(file);
     }
     return changedFiles(before, this.findingsByFile);
   }
@@ -149,16 +149,22 @@ export class Analyzer {
     return undefined;
   }
 
-  /** Re-runs the rules per project; files outside every project (an open loose file) run on their own. */
-  private recompute(): void {
+  /**
+   * Re-runs the rules per project; files outside every project (an open loose file) run on their own.
+   * After an edit only the edited file's project is re-run: the other projects' findings are kept as they are.
+   */
+  private recompute(changed?: string): void {
+    const scope = changed === undefined ? undefined : { project: projectForFile(this.projects, changed) };
+    const inScope = (file: string) => !scope || projectForFile(this.projects, file) === scope.project;
     const groups = new Map<EspIdfProject | undefined, FileFacts[]>();
     for (const facts of this.fileFacts.values()) {
+      if (!inScope(facts.file)) continue;
       const project = projectForFile(this.projects, facts.file);
       const list = groups.get(project) ?? [];
       list.push(facts);
       groups.set(project, list);
     }
-    const byFile = new Map<string, Finding[]>();
+    const byFile = new Map([...this.findingsByFile].filter(([file]) => !inScope(file)));
     for (const [project, files] of groups) {
       const findings = runRules({ files, project, macros: macroEnvFor(project), now: this.now() }, this.settings.rules);
       for (const f of findings) {
@@ -174,7 +180,8 @@ export class Analyzer {
 
 function changedFiles(before: ReadonlyMap<string, Finding[]>, after: ReadonlyMap<string, Finding[]>): string[] {
   const files = new Set([...before.keys(), ...after.keys()]);
-  return [...files].filter((f) => JSON.stringify(before.get(f) ?? []) !== JSON.stringify(after.get(f) ?? []));
+  // Findings of projects that were not re-run keep their array: identity settles most files at once.
+  return [...files].filter((f) => before.get(f) !== after.get(f) && JSON.stringify(before.get(f) ?? []) !== JSON.stringify(after.get(f) ?? []));
 }
 
 async function mapLimit<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {

@@ -69,6 +69,18 @@ describe('Analyzer', () => {
     assert.equal(a.findingsFor(file).length, 1);
   });
 
+  it('re-runs only the edited file\'s project and reports only what changed', async () => {
+    const a = project({ 'main/main.c': insecure('a') });
+    const b = project({ 'main/main.c': insecure('b') });
+    const analyzer = new Analyzer({ env: {} });
+    await analyzer.index([a, b]);
+    const inB = analyzer.findingsFor(path.join(b, 'main/main.c'));
+    assert.equal(inB.length, 1);
+    const fileA = path.join(a, 'main/main.c');
+    assert.deepEqual(await analyzer.setOverlay(fileA, '// emptied\n'), [fileA]);
+    assert.equal(analyzer.findingsFor(path.join(b, 'main/main.c')), inB, 'project b was not re-run');
+  });
+
   it('reads the project sdkconfig: a verification field compiled out by it does not count', async () => {
     const root = project({
       'main/main.c': '#include "esp_tls.h"\nvoid f(void) {\n  esp_tls_cfg_t cfg = {\n#if CONFIG_APP_USE_BUNDLE\n    .crt_bundle_attach = esp_crt_bundle_attach,\n#endif\n  };\n}\n',
