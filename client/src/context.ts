@@ -23,12 +23,14 @@ export class Ctx implements vscode.Disposable {
     return !!this.client?.isRunning();
   }
 
-  /** Tells the user why a command cannot run now, with a way forward. */
-  async notRunning(what: string): Promise<undefined> {
-    const reason = this.stoppedReason ?? 'the server is not running';
-    const choice = await vscode.window.showWarningMessage(`ESP-IDF TLS Lens cannot ${what}: ${reason}.`, 'Show Output', 'Restart Server');
-    if (choice === 'Show Output') this.log.show();
-    if (choice === 'Restart Server') await vscode.commands.executeCommand('espTlsLens.restartServer');
+  /** Tells the user why a command cannot run now, with a way forward; the command returns at once. */
+  notRunning(what: string): undefined {
+    const message = `ESP-IDF TLS Lens cannot ${what}: ${this.stoppedReason ?? 'the server is not running'}.`;
+    this.log.warn(message);
+    void vscode.window.showWarningMessage(message, 'Show Output', 'Restart Server').then((choice) => {
+      if (choice === 'Show Output') this.log.show();
+      if (choice === 'Restart Server') void vscode.commands.executeCommand('espTlsLens.restartServer');
+    });
     return undefined;
   }
 

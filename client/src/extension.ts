@@ -10,7 +10,10 @@ import { StatusItem } from './status';
 
 let ctx: Ctx | undefined;
 
-export async function activate(context: vscode.ExtensionContext): Promise<void> {
+/** What activate() returns: the context, for the extension's own integration tests. */
+export interface Api { ctx: Ctx }
+
+export async function activate(context: vscode.ExtensionContext): Promise<Api> {
   ctx = new Ctx(context);
   context.subscriptions.push(ctx);
   const status = new StatusItem(ctx);
@@ -18,6 +21,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const start = () => startServer(c, status);
   registerCommands(ctx, start);
   await start();
+  return { ctx };
 }
 
 async function startServer(ctx: Ctx, status: StatusItem): Promise<void> {

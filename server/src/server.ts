@@ -36,6 +36,16 @@ connection.onDidChangeConfiguration(() => { void queue.enqueue('index', indexWor
 
 async function indexWorkspace(): Promise<void> {
   status({ state: 'indexing', projects: 0, findings: 0 });
+  try {
+    await index();
+  } catch (e) {
+    // Shown in the status bar and the log; the server keeps answering and the next change retries.
+    status({ state: 'error', projects: 0, findings: 0, message: `analysis failed: ${e instanceof Error ? e.message : String(e)}` });
+    throw e;
+  }
+}
+
+async function index(): Promise<void> {
   await loadSettings();
   const started = Date.now();
   await analyzer.index(roots);

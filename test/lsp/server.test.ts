@@ -120,3 +120,24 @@ describe('language server (dist/server.js)', () => {
     await client.waitForDiagnostics(other, (l) => l.length === 0);
   });
 });
+
+describe('language server without its C grammar', () => {
+  it('reports the failure as a status and keeps answering requests', async () => {
+    // A copy of the bundle without the wasm files next to it, as in a broken install.
+    const dir = mkdtempSync(path.join(tmpdir(), 'tls-lens-broken-'));
+    cpSync(serverPath, path.join(dir, 'server.js'));
+    const client = new TestClient(path.join(dir, 'server.js'));
+    try {
+      await client.initialize(copyDemo());
+      const s = await client.waitForStatus((x) => x.state === 'error');
+      assert.match(s.message ?? '', /analysis failed: .*tree-sitter/);
+      const actions = await client.connection.sendRequest('textDocument/codeAction', {
+        textDocument: { uri: uri(path.join(dir, 'x.c')) }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [] },
+      });
+      assert.deepEqual(actions, []);
+      assert.equal(client.exited, false);
+    } finally {
+      await client.shutdown();
+    }
+  });
+});

@@ -18,13 +18,19 @@ export class TestClient {
   readonly log: string[] = [];
   stderr = '';
   settings: Record<string, unknown> = {};
+  /** Every espTlsLens/status notification, in order. */
+  readonly statuses: { state: string; message?: string }[] = [];
 
-  constructor() {
-    this.proc = spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  constructor(server = serverPath) {
+    this.proc = spawn(process.execPath, [server, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     this.proc.stderr!.on('data', (d) => { this.stderr += String(d); });
     this.connection = createProtocolConnection(new StreamMessageReader(this.proc.stdout!), new StreamMessageWriter(this.proc.stdin!));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: PublishDiagnosticsParams) => {
       this.diagnostics.set(p.uri, p.diagnostics);
+      this.waiters.splice(0).forEach((w) => w());
+    });
+    this.connection.onNotification('espTlsLens/status', (p: { state: string; message?: string }) => {
+      this.statuses.push(p);
       this.waiters.splice(0).forEach((w) => w());
     });
     this.connection.onNotification('window/logMessage', (p: { message: string }) => { this.log.push(p.message); });
@@ -56,6 +62,21 @@ export class TestClient {
       if (d && ok(d)) return d;
       const left = deadline - Date.now();
       if (left <= 0) throw new Error(`timed out waiting for diagnostics of ${file}; last: ${JSON.stringify(d)}\nstderr: ${this.stderr}`);
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        this.waiters.push(() => { clearTimeout(t); resolve(); });
+      });
+    }
+  }
+
+  /** Resolves when a status notification satisfies `ok`. */
+  async waitForStatus(ok: (s: { state: string; message?: string }) => boolean, timeoutMs = 15000): Promise<{ state: string; message?: string }> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const found = this.statuses.find(ok);
+      if (found) return found;
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`timed out waiting for a status; seen: ${JSON.stringify(this.statuses)}\nstderr: ${this.stderr}`);
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         this.waiters.push(() => { clearTimeout(t); resolve(); });

@@ -114,5 +114,16 @@ export async function run(): Promise<void> {
   log(`espTlsLens.restartServer ran; checkWorkspace after restart -> ${JSON.stringify(await checkWorkspace())}`);
   assert.deepEqual(ours(telemetry).map((d) => d.message), [], 'the fixed file has diagnostics again after restart');
 
+  // 4. With the server stopped, commands still answer (with the reason in a warning), and a restart brings it back.
+  const api = ext.exports as { ctx: { client?: { stop(): Promise<void> }; running: boolean; stoppedReason?: string } };
+  await api.ctx.client!.stop();
+  await poll('the server to be reported stopped', () => (api.ctx.running ? undefined : true));
+  assert.equal(await vscode.commands.executeCommand('espTlsLens.checkWorkspace'), undefined, 'checkWorkspace answers (undefined) while stopped');
+  assert.match(api.ctx.stoppedReason ?? '', /stopped/);
+  log(`with the server stopped, checkWorkspace answered; reason: ${api.ctx.stoppedReason}`);
+  await vscode.commands.executeCommand('espTlsLens.restartServer');
+  assert.equal(api.ctx.running, true, 'restartServer starts a stopped server');
+  log(`restarted after stop -> ${JSON.stringify(await checkWorkspace())}`);
+
   log('ALL PASSED');
 }
