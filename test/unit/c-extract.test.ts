@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { extractC, mayHoldFacts } from '../../server/src/c/extract';
 import { maskSource } from '../../server/src/c/mask';
+import { emptyCFacts } from '../../server/src/c/facts';
 
 describe('maskSource', () => {
   it('blanks conditional directives and attribute macros without moving any character', () => {
@@ -34,7 +35,7 @@ describe('maskSource', () => {
 describe('extractC', () => {
   it('skips files that mention no TLS config type without parsing them', async () => {
     assert.equal(mayHoldFacts('int main(void) { return 0; }'), false);
-    assert.deepEqual(await extractC('int main(void) { return 0; }'), { configs: [], assignments: [], includes: [] });
+    assert.deepEqual(await extractC('int main(void) { return 0; }'), emptyCFacts());
   });
 
   it('reads a designated initializer with fields in both #ifdef branches', async () => {

@@ -142,3 +142,27 @@ function applyBinary(op: string, a: Tri, b: Tri): Tri {
   }
   return undefined;
 }
+
+/**
+ * Looks for a configuration under which none of `alternatives` holds, trying both outcomes of every
+ * condition the environment cannot decide. Returns that configuration (expression -> value), or
+ * undefined when every configuration satisfies some alternative (or there are too many to try).
+ */
+export function findUncovered(alternatives: readonly (readonly Condition[])[], env: MacroEnv): Map<string, boolean> | undefined {
+  const unknown = [...new Set(alternatives.flat().filter((c) => conditionHolds(c, env) === undefined).map((c) => c.expr))];
+  if (unknown.length > 8) return undefined;
+  for (let mask = 0; mask < 1 << unknown.length; mask++) {
+    const chosen = new Map(unknown.map((e, i) => [e, (mask & (1 << i)) !== 0]));
+    const holds = (c: Condition) => (chosen.has(c.expr) ? chosen.get(c.expr) !== c.negated : conditionHolds(c, env) === true);
+    if (!alternatives.some((conds) => conds.every(holds))) return chosen;
+  }
+  return undefined;
+}
+
+/** `CONFIG_X is off`, `#if FOO > 1 is true`: a configuration as a person reads it. */
+export function describeConfiguration(chosen: Map<string, boolean>): string {
+  return [...chosen].map(([expr, value]) => {
+    const name = /^(?:defined\s*\(?\s*)?([A-Za-z_]\w*)\s*\)?$/.exec(expr)?.[1];
+    return name ? `${name} is ${value ? 'set' : 'not set'}` : `\`#if ${expr}\` is ${value}`;
+  }).join(' and ');
+}

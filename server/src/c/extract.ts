@@ -1,14 +1,14 @@
-// Turns a C file into facts: TLS config initializers, field assignments and includes.
-// A cheap substring prefilter decides whether the file can matter before anything is parsed, and the
-// tree is deleted right after extraction (web-tree-sitter's wasm memory never shrinks).
-import type { Node } from 'web-tree-sitter';
+// Turns a C file into facts: TLS config initializers, field assignments, calls of TLS APIs, string
+// macros and includes. A cheap substring prefilter decides whether the file can matter before anything
+// is parsed, and the tree is deleted right after extraction (web-tree-sitter's wasm memory never shrinks).
+import type { Node, QueryCapture } from 'web-tree-sitter';
 import type { Position, Range } from '../rules/finding';
-import { emptyCFacts, type CFileFacts, type FieldFact, type InitializerShape, type TlsConfigFact } from './facts';
+import { emptyCFacts, type CallFact, type CFileFacts, type FieldFact, type InitializerShape, type TlsConfigFact } from './facts';
 import { maskSource, type MaskedSource } from './mask';
 import { getParser } from './parser';
 import { queriesFor } from './queries';
 
-/** Config structs of the ESP-IDF TLS client APIs (shared/reference/api_struct_fields.tsv). */
+/** Config structs of the ESP-IDF TLS APIs (shared/reference/api_struct_fields.tsv). */
 export const TLS_CONFIG_TYPES: ReadonlySet<string> = new Set([
   'esp_tls_cfg_t',
   'esp_http_client_config_t',
@@ -18,8 +18,11 @@ export const TLS_CONFIG_TYPES: ReadonlySet<string> = new Set([
   'httpd_ssl_config_t',
 ]);
 
+/** Calls worth a fact: the TLS APIs, and memset (a config zeroed before assignments). */
+const INTERESTING_CALL = /^(esp_transport_ssl_|mbedtls_ssl_|mbedtls_x509_crt_parse|esp_tls_|esp_crt_bundle_|esp_http_client_init$|esp_https_ota|esp_mqtt_client_init$|esp_websocket_client_init$|memset$)/;
+
 /** A file mentioning none of these cannot hold a fact we extract; it is not parsed. */
-const TRIGGERS = [...TLS_CONFIG_TYPES];
+const TRIGGERS = [...TLS_CONFIG_TYPES, 'esp_transport_ssl_', 'mbedtls_ssl_', 'esp_tls_'];
 
 export function mayHoldFacts(text: string): boolean {
   return TRIGGERS.some((t) => text.includes(t));
@@ -32,65 +35,85 @@ export async function extractC(text: string): Promise<CFileFacts> {
   const tree = parser.parse(masked.text);
   if (!tree) return emptyCFacts();
   try {
-    return collect(tree.rootNode, text, masked);
+    return collect(tree.rootNode, { text, masked });
   } finally {
     tree.delete();
   }
 }
 
-function collect(root: Node, text: string, masked: MaskedSource): CFileFacts {
-  const q = queriesFor(root.tree.language);
-  const ctx: Ctx = { text, masked };
-  const facts = emptyCFacts();
+interface Ctx { text: string; masked: MaskedSource }
 
-  for (const m of q.declaration.matches(root)) {
-    const cap = captures(m.captures);
-    if (!TLS_CONFIG_TYPES.has(cap.type.text)) continue;
-    facts.configs.push(...configsOfDeclaration(ctx, cap.type.text, cap.declarator, cap.init, cap.decl));
-  }
-  for (const m of q.compoundLiteral.matches(root)) {
-    const cap = captures(m.captures);
-    if (!TLS_CONFIG_TYPES.has(cap.type.text)) continue;
-    facts.configs.push(config(ctx, {
-      structType: cap.type.text, form: 'compound-literal', node: cap.literal, nameNode: cap.type, init: cap.init,
-    }));
-  }
-  for (const m of q.fieldAssignment.matches(root)) {
-    const cap = captures(m.captures);
+function collect(root: Node, ctx: Ctx): CFileFacts {
+  const q = queriesFor(root.tree.language);
+  const facts = emptyCFacts();
+  const each = (query: keyof typeof q, fn: (cap: Record<string, Node>) => void) => {
+    for (const m of q[query].matches(root)) fn(captures(m.captures));
+  };
+
+  each('member', (cap) => { if (TLS_CONFIG_TYPES.has(cap.type.text)) facts.memberTypes[cap.name.text] = cap.type.text; });
+  each('declaration', (cap) => {
+    if (TLS_CONFIG_TYPES.has(cap.type.text)) facts.configs.push(...configsOfDeclaration(ctx, cap.type.text, cap.declarator, cap.init, cap.decl));
+    else facts.configs.push(...memberConfigs(ctx, facts.memberTypes, cap.declarator, cap.init));
+  });
+  each('bareDeclaration', (cap) => {
+    if (!TLS_CONFIG_TYPES.has(cap.type.text)) return;
+    facts.configs.push(config(ctx, { structType: cap.type.text, form: 'declared', node: cap.decl, nameNode: cap.declarator, variable: cap.declarator.text }));
+  });
+  each('compoundLiteral', (cap) => {
+    if (!TLS_CONFIG_TYPES.has(cap.type.text)) return;
+    facts.configs.push(config(ctx, { structType: cap.type.text, form: 'compound-literal', node: cap.literal, nameNode: cap.type, init: cap.init }));
+  });
+  each('fieldAssignment', (cap) => {
     facts.assignments.push({
       target: slice(ctx, cap.target),
       field: cap.field.text,
       value: slice(ctx, cap.value),
       range: rangeOf(cap.assignment),
-      conditions: masked.conditionsAt(cap.assignment.startPosition.row),
+      statementRange: rangeOf(statementOf(cap.assignment)),
+      valueRange: rangeOf(cap.value),
+      conditions: ctx.masked.conditionsAt(cap.assignment.startPosition.row),
       functionRange: enclosingFunction(cap.assignment),
     });
-  }
-  for (const m of q.include.matches(root)) {
-    const node = m.captures[0].node;
-    facts.includes.push({ path: node.text.replace(/^["<]|[">]$/g, ''), range: rangeOf(node) });
-  }
+  });
+  each('call', (cap) => { if (INTERESTING_CALL.test(cap.fn.text)) facts.calls.push(callFact(ctx, cap.fn.text, cap.args, cap.call)); });
+  each('define', (cap) => facts.defines.push({ name: cap.name.text, value: cap.value.text.trim(), range: rangeOf(cap.def) }));
+  each('include', (cap) => facts.includes.push({ path: cap.path.text.replace(/^["<]|[">]$/g, ''), range: rangeOf(cap.path) }));
   return facts;
 }
 
-interface Ctx { text: string; masked: MaskedSource }
-
-function captures(list: { name: string; node: Node }[]): Record<string, Node> {
+function captures(list: QueryCapture[]): Record<string, Node> {
   return Object.fromEntries(list.map((c) => [c.name, c.node]));
 }
 
 function configsOfDeclaration(ctx: Ctx, structType: string, declarator: Node, init: Node, decl: Node): TlsConfigFact[] {
   const name = declaratorName(declarator);
   if (!name) return [];
+  if (declarator.type === 'pointer_declarator') return [];
   if (declarator.type !== 'array_declarator') {
     return [config(ctx, { structType, form: 'declaration', node: decl, nameNode: name, init, variable: name.text })];
   }
   // An array of configs: every braced element is one config, named `v[i]`.
-  return init.namedChildren
-    .filter((n): n is Node => !!n && n.type === 'initializer_list')
-    .map((element, i) => config(ctx, {
-      structType, form: 'declaration', node: element, nameNode: element, init: element, variable: `${name.text}[${i}]`,
+  return namedChildren(init)
+    .filter((n) => n.type === 'initializer_list')
+    .map((element, i) => config(ctx, { structType, form: 'declaration', node: element, nameNode: element, init: element, variable: `${name.text}[${i}]` }));
+}
+
+/** `static app_t s_app = { .tls = { ... } };` where `tls` is declared with a TLS config type. */
+function memberConfigs(ctx: Ctx, memberTypes: Record<string, string>, declarator: Node, init: Node): TlsConfigFact[] {
+  if (!Object.keys(memberTypes).length || declarator.type !== 'identifier') return [];
+  const out: TlsConfigFact[] = [];
+  for (const item of namedChildren(init)) {
+    if (item.type !== 'initializer_pair') continue;
+    const designators = designatorsOf(item);
+    const value = item.childForFieldName('value');
+    const member = designators.length === 1 ? designators[0] : undefined;
+    if (!member || !value || value.type !== 'initializer_list' || !memberTypes[member]) continue;
+    out.push(config(ctx, {
+      structType: memberTypes[member], form: 'member', node: item, nameNode: item.childrenForFieldName('designator')[0] ?? item,
+      init: value, variable: `${declarator.text}.${member}`,
     }));
+  }
+  return out;
 }
 
 function declaratorName(d: Node): Node | null {
@@ -104,12 +127,13 @@ interface ConfigSpec {
   form: TlsConfigFact['form'];
   node: Node;
   nameNode: Node;
-  init: Node;
+  init?: Node;
   variable?: string;
 }
 
 function config(ctx: Ctx, s: ConfigSpec): TlsConfigFact {
   const fn = enclosingFunction(s.node);
+  const nested: TlsConfigFact['nested'] = [];
   return {
     structType: s.structType,
     variable: s.variable,
@@ -117,24 +141,26 @@ function config(ctx: Ctx, s: ConfigSpec): TlsConfigFact {
     scope: fn ? 'local' : 'global',
     nameRange: rangeOf(s.nameNode),
     range: rangeOf(s.node),
-    fields: fieldsOf(ctx, s.init, ''),
-    initializer: shapeOf(ctx, s.init),
+    fields: s.init ? fieldsOf(ctx, s.init, '', nested) : [],
+    initializer: s.init ? shapeOf(ctx, s.init) : undefined,
+    nested,
     conditions: ctx.masked.conditionsAt(s.node.startPosition.row),
     functionRange: fn,
   };
 }
 
 /** Designated fields, recursing into nested lists so `.broker = { .verification = {...} }` yields dotted paths. */
-function fieldsOf(ctx: Ctx, list: Node, prefix: string): FieldFact[] {
+function fieldsOf(ctx: Ctx, list: Node, prefix: string, nested: TlsConfigFact['nested']): FieldFact[] {
   const out: FieldFact[] = [];
-  for (const item of list.namedChildren) {
-    if (!item || item.type !== 'initializer_pair') continue;
-    const designators = item.childrenForFieldName('designator').filter((d): d is Node => !!d && d.type === 'field_designator');
+  for (const item of namedChildren(list)) {
+    if (item.type !== 'initializer_pair') continue;
+    const designators = designatorsOf(item);
     const value = item.childForFieldName('value');
     if (!designators.length || !value) continue;
-    const path = prefix + designators.map((d) => d.namedChildren[0]?.text ?? '').join('.');
+    const path = prefix + designators.join('.');
     if (value.type === 'initializer_list') {
-      out.push(...fieldsOf(ctx, value, `${path}.`));
+      nested.push({ path, shape: shapeOf(ctx, value) });
+      out.push(...fieldsOf(ctx, value, `${path}.`, nested));
       continue;
     }
     out.push({
@@ -148,21 +174,50 @@ function fieldsOf(ctx: Ctx, list: Node, prefix: string): FieldFact[] {
   return out;
 }
 
+function designatorsOf(pair: Node): string[] {
+  return pair.childrenForFieldName('designator')
+    .filter((d): d is Node => !!d && d.type === 'field_designator')
+    .map((d) => d.namedChildren[0]?.text ?? '');
+}
+
 function shapeOf(ctx: Ctx, list: Node): InitializerShape {
-  const items = list.namedChildren.filter((n): n is Node => !!n && n.type !== 'comment');
+  const items = namedChildren(list).filter((n) => n.type !== 'comment');
   const last = items[items.length - 1];
   const open = list.startPosition, close = list.endPosition;
-  const multiline = close.row > open.row;
   const afterLast = last ? ctx.masked.text.slice(last.endIndex, list.endIndex - 1) : '';
   return {
     open: pos(open.row, open.column + 1),
     close: pos(close.row, close.column - 1),
     lastItemEnd: last ? pos(last.endPosition.row, last.endPosition.column) : undefined,
     trailingComma: afterLast.trimStart().startsWith(','),
-    multiline,
+    multiline: close.row > open.row,
     itemIndent: indentOf(ctx.text, last && last.startPosition.row > open.row ? last.startPosition.row : open.row, !last || last.startPosition.row === open.row),
     zeroOnly: items.length === 1 && last.type === 'number_literal' && last.text === '0',
   };
+}
+
+function callFact(ctx: Ctx, name: string, args: Node, call: Node): CallFact {
+  const parent = call.parent;
+  const assignedTo = parent?.type === 'init_declarator' ? declaratorName(parent.childForFieldName('declarator')!)?.text
+    : parent?.type === 'assignment_expression' ? slice(ctx, parent.childForFieldName('left')!) : undefined;
+  return {
+    name,
+    args: namedChildren(args).filter((a) => a.type !== 'comment').map((a) => ({ text: slice(ctx, a), range: rangeOf(a) })),
+    range: rangeOf(call),
+    statementRange: rangeOf(statementOf(call)),
+    assignedTo,
+    conditions: ctx.masked.conditionsAt(call.startPosition.row),
+    functionRange: enclosingFunction(call),
+  };
+}
+
+/** The statement or declaration a node belongs to (for fixes that add a line after it or remove it). */
+function statementOf(node: Node): Node {
+  for (let n: Node | null = node; n; n = n.parent) {
+    if (n.type === 'expression_statement' || n.type === 'declaration') return n;
+    if (n.type === 'compound_statement' || n.type === 'function_definition') break;
+  }
+  return node;
 }
 
 /** The indentation of `row`; one level deeper when the items would sit inside the line that opens the list. */
@@ -177,6 +232,7 @@ function enclosingFunction(node: Node): Range | undefined {
   return undefined;
 }
 
+const namedChildren = (n: Node): Node[] => n.namedChildren.filter((c): c is Node => !!c);
 const slice = (ctx: Ctx, n: Node) => ctx.text.slice(n.startIndex, n.endIndex);
 const pos = (line: number, character: number): Position => ({ line, character });
 export const rangeOf = (n: Node): Range => ({

@@ -30,15 +30,20 @@ export interface InitializerShape {
 
 export interface TlsConfigFact {
   structType: string;
-  /** `cfg`, `configs[1]`; undefined for a compound literal. */
+  /** `cfg`, `configs[1]`, `s_app.tls`; undefined for a compound literal. */
   variable?: string;
-  form: 'declaration' | 'compound-literal';
+  /** declaration: `T v = {...}`; declared: `T v;` filled by assignments; compound-literal: `(T){...}`;
+   * member: a config member of a larger struct, initialized inside that struct's initializer. */
+  form: 'declaration' | 'declared' | 'compound-literal' | 'member';
   scope: 'global' | 'local';
   /** Where a finding about the whole config sits: the declared name, or the literal's type. */
   nameRange: Range;
   range: Range;
   fields: FieldFact[];
-  initializer: InitializerShape;
+  /** The braces of the config's own initializer; absent for `T v;`. */
+  initializer?: InitializerShape;
+  /** Nested braces inside it, by designator path (`broker`, `broker.verification`), for fixes that add a nested field. */
+  nested: { path: string; shape: InitializerShape }[];
   /** The `#if` branches the declaration itself sits in. */
   conditions: readonly Condition[];
   /** The function the config is declared in (local configs). */
@@ -51,10 +56,29 @@ export interface FieldAssignmentFact {
   target: string;
   field: string;
   value: string;
+  /** The whole statement, `;` included, and the assignment's start/end columns for fixes. */
   range: Range;
+  statementRange: Range;
+  valueRange: Range;
   conditions: readonly Condition[];
   functionRange?: Range;
 }
+
+/** A call to a function the rules care about (esp_transport_ssl_*, mbedtls_ssl_*, esp_tls_*, ...). */
+export interface CallFact {
+  name: string;
+  args: { text: string; range: Range }[];
+  range: Range;
+  /** The statement holding the call, for fixes that remove or follow it. */
+  statementRange: Range;
+  /** `x` in `x = f(...)` or `T x = f(...)`. */
+  assignedTo?: string;
+  conditions: readonly Condition[];
+  functionRange?: Range;
+}
+
+/** `#define NAME value`; object-like macros only. */
+export interface DefineFact { name: string; value: string; range: Range }
 
 export interface IncludeFact {
   /** The header without quotes or angle brackets. */
@@ -65,7 +89,11 @@ export interface IncludeFact {
 export interface CFileFacts {
   configs: TlsConfigFact[];
   assignments: FieldAssignmentFact[];
+  calls: CallFact[];
+  defines: DefineFact[];
   includes: IncludeFact[];
+  /** Struct members declared with a TLS config type: member name -> struct type. */
+  memberTypes: Record<string, string>;
 }
 
-export const emptyCFacts = (): CFileFacts => ({ configs: [], assignments: [], includes: [] });
+export const emptyCFacts = (): CFileFacts => ({ configs: [], assignments: [], calls: [], defines: [], includes: [], memberTypes: {} });

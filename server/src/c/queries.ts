@@ -7,6 +7,9 @@ const source = {
     (declaration
       type: (type_identifier) @type
       declarator: (init_declarator declarator: (_) @declarator value: (initializer_list) @init)) @decl`,
+  /** `T v;` (to be filled by assignments). */
+  bareDeclaration: `
+    (declaration type: (type_identifier) @type declarator: (identifier) @declarator) @decl`,
   /** `(T){ ... }` passed straight to a call or assigned. */
   compoundLiteral: `
     (compound_literal_expression
@@ -17,6 +20,11 @@ const source = {
     (assignment_expression
       left: (field_expression argument: (_) @target field: (field_identifier) @field)
       right: (_) @value) @assignment`,
+  /** `f(args)` with a plain function name. */
+  call: `(call_expression function: (identifier) @fn arguments: (argument_list) @args) @call`,
+  /** Struct members of a named type: `esp_tls_cfg_t tls;` inside a struct. */
+  member: `(field_declaration type: (type_identifier) @type declarator: (field_identifier) @name)`,
+  define: `(preproc_def name: (identifier) @name value: (preproc_arg) @value) @def`,
   include: `(preproc_include path: (_) @path)`,
 };
 

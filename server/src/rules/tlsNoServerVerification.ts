@@ -1,124 +1,83 @@
-// tls-no-server-verification: a TLS client config that sets none of the options esp-tls uses to
-// verify the server. esp-tls then fails every handshake ("No server verification option set in
-// esp_tls_cfg_t structure", ESP_ERR_MBEDTLS_SSL_SETUP_FAILED), or, with
-// CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY, talks to whoever answers (shared/reference/esp_tls_behaviour.md §2).
-import { allHold } from '../c/conditions';
-import type { CFileFacts, FieldFact, TlsConfigFact } from '../c/facts';
-import type { Condition } from '../c/mask';
-import type { RuleContext, Rule } from './context';
-import type { Finding, Fix, TextEdit } from './finding';
+// tls-no-server-verification: a TLS client that sets none of the options esp-tls verifies the server
+// with. esp-tls then fails every handshake ("No server verification option set in esp_tls_cfg_t
+// structure", ESP_ERR_MBEDTLS_SSL_SETUP_FAILED), esp_https_ota refuses to start, or, with
+// CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY, the device talks to whoever answers
+// (shared/reference/esp_tls_behaviour.md §2, component_tls_configs.md).
+import { allHold, describeConfiguration, findUncovered } from '../c/conditions';
 import { ruleInfo } from './catalogue';
+import { isVerifying, tlsClients, type TlsClient } from './clients';
+import type { Rule, RuleContext } from './context';
+import { addLineAfter, includeEdit, indentAt, setFieldEdit } from './edits';
+import type { Finding, Fix, TextEdit } from './finding';
 
 const ID = 'tls-no-server-verification';
-
-/** Per struct: the fields whose presence makes esp-tls verify the server, in its order of precedence. */
-const VERIFY_FIELDS: Record<string, readonly string[]> = {
-  esp_tls_cfg_t: ['crt_bundle_attach', 'use_global_ca_store', 'cacert_buf', 'cacert_pem_buf', 'psk_hint_key'],
-};
-
-/** Values that leave a field unset: NULL pointers, false flags. */
-const UNSET = /^\(?\s*(NULL|0|false|\(\s*void\s*\*\s*\)\s*0|nullptr)\s*\)?$/;
 
 export const BUNDLE_FIX_TITLE = 'Attach the ESP-IDF certificate bundle (crt_bundle_attach)';
 
 export const tlsNoServerVerification: Rule = {
   id: ID,
   run(ctx) {
-    const findings: Finding[] = [];
-    for (const f of ctx.files) {
-      if (!f.c) continue;
-      for (const config of f.c.configs) {
-        const finding = check(ctx, f.file, f.c, config);
-        if (finding) findings.push(finding);
-      }
-    }
-    return findings;
+    return tlsClients(ctx).flatMap((c) => {
+      const f = check(ctx, c);
+      return f ? [f] : [];
+    });
   },
 };
 
-interface Setting { field: string; value: string; conditions: readonly Condition[]; line: number }
-
-function check(ctx: RuleContext, file: string, facts: CFileFacts, config: TlsConfigFact): Finding | undefined {
-  const verifyFields = VERIFY_FIELDS[config.structType];
-  if (!verifyFields) return undefined;
-  if (allHold(config.conditions, ctx.macros) === false) return undefined; // compiled out
-  const settings = settingsOf(facts, config);
-  if (settings.some((s) => s.field === 'is_plain_tcp' && !UNSET.test(s.value))) return undefined; // not TLS at all
-
-  const verifying = settings.filter((s) => verifyFields.includes(s.field) && !UNSET.test(s.value));
-  // A verification field counts unless the project's configuration compiles it out for certain.
-  if (verifying.some((s) => allHold(s.conditions, ctx.macros) !== false)) return undefined;
-
+function check(ctx: RuleContext, client: TlsClient): Finding | undefined {
+  if (client.tls !== 'yes') return undefined;
+  const verifying = client.settings.filter(isVerifying);
+  if (verifying.some((s) => allHold(s.conditions, ctx.macros) === true)) return undefined;
+  // Verification only inside #if branches the configuration cannot decide: find a configuration without it.
+  const uncovered = verifying.length ? findUncovered(verifying.map((s) => s.conditions), ctx.macros) : undefined;
+  if (verifying.length && !uncovered) return undefined;
+  const skip = ctx.project?.sdkconfig.get('CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY');
   return {
     rule: ID,
-    severity: ruleInfo(ID)!.severity,
-    file,
-    range: config.nameRange,
-    message: message(ctx, config, verifying),
-    related: relatedSkipVerify(ctx),
-    fixes: [bundleFix(file, facts, config)],
+    severity: uncovered ? 'warning' : ruleInfo(ID)!.severity, // only some configurations are affected
+    file: client.file,
+    range: client.anchor,
+    message: [
+      `${subject(client)} verifies no server: ${client.api.verificationList(client.layout)}${uncovered ? ` when ${describeConfiguration(uncovered)} (the project's sdkconfig does not say)` : ''}.`,
+      compiledOutNote(client),
+      effect(client, skip?.value === 'y'),
+    ].filter(Boolean).join(' '),
+    related: skip?.value === 'y'
+      ? [{ file: skip.file, range: { start: { line: skip.line, character: 0 }, end: { line: skip.line, character: skip.name.length } }, message: 'server verification is switched off here' }]
+      : undefined,
+    fixes: bundleFix(ctx, client),
   };
 }
 
-/** Fields set in the initializer plus later `cfg.x = ...` / `cfg->x = ...` in the same function (or file, for globals). */
-function settingsOf(facts: CFileFacts, config: TlsConfigFact): Setting[] {
-  const fromInit = config.fields.map((f: FieldFact) => ({ field: f.path, value: f.value, conditions: f.conditions, line: f.range.start.line }));
-  if (!config.variable) return fromInit;
-  const fromAssignments = facts.assignments
-    .filter((a) => a.target === config.variable && sameFunction(a.functionRange, config.functionRange))
-    .filter((a) => config.scope === 'global' || a.range.start.line > config.range.start.line)
-    .map((a) => ({ field: a.field, value: a.value, conditions: a.conditions, line: a.range.start.line }));
-  return [...fromInit, ...fromAssignments];
+function subject(c: TlsClient): string {
+  const what = c.api.struct === 'esp_transport_handle_t' ? 'esp_transport_ssl handle' : c.api.struct;
+  const name = c.name ? `\`${c.name}\` (${what})` : `This ${what} literal`;
+  const url = c.url && c.api.alwaysTls !== true ? ` for ${c.url}` : '';
+  return name + url;
 }
 
-function sameFunction(a: TlsConfigFact['functionRange'], b: TlsConfigFact['functionRange']): boolean {
-  if (!b) return true; // a global config can be filled in from any function
-  return !!a && a.start.line === b.start.line && a.start.character === b.start.character;
+function compiledOutNote(c: TlsClient): string | undefined {
+  if (!c.compiledOut.length) return undefined;
+  return `The ${c.compiledOut.map((s) => `${s.path} set at line ${s.range.start.line + 1}`).join(', ')} is compiled out by the project's sdkconfig.`;
 }
 
-function message(ctx: RuleContext, config: TlsConfigFact, compiledOut: Setting[]): string {
-  const name = config.variable ? `\`${config.variable}\` (${config.structType})` : `This ${config.structType} literal`;
-  const head = `${name} verifies no server: no CA certificate (cacert_buf), no certificate bundle (crt_bundle_attach), no global CA store (use_global_ca_store).`;
-  const why = compiledOut.length
-    ? ` The ${compiledOut.map((s) => s.field).join(', ')} set at line ${compiledOut.map((s) => s.line + 1).join(', ')} is compiled out by the project's sdkconfig.`
-    : '';
-  const skip = ctx.project?.sdkconfig.get('CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY');
-  const effect = skip?.value === 'y'
-    ? ' With CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY set, the device accepts any server, including an attacker on the network path.'
-    : ' esp-tls refuses every handshake with "No server verification option set in esp_tls_cfg_t structure" (ESP_ERR_MBEDTLS_SSL_SETUP_FAILED, 0x8017).';
-  return head + why + effect;
+function effect(c: TlsClient, skipVerify: boolean): string {
+  if (c.ota) return 'esp_https_ota refuses to start: "No option for server verification is enabled in esp_http_client config." (ESP_ERR_INVALID_ARG).';
+  if (skipVerify) return 'With CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY set, the device accepts any server, including an attacker on the network path.';
+  return 'esp-tls refuses every handshake with "No server verification option set in esp_tls_cfg_t structure" (ESP_ERR_MBEDTLS_SSL_SETUP_FAILED, 0x8017).';
 }
 
-function relatedSkipVerify(ctx: RuleContext): Finding['related'] {
-  const skip = ctx.project?.sdkconfig.get('CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY');
-  if (skip?.value !== 'y') return undefined;
-  const line = { line: skip.line, character: 0 };
-  return [{ file: skip.file, range: { start: line, end: { line: skip.line, character: skip.name.length } }, message: 'server verification is switched off here' }];
-}
-
-/** Inserts `.crt_bundle_attach = esp_crt_bundle_attach` in the user's layout, and the include if missing. */
-function bundleFix(file: string, facts: CFileFacts, config: TlsConfigFact): Fix {
-  const edits: TextEdit[] = [fieldEdit(config)];
-  if (!facts.includes.some((i) => i.path.endsWith('esp_crt_bundle.h'))) edits.push(includeEdit(facts));
-  return { title: BUNDLE_FIX_TITLE, preferred: true, edits: [{ file, edits }] };
-}
-
-const FIELD = '.crt_bundle_attach = esp_crt_bundle_attach';
-
-function fieldEdit(config: TlsConfigFact): TextEdit {
-  const s = config.initializer;
-  if (!s.lastItemEnd || s.zeroOnly) return { range: { start: s.open, end: s.close }, newText: ` ${FIELD} ` };
-  if (s.multiline && s.trailingComma) {
-    // A new line just above the closing brace: stays outside any `#if` block around the last field.
-    const at = { line: s.close.line, character: 0 };
-    return { range: { start: at, end: at }, newText: `${s.itemIndent}${FIELD},\n` };
+/** Adds the bundle (field or transport call) in the user's layout, plus `#include "esp_crt_bundle.h"`. */
+function bundleFix(ctx: RuleContext, c: TlsClient): Fix[] {
+  const idf = ctx.project?.idfVersion ?? { major: 5, minor: 5, source: 'assumed' as const };
+  let edit: TextEdit | undefined;
+  if (c.initCall && c.name) {
+    edit = addLineAfter(c.initCall.statementRange, `esp_transport_ssl_crt_bundle_attach(${c.name}, esp_crt_bundle_attach);`, indentAt(c.initCall.statementRange));
+  } else if (c.config) {
+    const field = c.api.bundleField(c.layout, idf);
+    edit = field ? setFieldEdit(c.config, field, 'esp_crt_bundle_attach', c.lastWrite) : undefined;
   }
-  const sep = s.multiline ? `,\n${s.itemIndent}` : ', ';
-  return { range: { start: s.lastItemEnd, end: s.lastItemEnd }, newText: `${sep}${FIELD}` };
-}
-
-function includeEdit(facts: CFileFacts): TextEdit {
-  const last = facts.includes.reduce<number>((max, i) => Math.max(max, i.range.start.line), -1);
-  const at = { line: last + 1, character: 0 };
-  return { range: { start: at, end: at }, newText: '#include "esp_crt_bundle.h"\n' };
+  if (!edit) return [];
+  const include = includeEdit(c.facts, 'esp_crt_bundle.h');
+  return [{ title: BUNDLE_FIX_TITLE, preferred: true, edits: [{ file: c.file, edits: include ? [edit, include] : [edit] }] }];
 }

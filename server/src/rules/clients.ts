@@ -1,0 +1,242 @@
+// Resolves the C facts of a project into TLS clients: each config (or esp_transport_ssl handle) with
+// every setting that reaches it (initializer fields, later assignments, transport calls), whether the
+// connection is TLS at all, and where it sits. The rules of this family and the code lens read these.
+import { allHold } from '../c/conditions';
+import type { CallFact, CFileFacts, FieldAssignmentFact, TlsConfigFact } from '../c/facts';
+import type { Condition } from '../c/mask';
+import type { EspIdfProject } from '../project/model';
+import type { RuleContext } from './context';
+import type { Range } from './finding';
+import { clientApi, OTA_STRUCT, TRANSPORT_CALLS, transportApi, type ClientApi, type Layout, type Role } from './tlsApis';
+
+export interface Setting {
+  role?: Role;
+  /** Field path (`broker.verification.certificate`) or call name. */
+  path: string;
+  value: string;
+  range: Range;
+  valueRange: Range;
+  /** For assignments and calls: the statement, so a fix can remove it. */
+  statementRange?: Range;
+  conditions: readonly Condition[];
+  origin: 'initializer' | 'assignment' | 'call';
+}
+
+export interface TlsClient {
+  file: string;
+  facts: CFileFacts;
+  api: ClientApi;
+  /** `cfg`, `s_app.tls`, the transport variable; undefined for a compound literal. */
+  name?: string;
+  config?: TlsConfigFact;
+  /** The esp_transport_ssl_init() call, for transport handles. */
+  initCall?: CallFact;
+  anchor: Range;
+  layout: Layout;
+  /** Settings that are set to something (not NULL/false/0) and not compiled out for certain. */
+  settings: Setting[];
+  /** Verification settings the project's sdkconfig compiles out. */
+  compiledOut: Setting[];
+  tls: 'yes' | 'no' | 'unknown';
+  /** The URL as far as it can be read (`https://` + an unresolved macro reads as `https://…`). */
+  url?: string;
+  /** The server's DNS name, when the URL names one. */
+  host?: string;
+  /** An esp_https_ota config points at this http config: esp_https_ota insists on verification. */
+  ota: boolean;
+  /** The last statement that writes the config (assignment or memset): a new assignment goes after it. */
+  lastWrite?: Range;
+}
+
+/** Values that leave a field unset: NULL pointers, false flags, zero. */
+export const UNSET = /^\(?\s*(NULL|0|false|\(\s*void\s*\*\s*\)\s*0|nullptr)\s*\)?$/;
+
+const cache = new WeakMap<RuleContext, TlsClient[]>();
+
+/** The TLS clients of the files in `ctx`; computed once per context and shared by the rules. */
+export function tlsClients(ctx: RuleContext): TlsClient[] {
+  let clients = cache.get(ctx);
+  if (!clients) {
+    clients = ctx.files.flatMap((f) => (f.c ? clientsOfFile(f.file, f.c, ctx) : []));
+    cache.set(ctx, clients);
+  }
+  return clients;
+}
+
+function clientsOfFile(file: string, facts: CFileFacts, ctx: RuleContext): TlsClient[] {
+  const otaConfigs = otaTargets(facts);
+  const clients: TlsClient[] = [];
+  for (const config of [...facts.configs, ...memberConfigsFromAssignments(facts)]) {
+    const api = clientApi(config.structType);
+    if (!api || allHold(config.conditions, ctx.macros) === false) continue;
+    const settings = settingsOfConfig(facts, config, api);
+    const layout = layoutOf(api, settings, ctx.project);
+    clients.push(resolve(ctx, {
+      file, facts, api, config, name: config.variable, anchor: config.nameRange, layout,
+      ota: !!config.variable && otaConfigs.has(normalize(config.variable)), lastWrite: lastWriteOf(facts, config),
+    }, settings));
+  }
+  for (const call of facts.calls) {
+    if (call.name !== 'esp_transport_ssl_init' || !call.assignedTo) continue;
+    if (allHold(call.conditions, ctx.macros) === false) continue;
+    const handle = normalize(call.assignedTo);
+    const settings = facts.calls
+      .filter((c) => TRANSPORT_CALLS[c.name] && c.args[0] && normalize(c.args[0].text) === handle)
+      .map((c): Setting => ({
+        role: TRANSPORT_CALLS[c.name], path: c.name, value: c.args.slice(1).map((a) => a.text).join(', ') || 'true',
+        range: c.range, valueRange: c.range, statementRange: c.statementRange, conditions: c.conditions, origin: 'call',
+      }));
+    clients.push(resolve(ctx, {
+      file, facts, api: transportApi, name: call.assignedTo, initCall: call, anchor: call.range, layout: 'flat', ota: false,
+    }, settings));
+  }
+  return clients;
+}
+
+type Partial = Omit<TlsClient, 'settings' | 'compiledOut' | 'tls' | 'url' | 'host'>;
+
+function resolve(ctx: RuleContext, c: Partial, all: Setting[]): TlsClient {
+  const set = all.filter((s) => !UNSET.test(s.value));
+  const settings = set.filter((s) => allHold(s.conditions, ctx.macros) !== false);
+  const compiledOut = set.filter((s) => allHold(s.conditions, ctx.macros) === false && isVerifying(s));
+  const urlSetting = settings.find((s) => s.role === 'url');
+  const url = urlSetting ? readString(urlSetting.value, c.facts, ctx) : undefined;
+  const hostSetting = settings.find((s) => s.role === 'host');
+  const host = url ? hostOf(url, false) : hostSetting ? hostOf(readString(hostSetting.value, c.facts, ctx), true) : undefined;
+  return { ...c, settings, compiledOut, url, host, tls: tlsOf(ctx, c, settings, url) };
+}
+
+export const isVerifying = (s: Setting) => s.role === 'bundle' || s.role === 'global' || s.role === 'ca' || s.role === 'psk';
+
+/** Decides "is this a TLS connection" the way each component does. */
+function tlsOf(ctx: RuleContext, c: Partial, settings: Setting[], url: string | undefined): TlsClient['tls'] {
+  const has = (role: Role) => settings.some((s) => s.role === role);
+  if (c.api.alwaysTls) return has('plain') ? 'no' : 'yes';
+  const scheme = url ? /^([a-z][a-z0-9+.-]*):\/\//i.exec(url)?.[1] : undefined;
+  if (c.ota) {
+    // esp_https_ota refuses to start without verification unless plain HTTP is explicitly allowed.
+    const allowHttp = ['CONFIG_ESP_HTTPS_OTA_ALLOW_HTTP', 'CONFIG_OTA_ALLOW_HTTP'].some((n) => ctx.macros.lookup(n) === 1);
+    return scheme?.toLowerCase() === 'http' && allowHttp ? 'no' : 'yes';
+  }
+  if (scheme) return c.api.tlsScheme.test(scheme) ? 'yes' : 'no'; // the URL's scheme overrides transport fields
+  const transport = settings.find((s) => s.role === 'transport');
+  if (transport) return c.api.tlsTransport.test(transport.value) ? 'yes' : /_TCP|_WS\b/.test(transport.value) ? 'no' : 'unknown';
+  if (!has('url') && has('host')) return tlsOnlyEvidence(settings) ? 'yes' : 'no'; // host alone: the default transport is plain TCP
+  // A URL built at run time: TLS only shows in fields that mean nothing without it.
+  return tlsOnlyEvidence(settings) ? 'yes' : 'unknown';
+}
+
+const tlsOnlyEvidence = (settings: Setting[]) =>
+  settings.some((s) => s.role === 'tlsOnly' || s.role === 'skipHostname' || s.role === 'commonName' || isVerifying(s));
+
+/** Fields from the initializer plus `cfg.x = ...` / `cfg->x = ...` in the same function (or anywhere, for globals). */
+function settingsOfConfig(facts: CFileFacts, config: TlsConfigFact, api: ClientApi): Setting[] {
+  const fromInit = config.fields.map((f): Setting => ({
+    role: api.roles[f.path], path: f.path, value: f.value, range: f.range, valueRange: f.valueRange, conditions: f.conditions, origin: 'initializer',
+  }));
+  if (!config.variable) return fromInit;
+  const name = normalize(config.variable);
+  const fromAssignments = facts.assignments
+    .filter((a) => config.scope === 'global' || config.form === 'member' || sameFunction(a.functionRange, config.functionRange))
+    .filter((a) => config.scope === 'global' || config.form === 'member' || a.range.start.line > config.range.start.line)
+    .map((a) => ({ a, path: pathWithin(name, a) }))
+    .filter((x): x is { a: FieldAssignmentFact; path: string } => !!x.path)
+    .map(({ a, path }): Setting => ({
+      role: api.roles[path], path, value: a.value, range: a.range, valueRange: a.valueRange, statementRange: a.statementRange,
+      conditions: a.conditions, origin: 'assignment',
+    }));
+  return [...fromInit, ...fromAssignments];
+}
+
+function lastWriteOf(facts: CFileFacts, config: TlsConfigFact): Range | undefined {
+  if (!config.variable) return undefined;
+  const name = normalize(config.variable);
+  const writes = [
+    ...facts.assignments.filter((a) => pathWithin(name, a) && sameFunction(a.functionRange, config.functionRange)).map((a) => a.statementRange),
+    ...facts.calls.filter((c) => c.name === 'memset' && c.args[0] && normalize(c.args[0].text) === name).map((c) => c.statementRange),
+  ];
+  return writes.reduce<Range | undefined>((last, r) => (!last || r.end.line > last.end.line ? r : last), undefined);
+}
+
+/** `cfg.broker.verification.certificate = x` is the path `broker.verification.certificate` of `cfg`. */
+function pathWithin(config: string, a: FieldAssignmentFact): string | undefined {
+  const target = normalize(a.target);
+  if (target === config) return a.field;
+  if (target.startsWith(config + '.')) return `${target.slice(config.length + 1)}.${a.field}`;
+  return undefined;
+}
+
+/** `s_client.tls.x = ...` where `tls` is a member of a TLS config type and no initializer declares it. */
+function memberConfigsFromAssignments(facts: CFileFacts): TlsConfigFact[] {
+  const known = new Set(facts.configs.map((c) => c.variable && normalize(c.variable)));
+  const seen = new Map<string, TlsConfigFact>();
+  for (const a of facts.assignments) {
+    const target = normalize(a.target);
+    const member = target.split('.').pop()!;
+    const struct = facts.memberTypes[member];
+    if (!struct || known.has(target) || seen.has(target) || target === member) continue;
+    seen.set(target, {
+      structType: struct, variable: target, form: 'member', scope: a.functionRange ? 'local' : 'global',
+      nameRange: a.range, range: a.range, fields: [], nested: [], conditions: a.conditions, functionRange: a.functionRange,
+    });
+  }
+  return [...seen.values()];
+}
+
+/** Http configs an OTA config points at (`.http_config = &cfg`), or that IDF v4.4's esp_https_ota(&cfg) takes. */
+function otaTargets(facts: CFileFacts): Set<string> {
+  const targets = new Set<string>();
+  for (const c of facts.configs) {
+    if (c.structType !== OTA_STRUCT) continue;
+    for (const f of c.fields) if (f.path === 'http_config') targets.add(normalize(f.value.replace(/^&\s*/, '')));
+  }
+  for (const a of facts.assignments) if (a.field === 'http_config') targets.add(normalize(a.value.replace(/^&\s*/, '')));
+  const ownOta = new Set(facts.configs.filter((c) => c.structType === OTA_STRUCT).map((c) => c.variable));
+  for (const call of facts.calls) {
+    const arg = call.args[0]?.text.replace(/^&\s*/, '');
+    if (call.name === 'esp_https_ota' && arg && !ownOta.has(arg)) targets.add(normalize(arg));
+  }
+  return targets;
+}
+
+function layoutOf(api: ClientApi, settings: Setting[], project: EspIdfProject | undefined): Layout {
+  if (api.struct !== 'esp_mqtt_client_config_t') return 'flat';
+  if (settings.some((s) => s.path.startsWith('broker.') || s.path.startsWith('credentials.') || s.path.startsWith('network.'))) return 'nested';
+  if (settings.some((s) => s.role !== undefined)) return 'flat';
+  return (project?.idfVersion.major ?? 5) >= 5 ? 'nested' : 'flat';
+}
+
+/**
+ * Reads a C string expression as far as it can: literals, adjacent literals, object-like macros of the
+ * file and CONFIG_ strings of the sdkconfig. What cannot be read ends the string with `…`.
+ */
+export function readString(expr: string, facts: CFileFacts, ctx: { project?: EspIdfProject }, depth = 0): string | undefined {
+  const tokens = expr.match(/"(?:[^"\\]|\\.)*"|[A-Za-z_]\w*|\S/g) ?? [];
+  if (!tokens.length) return undefined;
+  let out = '';
+  for (const t of tokens) {
+    if (t.startsWith('"')) { out += t.slice(1, -1).replace(/\\(.)/g, '$1'); continue; }
+    if (t === '(' || t === ')') continue;
+    const definition = facts.defines.find((d) => d.name === t)?.value ?? ctx.project?.sdkconfig.get(t)?.value;
+    const value = definition !== undefined && depth < 4 ? readString(definition, facts, ctx, depth + 1) : undefined;
+    if (value === undefined) return out ? `${out}…` : undefined;
+    out += value;
+    if (value.endsWith('…')) return out;
+  }
+  return out;
+}
+
+/** The DNS name in a URL (or a bare host name); undefined for IP addresses and what cannot be read. */
+function hostOf(text: string | undefined, bare: boolean): string | undefined {
+  if (!text) return undefined;
+  const host = bare ? text : /^[a-z][a-z0-9+.-]*:\/\/([^/:?#…]+)/i.exec(text)?.[1];
+  if (!host || host.includes('…') || /^[\d.]+$/.test(host) || host.includes(':') || !/^[A-Za-z0-9.-]+$/.test(host)) return undefined;
+  return host;
+}
+
+const normalize = (expr: string) => expr.replace(/^&\s*/, '').replace(/\s+/g, '').replace(/->/g, '.');
+
+function sameFunction(a: Range | undefined, b: Range | undefined): boolean {
+  if (!b) return true;
+  return !!a && a.start.line === b.start.line && a.start.character === b.start.character;
+}
