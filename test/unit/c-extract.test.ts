@@ -113,10 +113,10 @@ void start(esp_tls_t *tls)
   it('describes the initializer shape a fix needs', async () => {
     const facts = await extractC(`void f(void) {\n\tesp_tls_cfg_t a = { 0 };\n\tesp_tls_cfg_t b = {\n\t\t.timeout_ms = 1\n\t};\n}`);
     const [a, b] = facts.configs;
-    assert.equal(a.initializer.zeroOnly, true);
-    assert.equal(a.initializer.multiline, false);
-    assert.equal(b.initializer.multiline, true);
-    assert.equal(b.initializer.trailingComma, false);
-    assert.equal(b.initializer.itemIndent, '\t\t');
+    assert.equal(a.initializer!.zeroOnly, true);
+    assert.equal(a.initializer!.multiline, false);
+    assert.equal(b.initializer!.multiline, true);
+    assert.equal(b.initializer!.trailingComma, false);
+    assert.equal(b.initializer!.itemIndent, '\t\t');
   });
 });
