@@ -78,7 +78,7 @@ describe('language server (dist/server.js)', () => {
   });
 
   it('clears diagnostics when a file on disk is fixed (watched file change)', async () => {
-    const fixedOnDisk = readFileSync(telemetry, 'utf8').replace('.non_block = false,', '.non_block = false,\n        .use_global_ca_store = true,');
+    const fixedOnDisk = readFileSync(telemetry, 'utf8').replace('.non_block = false,', '.non_block = false,\n        .crt_bundle_attach = esp_crt_bundle_attach,');
     writeFileSync(telemetry, fixedOnDisk);
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(telemetry), type: 2 }] });
     await client.waitForDiagnostics(telemetry, (l) => l.length === 0);

@@ -23,7 +23,13 @@ export function fakeProject(values: Record<string, string>, complete = true): Es
   };
 }
 
-export async function findingsOf(source: string, project?: EspIdfProject): Promise<Finding[]> {
-  const c = await extractC(source);
-  return runRules({ files: [{ file: FILE, hash: 'h', c }], project, macros: macroEnvFor(project), now: new Date('2026-01-01T00:00:00Z') });
+/** Findings of all rules, or of the rules named, over one C file of `project`. */
+export async function findingsOf(source: string, project?: EspIdfProject, ...rules: string[]): Promise<Finding[]> {
+  return findingsOfFiles({ [FILE]: source }, project, ...rules);
+}
+
+export async function findingsOfFiles(sources: Record<string, string>, project?: EspIdfProject, ...rules: string[]): Promise<Finding[]> {
+  const files = await Promise.all(Object.entries(sources).map(async ([file, text]) => ({ file, hash: file, c: await extractC(text) })));
+  const all = runRules({ files, project, macros: macroEnvFor(project), now: new Date('2026-01-01T00:00:00Z') });
+  return rules.length ? all.filter((f) => rules.includes(f.rule)) : all;
 }

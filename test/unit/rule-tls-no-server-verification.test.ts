@@ -5,7 +5,10 @@ import { runRules } from '../../server/src/rules/index';
 import { extractC } from '../../server/src/c/extract';
 import { macroEnvFor } from '../../server/src/sdkconfig/macros';
 import { applyEdits } from '../support/edits';
-import { FILE, fakeProject, findingsOf } from '../support/analyse';
+import { FILE, fakeProject, findingsOf as findingsOfAll } from '../support/analyse';
+import type { EspIdfProject } from '../../server/src/project/model';
+
+const findingsOf = (src: string, project?: EspIdfProject) => findingsOfAll(src, project, 'tls-no-server-verification');
 
 const insecure = `/* HTTPS GET example, trimmed */
 #include <string.h>

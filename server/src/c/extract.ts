@@ -41,7 +41,7 @@ export async function extractC(text: string): Promise<CFileFacts> {
   }
 }
 
-interface Ctx { text: string; masked: MaskedSource }
+interface Ctx { text: string; masked: MaskedSource; lineStarts?: number[] }
 
 function collect(root: Node, ctx: Ctx): CFileFacts {
   const q = queriesFor(root.tree.language);
@@ -67,6 +67,7 @@ function collect(root: Node, ctx: Ctx): CFileFacts {
     facts.assignments.push({
       target: slice(ctx, cap.target),
       field: cap.field.text,
+      left: slice(ctx, cap.assignment.childForFieldName('left')!),
       value: slice(ctx, cap.value),
       range: rangeOf(cap.assignment),
       statementRange: rangeOf(statementOf(cap.assignment)),
@@ -169,6 +170,8 @@ function fieldsOf(ctx: Ctx, list: Node, prefix: string, nested: TlsConfigFact['n
       range: rangeOf(item),
       valueRange: rangeOf(value),
       conditions: ctx.masked.conditionsAt(item.startPosition.row),
+      designator: designators.join('.'),
+      removal: removalOf(ctx, item, list),
     });
   }
   return out;
@@ -178,6 +181,32 @@ function designatorsOf(pair: Node): string[] {
   return pair.childrenForFieldName('designator')
     .filter((d): d is Node => !!d && d.type === 'field_designator')
     .map((d) => d.namedChildren[0]?.text ?? '');
+}
+
+/** An item alone on its line goes with the line; otherwise with the comma after it (or before it, when last). */
+function removalOf(ctx: Ctx, item: Node, list: Node): Range {
+  const t = ctx.masked.text;
+  const lineStart = t.lastIndexOf('\n', item.startIndex - 1) + 1;
+  const comma = /^[ \t]*,[ \t]*/.exec(t.slice(item.endIndex, list.endIndex))?.[0].length ?? 0;
+  const lineEnd = t.indexOf('\n', item.endIndex + comma);
+  const restOfLine = t.slice(item.endIndex + comma, lineEnd < 0 ? t.length : lineEnd);
+  if (!t.slice(lineStart, item.startIndex).trim() && (!restOfLine.trim() || restOfLine.trim().startsWith('//'))) {
+    return { start: offsetToPos(ctx, lineStart), end: offsetToPos(ctx, lineEnd < 0 ? t.length : lineEnd + 1) };
+  }
+  if (comma) return { start: offsetToPos(ctx, item.startIndex), end: offsetToPos(ctx, item.endIndex + comma) };
+  const before = /,\s*$/.exec(t.slice(list.startIndex + 1, item.startIndex));
+  return { start: offsetToPos(ctx, before ? item.startIndex - before[0].length : item.startIndex), end: offsetToPos(ctx, item.endIndex) };
+}
+
+function offsetToPos(ctx: Ctx, offset: number): Position {
+  if (!ctx.lineStarts) {
+    ctx.lineStarts = [0];
+    for (let i = 0; i < ctx.text.length; i++) if (ctx.text.charCodeAt(i) === 10) ctx.lineStarts.push(i + 1);
+  }
+  const starts = ctx.lineStarts;
+  let lo = 0, hi = starts.length - 1;
+  while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (starts[mid] <= offset) lo = mid; else hi = mid - 1; }
+  return pos(lo, offset - starts[lo]);
 }
 
 function shapeOf(ctx: Ctx, list: Node): InitializerShape {

@@ -12,6 +12,10 @@ export interface FieldFact {
   valueRange: Range;
   /** The `#if` branches this field sits in (outermost first). */
   conditions: readonly Condition[];
+  /** The designators as written here (`verification.certificate` inside `.broker = {...}`). */
+  designator: string;
+  /** What to delete to remove this item cleanly: its own line(s), or the item and its comma. */
+  removal: Range;
 }
 
 /** Where the braces and items of an initializer list are, so a fix can insert a field in the user's style. */
@@ -55,6 +59,8 @@ export interface FieldAssignmentFact {
   /** The object as written: `cfg`, `p`, `ctx->tls_cfg`. */
   target: string;
   field: string;
+  /** The whole left side as written: `p->skip_common_name`. */
+  left: string;
   value: string;
   /** The whole statement, `;` included, and the assignment's start/end columns for fixes. */
   range: Range;

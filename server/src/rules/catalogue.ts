@@ -7,11 +7,11 @@ export interface RuleInfo { id: string; severity: Severity; summary: string; imp
 const rule = (id: string, severity: Severity, summary: string, implemented = false): RuleInfo => ({ id, severity, summary, implemented });
 
 export const RULES: readonly RuleInfo[] = [
-  rule('tls-no-server-verification', 'error', 'A TLS client config verifies no server (no CA, no certificate bundle, no global CA store).', true),
-  rule('tls-hostname-check-skipped', 'warning', 'The server host name check is skipped (skip_common_name and friends).'),
-  rule('mbedtls-verify-disabled', 'error', 'mbedtls_ssl_conf_authmode with VERIFY_NONE, or OPTIONAL without checking the result.'),
-  rule('mbedtls-hostname-missing', 'warning', 'An mbedTLS client handshakes without mbedtls_ssl_set_hostname, or with a placeholder name.'),
-  rule('global-ca-store-empty', 'warning', 'use_global_ca_store is set but nothing fills the global CA store.'),
+  rule('tls-no-server-verification', 'error', 'A TLS client verifies no server (no CA, no certificate bundle, no global CA store).', true),
+  rule('tls-hostname-check-skipped', 'warning', 'The server host name check is skipped (skip_common_name and friends).', true),
+  rule('mbedtls-verify-disabled', 'error', 'mbedtls_ssl_conf_authmode with VERIFY_NONE, or OPTIONAL without checking the result.', true),
+  rule('mbedtls-hostname-missing', 'warning', 'An mbedTLS client handshakes without mbedtls_ssl_set_hostname, or with a placeholder name.', true),
+  rule('global-ca-store-empty', 'warning', 'use_global_ca_store is set but nothing fills the global CA store.', true),
   rule('embed-symbol-missing', 'error', '_binary_X_start is referenced but no component embeds X.'),
   rule('embed-file-missing', 'error', 'A CMake embed names a file that does not exist.'),
   rule('pem-not-nul-terminated', 'error', 'A PEM handed to mbedTLS without its terminating NUL.'),

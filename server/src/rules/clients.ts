@@ -16,8 +16,12 @@ export interface Setting {
   value: string;
   range: Range;
   valueRange: Range;
-  /** For assignments and calls: the statement, so a fix can remove it. */
+  /** For assignments and calls: the statement. */
   statementRange?: Range;
+  /** The left side as written: the designator (`verification.certificate`), `p->field`, or the call name. */
+  written: string;
+  /** What to delete to remove this setting cleanly. */
+  removal: Range;
   conditions: readonly Condition[];
   origin: 'initializer' | 'assignment' | 'call';
 }
@@ -74,7 +78,7 @@ function clientsOfFile(file: string, facts: CFileFacts, ctx: RuleContext): TlsCl
     clients.push(resolve(ctx, {
       file, facts, api, config, name: config.variable, anchor: config.nameRange, layout,
       ota: !!config.variable && otaConfigs.has(normalize(config.variable)), lastWrite: lastWriteOf(facts, config),
-    }, settings));
+    }, settings, connectTarget(facts, config)));
   }
   for (const call of facts.calls) {
     if (call.name !== 'esp_transport_ssl_init' || !call.assignedTo) continue;
@@ -85,6 +89,7 @@ function clientsOfFile(file: string, facts: CFileFacts, ctx: RuleContext): TlsCl
       .map((c): Setting => ({
         role: TRANSPORT_CALLS[c.name], path: c.name, value: c.args.slice(1).map((a) => a.text).join(', ') || 'true',
         range: c.range, valueRange: c.range, statementRange: c.statementRange, conditions: c.conditions, origin: 'call',
+        written: c.name, removal: wholeLines(c.statementRange),
       }));
     clients.push(resolve(ctx, {
       file, facts, api: transportApi, name: call.assignedTo, initCall: call, anchor: call.range, layout: 'flat', ota: false,
@@ -95,14 +100,14 @@ function clientsOfFile(file: string, facts: CFileFacts, ctx: RuleContext): TlsCl
 
 type Partial = Omit<TlsClient, 'settings' | 'compiledOut' | 'tls' | 'url' | 'host'>;
 
-function resolve(ctx: RuleContext, c: Partial, all: Setting[]): TlsClient {
+function resolve(ctx: RuleContext, c: Partial, all: Setting[], connect: { url?: string; host?: string } = {}): TlsClient {
   const set = all.filter((s) => !UNSET.test(s.value));
   const settings = set.filter((s) => allHold(s.conditions, ctx.macros) !== false);
   const compiledOut = set.filter((s) => allHold(s.conditions, ctx.macros) === false && isVerifying(s));
-  const urlSetting = settings.find((s) => s.role === 'url');
-  const url = urlSetting ? readString(urlSetting.value, c.facts, ctx) : undefined;
-  const hostSetting = settings.find((s) => s.role === 'host');
-  const host = url ? hostOf(url, false) : hostSetting ? hostOf(readString(hostSetting.value, c.facts, ctx), true) : undefined;
+  const urlExpr = settings.find((s) => s.role === 'url')?.value ?? connect.url;
+  const hostExpr = settings.find((s) => s.role === 'host')?.value ?? connect.host;
+  const url = urlExpr ? readString(urlExpr, c.facts, ctx) : undefined;
+  const host = url ? hostOf(url, false) : hostExpr ? hostOf(readString(hostExpr, c.facts, ctx), true) : undefined;
   return { ...c, settings, compiledOut, url, host, tls: tlsOf(ctx, c, settings, url) };
 }
 
@@ -133,6 +138,7 @@ const tlsOnlyEvidence = (settings: Setting[]) =>
 function settingsOfConfig(facts: CFileFacts, config: TlsConfigFact, api: ClientApi): Setting[] {
   const fromInit = config.fields.map((f): Setting => ({
     role: api.roles[f.path], path: f.path, value: f.value, range: f.range, valueRange: f.valueRange, conditions: f.conditions, origin: 'initializer',
+    written: f.designator, removal: f.removal,
   }));
   if (!config.variable) return fromInit;
   const name = normalize(config.variable);
@@ -143,9 +149,18 @@ function settingsOfConfig(facts: CFileFacts, config: TlsConfigFact, api: ClientA
     .filter((x): x is { a: FieldAssignmentFact; path: string } => !!x.path)
     .map(({ a, path }): Setting => ({
       role: api.roles[path], path, value: a.value, range: a.range, valueRange: a.valueRange, statementRange: a.statementRange,
-      conditions: a.conditions, origin: 'assignment',
+      conditions: a.conditions, origin: 'assignment', written: a.left, removal: wholeLines(a.statementRange),
     }));
   return [...fromInit, ...fromAssignments];
+}
+
+/** esp-tls takes the server from the connect call: esp_tls_conn_http_new*(url, &cfg, ...) or esp_tls_conn_new*(host, len, port, &cfg, ...). */
+function connectTarget(facts: CFileFacts, config: TlsConfigFact): { url?: string; host?: string } {
+  if (config.structType !== 'esp_tls_cfg_t' || !config.variable) return {};
+  const name = normalize(config.variable);
+  const call = facts.calls.find((c) => c.name.startsWith('esp_tls_conn_') && c.args.some((a) => a.text.startsWith('&') && normalize(a.text) === name));
+  if (!call?.args[0]) return {};
+  return call.name.startsWith('esp_tls_conn_http_new') ? { url: call.args[0].text } : { host: call.args[0].text };
 }
 
 function lastWriteOf(facts: CFileFacts, config: TlsConfigFact): Range | undefined {
@@ -233,6 +248,8 @@ function hostOf(text: string | undefined, bare: boolean): string | undefined {
   if (!host || host.includes('…') || /^[\d.]+$/.test(host) || host.includes(':') || !/^[A-Za-z0-9.-]+$/.test(host)) return undefined;
   return host;
 }
+
+const wholeLines = (r: Range): Range => ({ start: { line: r.start.line, character: 0 }, end: { line: r.end.line + 1, character: 0 } });
 
 const normalize = (expr: string) => expr.replace(/^&\s*/, '').replace(/\s+/g, '').replace(/->/g, '.');
 

@@ -1,9 +1,18 @@
 // Runs the rules over a context and applies the user's severity overrides.
+import { globalCaStoreEmpty } from './globalCaStoreEmpty';
 import type { Rule, RuleContext } from './context';
 import type { Finding, SeverityOrOff } from './finding';
+import { mbedtlsHostnameMissing, mbedtlsVerifyDisabled } from './mbedtlsClient';
+import { tlsHostnameCheckSkipped } from './tlsHostnameCheckSkipped';
 import { tlsNoServerVerification } from './tlsNoServerVerification';
 
-export const ALL_RULES: readonly Rule[] = [tlsNoServerVerification];
+export const ALL_RULES: readonly Rule[] = [
+  tlsNoServerVerification,
+  tlsHostnameCheckSkipped,
+  mbedtlsVerifyDisabled,
+  mbedtlsHostnameMissing,
+  globalCaStoreEmpty,
+];
 
 export function runRules(ctx: RuleContext, overrides: Readonly<Record<string, SeverityOrOff>> = {}): Finding[] {
   const out: Finding[] = [];

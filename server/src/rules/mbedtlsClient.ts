@@ -1,0 +1,95 @@
+// The raw mbedTLS client flow (ESP-IDF's https_mbedtls example and code ported from Mbed TLS's
+// ssl_client1.c): verification switched off or made optional without looking at the result, and a
+// handshake without the server's name (or with the sample's placeholder name).
+//   mbedtls-verify-disabled: mbedtls_ssl_conf_authmode(&conf, MBEDTLS_SSL_VERIFY_NONE | _OPTIONAL)
+//   mbedtls-hostname-missing: no mbedtls_ssl_set_hostname() for a client's ssl context, or a placeholder
+import { allHold } from '../c/conditions';
+import type { CallFact } from '../c/facts';
+import { ruleInfo } from './catalogue';
+import type { FileFacts, Rule, RuleContext } from './context';
+import type { Finding } from './finding';
+
+interface Located { file: string; call: CallFact }
+
+/** Every call of `name` in the context's files that the configuration does not compile out. */
+function callsOf(ctx: RuleContext, name: string): Located[] {
+  return ctx.files.flatMap((f: FileFacts) =>
+    (f.c?.calls ?? []).filter((c) => c.name === name && allHold(c.conditions, ctx.macros) !== false).map((call) => ({ file: f.file, call })));
+}
+
+const arg = (c: CallFact, i: number) => c.args[i]?.text.replace(/^&\s*/, '').replace(/\s+/g, '').replace(/->/g, '.');
+
+/** Which ssl configs are clients, from mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_CLIENT, ...). */
+function endpoints(ctx: RuleContext): Map<string, 'client' | 'server'> {
+  const out = new Map<string, 'client' | 'server'>();
+  for (const { call } of callsOf(ctx, 'mbedtls_ssl_config_defaults')) {
+    const endpoint = call.args[1]?.text ?? '';
+    const conf = arg(call, 0);
+    if (conf && /IS_CLIENT/.test(endpoint)) out.set(conf, 'client');
+    else if (conf && /IS_SERVER/.test(endpoint)) out.set(conf, 'server');
+  }
+  return out;
+}
+
+export const mbedtlsVerifyDisabled: Rule = {
+  id: 'mbedtls-verify-disabled',
+  run(ctx) {
+    const roles = endpoints(ctx);
+    const resultChecked = callsOf(ctx, 'mbedtls_ssl_get_verify_result').length > 0;
+    const out: Finding[] = [];
+    for (const { file, call } of callsOf(ctx, 'mbedtls_ssl_conf_authmode')) {
+      const mode = call.args[1];
+      if (!mode || roles.get(arg(call, 0) ?? '') === 'server') continue; // a server not asking for client certificates is normal
+      const none = /VERIFY_NONE/.test(mode.text);
+      if (!none && !(/VERIFY_OPTIONAL/.test(mode.text) && !resultChecked)) continue;
+      out.push({
+        rule: 'mbedtls-verify-disabled',
+        severity: none ? ruleInfo('mbedtls-verify-disabled')!.severity : 'warning',
+        file,
+        range: mode.range,
+        message: none
+          ? 'MBEDTLS_SSL_VERIFY_NONE: the client accepts any certificate, so anyone on the network path can impersonate the server.'
+          : 'MBEDTLS_SSL_VERIFY_OPTIONAL, but nothing calls mbedtls_ssl_get_verify_result(): a certificate that fails verification is accepted without anyone noticing.',
+        fixes: [{ title: 'Require a verified server certificate (MBEDTLS_SSL_VERIFY_REQUIRED)', preferred: true, edits: [{ file, edits: [{ range: mode.range, newText: 'MBEDTLS_SSL_VERIFY_REQUIRED' }] }] }],
+      });
+    }
+    return out;
+  },
+};
+
+/** Names copied from Mbed TLS's sample client that never match a real server. */
+const PLACEHOLDERS = /^(mbed TLS Server 1|localhost|example\.com|www\.example\.com)$/i;
+
+export const mbedtlsHostnameMissing: Rule = {
+  id: 'mbedtls-hostname-missing',
+  run(ctx) {
+    const roles = endpoints(ctx);
+    const named = callsOf(ctx, 'mbedtls_ssl_set_hostname');
+    const namedContexts = new Set(named.map(({ call }) => arg(call, 0)));
+    const out: Finding[] = [];
+    const v = ctx.project?.idfVersion;
+    const consequence = v && v.major < 5
+      ? 'with Mbed TLS 2.28 (ESP-IDF v4.4) the certificate is then accepted for any host name'
+      : 'Mbed TLS 3.6.3 and later (current ESP-IDF v5.x releases) fail the handshake with -0x5D80 (MBEDTLS_ERR_SSL_CERTIFICATE_VERIFICATION_WITHOUT_HOSTNAME); older versions accept the certificate for any host name';
+    for (const { file, call } of callsOf(ctx, 'mbedtls_ssl_setup')) {
+      const ssl = arg(call, 0);
+      if (!ssl || roles.get(arg(call, 1) ?? '') !== 'client' || namedContexts.has(ssl)) continue;
+      out.push(finding(file, call.range, `The client context \`${ssl}\` handshakes without mbedtls_ssl_set_hostname(): ${consequence}.`));
+    }
+    for (const { file, call } of named) {
+      const nameArg = call.args[1];
+      if (!nameArg) continue;
+      const literal = /^"(.*)"$/.exec(nameArg.text)?.[1];
+      if (nameArg.text === 'NULL') {
+        out.push(finding(file, nameArg.range, 'mbedtls_ssl_set_hostname(..., NULL) switches the server name check off: any certificate the trusted CAs issued is accepted.'));
+      } else if (literal !== undefined && (PLACEHOLDERS.test(literal) || /\s/.test(literal))) {
+        out.push(finding(file, nameArg.range, `"${literal}" is a placeholder, not your server's name: the name check fails against the real server (-0x2700, "The certificate Common Name (CN) does not match with the expected CN"), or passes for the wrong one. Pass the host name the device connects to.`));
+      }
+    }
+    return out;
+  },
+};
+
+function finding(file: string, range: Finding['range'], message: string): Finding {
+  return { rule: 'mbedtls-hostname-missing', severity: ruleInfo('mbedtls-hostname-missing')!.severity, file, range, message };
+}

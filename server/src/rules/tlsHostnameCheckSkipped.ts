@@ -1,0 +1,60 @@
+// tls-hostname-check-skipped: skip_common_name (esp-tls), skip_cert_common_name_check (esp_http_client,
+// esp-mqtt, esp_websocket_client) or esp_transport_ssl_skip_common_name_check(). The certificate is
+// still checked against the CA, but any certificate the CA ever issued, for any name, is accepted; in
+// esp-tls the skip also drops SNI (shared/reference/esp_tls_behaviour.md §1).
+import { ruleInfo } from './catalogue';
+import { tlsClients, type Setting, type TlsClient } from './clients';
+import type { Rule, RuleContext } from './context';
+import type { Finding, Fix, TextEdit } from './finding';
+
+const ID = 'tls-hostname-check-skipped';
+
+export const tlsHostnameCheckSkipped: Rule = {
+  id: ID,
+  run(ctx) {
+    const out: Finding[] = [];
+    for (const c of tlsClients(ctx)) {
+      if (c.tls === 'no') continue;
+      for (const s of c.settings) if (s.role === 'skipHostname') out.push(finding(ctx, c, s));
+    }
+    return out;
+  },
+};
+
+function finding(ctx: RuleContext, c: TlsClient, s: Setting): Finding {
+  const who = c.name ? `\`${c.name}\`` : `this ${c.api.struct}`;
+  const sni = c.api.struct === 'esp_tls_cfg_t' ? ' esp-tls also stops sending SNI, so servers that host several names may present the wrong certificate.' : '';
+  return {
+    rule: ID,
+    severity: ruleInfo(ID)!.severity,
+    file: c.file,
+    range: s.range,
+    message: `${s.path} skips the server name check for ${who}: any certificate its CA issued, for any host, is accepted, so another customer of the same CA can impersonate the server.${sni}`,
+    fixes: fixes(ctx, c, s),
+  };
+}
+
+function fixes(ctx: RuleContext, c: TlsClient, s: Setting): Fix[] {
+  const idf = ctx.project?.idfVersion ?? { major: 5, minor: 5, source: 'assumed' as const };
+  const remove: TextEdit = { range: s.removal, newText: '' };
+  const out: Fix[] = [];
+  const commonName = c.api.commonNameField(c.layout, idf);
+  if (commonName) {
+    const title = c.host
+      ? `Check the server name "${c.host}" (${leaf(commonName)}) instead of skipping it`
+      : `Check a server name (${leaf(commonName)}) instead of skipping it: edit the name`;
+    out.push({ title, preferred: !!c.host, edits: [{ file: c.file, edits: [setName(c, s, commonName, c.host ?? 'server.example.com')] }] });
+  }
+  out.push({ title: `Remove ${leaf(s.path)}: check the server name given in the URL`, preferred: !commonName && !!c.host, edits: [{ file: c.file, edits: [remove] }] });
+  return out;
+}
+
+/** Replaces the skip with the name to check, written the way the skip was (field, assignment or call). */
+function setName(c: TlsClient, s: Setting, field: string, name: string): TextEdit {
+  const newText = s.origin === 'call' ? `${field}(${c.name}, "${name}")`
+    : s.origin === 'assignment' ? `${s.written.replace(/\w+$/, leaf(field))} = "${name}"`
+    : `.${s.written.replace(/\w+$/, leaf(field))} = "${name}"`;
+  return { range: s.range, newText };
+}
+
+const leaf = (path: string) => path.split('.').pop()!;

@@ -1,0 +1,298 @@
+// One fixture per shape real ESP-IDF code uses, positive and negative, for the C rule family.
+// Negatives follow the ESP-IDF examples (bundle attach, embedded CA, global store) and must stay silent.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Finding } from '../../server/src/rules/finding';
+import { FILE, fakeProject, findingsOf, findingsOfFiles } from '../support/analyse';
+import { applyEdits } from '../support/edits';
+
+const NO_VERIFY = 'tls-no-server-verification';
+const SKIP = 'tls-hostname-check-skipped';
+
+const v44 = () => ({ ...fakeProject({}), idfVersion: { major: 4, minor: 4, patch: 8, source: 'sdkconfig' as const } });
+const v55 = () => ({ ...fakeProject({}), idfVersion: { major: 5, minor: 5, patch: 1, source: 'sdkconfig' as const } });
+
+async function fixed(src: string, f: Finding, title?: RegExp): Promise<string> {
+  const fix = title ? f.fixes!.find((x) => title.test(x.title))! : f.fixes![0];
+  assert.ok(fix, `no fix ${title} in ${JSON.stringify(f.fixes?.map((x) => x.title))}`);
+  return applyEdits(src, fix.edits[0].edits);
+}
+
+describe('esp_http_client_config_t', () => {
+  it('flags an https URL without verification, and the bundle fix makes it clean', async () => {
+    const src = `#include "esp_http_client.h"
+#define API_URL "https://api.example.com/v1/data"
+void post_data(void)
+{
+    esp_http_client_config_t config = {
+        .url = API_URL,
+        .method = HTTP_METHOD_POST,
+        .timeout_ms = 5000,
+    };
+    esp_http_client_handle_t client = esp_http_client_init(&config);
+}`;
+    const [f] = await findingsOf(src, undefined, NO_VERIFY);
+    assert.match(f.message, /`config` \(esp_http_client_config_t\) for https:\/\/api\.example\.com\/v1\/data verifies no server: no CA certificate \(cert_pem\)/);
+    const out = await fixed(src, f);
+    assert.match(out, /\.timeout_ms = 5000,\n        \.crt_bundle_attach = esp_crt_bundle_attach,\n    \};/);
+    assert.deepEqual(await findingsOf(out), []);
+  });
+
+  it('stays silent for plain http://, for a CA, a bundle under an enabled #if, and a runtime URL', async () => {
+    const cases = [
+      'void f(void) { esp_http_client_config_t c = { .url = "http://192.168.4.1/status" }; }',
+      'extern const char ca_pem_start[] asm("_binary_ca_pem_start");\nvoid f(void) { esp_http_client_config_t c = { .url = "https://www.howsmyssl.com", .cert_pem = ca_pem_start }; }',
+      `void f(void) {
+    esp_http_client_config_t c = {
+        .url = "https://www.howsmyssl.com",
+#if CONFIG_MBEDTLS_CERTIFICATE_BUNDLE
+        .crt_bundle_attach = esp_crt_bundle_attach,
+#endif
+    };
+}`,
+      'void f(const char *url) { esp_http_client_config_t c = { .url = url, .event_handler = on_event }; }',
+      'void f(void) { esp_http_client_config_t c = { .host = "example.com", .path = "/get" }; }',
+    ];
+    for (const src of cases) assert.deepEqual(await findingsOf(src, fakeProject({ CONFIG_MBEDTLS_CERTIFICATE_BUNDLE: 'y' })), [], src);
+  });
+
+  it('decides TLS from transport_type, a URL from sdkconfig, and TLS-only fields on a runtime URL', async () => {
+    const project = fakeProject({ CONFIG_EXAMPLE_URL: '"https://firmware.example.com/app.bin"' });
+    const fromSdkconfig = await findingsOf('void f(void) { esp_http_client_config_t c = { .url = CONFIG_EXAMPLE_URL }; }', project, NO_VERIFY);
+    assert.match(fromSdkconfig[0].message, /for https:\/\/firmware\.example\.com\/app\.bin/);
+    const transport = await findingsOf('void f(void) { esp_http_client_config_t c = { .host = "example.com", .transport_type = HTTP_TRANSPORT_OVER_SSL }; }', undefined, NO_VERIFY);
+    assert.equal(transport.length, 1);
+    const tlsOnly = await findingsOf('void f(const char *u) { esp_http_client_config_t c = { .url = u, .client_cert_pem = cert, .client_key_pem = key }; }', undefined, NO_VERIFY);
+    assert.equal(tlsOnly.length, 1, 'a client certificate only makes sense on TLS');
+  });
+});
+
+describe('esp_https_ota', () => {
+  const ota = (http: string) => `#include "esp_https_ota.h"
+void ota_task(void *p)
+{
+    esp_http_client_config_t config = {
+        .url = CONFIG_EXAMPLE_FIRMWARE_UPGRADE_URL,
+${http}        .keep_alive_enable = true,
+    };
+    esp_https_ota_config_t ota_config = {
+        .http_config = &config,
+    };
+    esp_err_t ret = esp_https_ota(&ota_config);
+}`;
+  it('flags the http config an OTA config points at, whatever its URL, with the OTA consequence', async () => {
+    const [f] = await findingsOf(ota(''), undefined, NO_VERIFY);
+    assert.match(f.message, /esp_https_ota refuses to start: "No option for server verification is enabled in esp_http_client config\."/);
+    assert.equal(f.range.start.line, 3);
+    assert.deepEqual(await findingsOf(ota('        .cert_pem = (char *)server_cert_pem_start,\n')), []);
+  });
+  it('knows IDF v4.4 passes the http config to esp_https_ota() directly', async () => {
+    const src = 'void t(void) {\n  esp_http_client_config_t config = { .url = CONFIG_FIRMWARE_URL };\n  esp_https_ota(&config);\n}';
+    assert.equal((await findingsOf(src, v44(), NO_VERIFY)).length, 1);
+  });
+});
+
+describe('esp_mqtt_client_config_t', () => {
+  it('v5 nested: flags mqtts:// without verification and adds the bundle inside the existing verification braces', async () => {
+    const src = `void mqtt_app_start(void)
+{
+    const esp_mqtt_client_config_t mqtt_cfg = {
+        .broker = {
+            .address.uri = "mqtts://mqtt.eclipseprojects.io:8883",
+            .verification = {
+                .skip_cert_common_name_check = false,
+            },
+        },
+    };
+    esp_mqtt_client_handle_t client = esp_mqtt_client_init(&mqtt_cfg);
+}`;
+    const [f] = await findingsOf(src, undefined, NO_VERIFY);
+    assert.match(f.message, /no broker\.verification\.certificate, crt_bundle_attach/);
+    const out = await fixed(src, f);
+    assert.match(out, /\.skip_cert_common_name_check = false,\n                \.crt_bundle_attach = esp_crt_bundle_attach,\n            \},/);
+    assert.deepEqual(await findingsOf(out), []);
+  });
+  it('v5 nested: adds a nested designator when the config has no broker braces', async () => {
+    const src = 'void f(void) {\n    esp_mqtt_client_config_t cfg = {\n        .broker.address.uri = "mqtts://broker.example.com",\n    };\n}';
+    const [f] = await findingsOf(src, undefined, NO_VERIFY);
+    const out = await fixed(src, f);
+    assert.match(out, /\.broker\.verification\.crt_bundle_attach = esp_crt_bundle_attach,/);
+    assert.deepEqual(await findingsOf(out), []);
+  });
+  it('v5 negatives: embedded CA (the ssl example), plain mqtt://', async () => {
+    assert.deepEqual(await findingsOf('void f(void) { esp_mqtt_client_config_t c = { .broker = { .address.uri = "mqtts://mqtt.eclipseprojects.io:8883", .verification.certificate = (const char *)mqtt_eclipseprojects_io_pem_start } }; }'), []);
+    assert.deepEqual(await findingsOf('void f(void) { esp_mqtt_client_config_t c = { .broker.address.uri = "mqtt://mqtt.eclipseprojects.io" }; }'), []);
+  });
+  it('v4 flat fields (IDF v4.4)', async () => {
+    const [f] = await findingsOf('void f(void) { esp_mqtt_client_config_t c = { .uri = "mqtts://broker.example.com", .client_id = "dev1" }; }', v44(), NO_VERIFY);
+    assert.match(f.message, /no CA certificate \(cert_pem\)/);
+    const out = await fixed('void f(void) { esp_mqtt_client_config_t c = { .uri = "mqtts://broker.example.com", .client_id = "dev1" }; }', f);
+    assert.match(out, /\.client_id = "dev1", \.crt_bundle_attach = esp_crt_bundle_attach \}/);
+    assert.deepEqual(await findingsOf('void f(void) { esp_mqtt_client_config_t c = { .uri = "mqtts://b.example.com", .cert_pem = ca }; }', v44()), []);
+    assert.deepEqual(await findingsOf('void f(void) { esp_mqtt_client_config_t c = { .uri = "mqtt://b.example.com" }; }', v44()), []);
+  });
+});
+
+describe('esp_websocket_client_config_t and server configs', () => {
+  it('flags wss:// without verification, not ws://', async () => {
+    assert.equal((await findingsOf('void f(void) { esp_websocket_client_config_t c = { .uri = "wss://echo.websocket.events" }; }', undefined, NO_VERIFY)).length, 1);
+    assert.deepEqual(await findingsOf('void f(void) { esp_websocket_client_config_t c = { .uri = "ws://echo.websocket.events" }; }'), []);
+  });
+  it('offers no bundle fix on IDF v4.4, whose websocket client has no crt_bundle_attach', async () => {
+    const [f] = await findingsOf('void f(void) { esp_websocket_client_config_t c = { .uri = "wss://echo.example.com" }; }', v44(), NO_VERIFY);
+    assert.deepEqual(f.fixes, []);
+  });
+  it('never reports httpd_ssl_config_t (a server; its CA verifies clients)', async () => {
+    const src = 'void start(void) { httpd_ssl_config_t conf = HTTPD_SSL_CONFIG_DEFAULT(); conf.servercert = servercert_start; conf.prvtkey_pem = prvtkey_pem_start; }';
+    assert.deepEqual(await findingsOf(src), []);
+  });
+});
+
+describe('shapes: declared then filled, globals, static locals, struct members', () => {
+  it('memset then assignments: the fix adds an assignment after the last write', async () => {
+    const src = `void connect(void)
+{
+    esp_tls_cfg_t cfg;
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.timeout_ms = 10000;
+    esp_tls_conn_http_new_sync("https://www.example.com", &cfg, tls);
+}`;
+    const [f] = await findingsOf(src, undefined, NO_VERIFY);
+    assert.equal(f.range.start.line, 2);
+    const out = await fixed(src, f);
+    assert.match(out, /cfg\.timeout_ms = 10000;\n    cfg\.crt_bundle_attach = esp_crt_bundle_attach;\n/);
+    assert.deepEqual(await findingsOf(out), []);
+    assert.deepEqual(await findingsOf(src.replace('cfg.timeout_ms = 10000;', 'cfg.cacert_buf = ca; cfg.cacert_bytes = ca_len;')), []);
+  });
+
+  it('a global filled in from a function, and a static local', async () => {
+    const global = 'static esp_http_client_config_t s_cfg = { .url = "https://example.com" };\nvoid init(void) { s_cfg.crt_bundle_attach = esp_crt_bundle_attach; }';
+    assert.deepEqual(await findingsOf(global), []);
+    const staticLocal = 'void f(void) { static esp_tls_cfg_t cfg = { .timeout_ms = 1 }; }';
+    assert.equal((await findingsOf(staticLocal, undefined, NO_VERIFY)).length, 1);
+  });
+
+  it('configs inside a larger struct: initializer and assignments through -> and .', async () => {
+    const types = 'typedef struct { esp_tls_cfg_t tls; int retries; } app_ctx_t;\n';
+    const initialized = types + 'static app_ctx_t s_app = { .tls = { .timeout_ms = 1000 }, .retries = 3 };\n';
+    const [f] = await findingsOf(initialized, undefined, NO_VERIFY);
+    assert.match(f.message, /`s_app\.tls` \(esp_tls_cfg_t\)/);
+    assert.deepEqual(await findingsOf(initialized + 'void init(void) { s_app.tls.crt_bundle_attach = esp_crt_bundle_attach; }', undefined, NO_VERIFY), []);
+    const assigned = types + 'void start(app_ctx_t *ctx) {\n  ctx->tls.timeout_ms = 1000;\n  ctx->tls.cacert_buf = ca;\n}';
+    assert.deepEqual(await findingsOf(assigned), []);
+    assert.equal((await findingsOf(types + 'void start(app_ctx_t *ctx) { ctx->tls.timeout_ms = 1000; }', undefined, NO_VERIFY)).length, 1);
+  });
+
+  it('a compound literal passed straight to the client', async () => {
+    const src = 'void f(void) { esp_http_client_handle_t h = esp_http_client_init(&(esp_http_client_config_t){ .url = "https://example.com" }); }';
+    assert.equal((await findingsOf(src, undefined, NO_VERIFY)).length, 1);
+  });
+});
+
+describe('esp_transport_ssl', () => {
+  it('a transport with no verification call; the fix attaches the bundle after init', async () => {
+    const src = `void start(void)
+{
+    esp_transport_handle_t ssl = esp_transport_ssl_init();
+    esp_transport_set_default_port(ssl, 443);
+}`;
+    const [f] = await findingsOf(src, undefined, NO_VERIFY);
+    assert.match(f.message, /`ssl` \(esp_transport_ssl handle\) verifies no server/);
+    const out = await fixed(src, f);
+    assert.match(out, /esp_transport_ssl_init\(\);\n    esp_transport_ssl_crt_bundle_attach\(ssl, esp_crt_bundle_attach\);\n/);
+    assert.deepEqual(await findingsOf(out), []);
+    assert.deepEqual(await findingsOf(src.replace('esp_transport_set_default_port(ssl, 443);', 'esp_transport_ssl_set_cert_data(ssl, ca, strlen(ca));')), []);
+  });
+});
+
+describe('tls-hostname-check-skipped', () => {
+  it('esp_http_client: replaces the skip with common_name = the URL host (IDF >= 5.1)', async () => {
+    const src = 'void f(void) {\n    esp_http_client_config_t c = {\n        .url = "https://192.168.1.20/api",\n        .skip_cert_common_name_check = true,\n        .cert_pem = ca,\n    };\n}';
+    const [f] = await findingsOf(src, v55(), SKIP);
+    assert.equal(f.severity, 'warning');
+    assert.equal(f.range.start.line, 3);
+    assert.match(f.fixes![0].title, /Check a server name \(common_name\).*edit the name/);
+    const byName = src.replace('192.168.1.20', 'api.example.com');
+    const [g] = await findingsOf(byName, v55(), SKIP);
+    assert.equal(g.fixes![0].title, 'Check the server name "api.example.com" (common_name) instead of skipping it');
+    assert.match(await fixed(byName, g), /\.url = "https:\/\/api\.example\.com\/api",\n        \.common_name = "api\.example\.com",\n        \.cert_pem = ca,/);
+    assert.match(await fixed(byName, g, /^Remove/), /\.url = "https:\/\/api\.example\.com\/api",\n        \.cert_pem = ca,/);
+  });
+
+  it('IDF v4.4 esp_http_client has no common_name: only the removal is offered', async () => {
+    const [f] = await findingsOf('void f(void) { esp_http_client_config_t c = { .url = "https://a.example.com", .skip_cert_common_name_check = true, .cert_pem = ca }; }', v44(), SKIP);
+    assert.deepEqual(f.fixes!.map((x) => x.title), ['Remove skip_cert_common_name_check: check the server name given in the URL']);
+    const out = await fixed('void f(void) { esp_http_client_config_t c = { .url = "https://a.example.com", .skip_cert_common_name_check = true, .cert_pem = ca }; }', f);
+    assert.match(out, /\{ \.url = "https:\/\/a\.example\.com", \.cert_pem = ca \}/);
+  });
+
+  it('esp-tls skip_common_name (name from the connect call), assignments, mqtt v5, transport call; not when false or plain', async () => {
+    const tls = 'void f(esp_tls_t *t) {\n    esp_tls_cfg_t cfg = { .crt_bundle_attach = esp_crt_bundle_attach, .skip_common_name = true };\n    esp_tls_conn_http_new_sync("https://iot.example.com/x", &cfg, t);\n}';
+    const [a] = await findingsOf(tls, undefined, SKIP);
+    assert.match(a.message, /stops sending SNI/);
+    assert.match(await fixed(tls, a), /\{ \.crt_bundle_attach = esp_crt_bundle_attach, \.common_name = "iot\.example\.com" \}/);
+    const assigned = 'void f(void) {\n    esp_tls_cfg_t cfg = { .use_global_ca_store = true };\n    cfg.skip_common_name = true;\n}\nvoid g(void) { esp_tls_set_global_ca_store(ca, len); }';
+    const [b] = await findingsOf(assigned, undefined, SKIP);
+    assert.match(await fixed(assigned, b, /^Check/), /    cfg\.common_name = "server\.example\.com";\n/);
+    const mqtt = 'void f(void) { esp_mqtt_client_config_t c = { .broker = { .address.uri = "mqtts://b.example.com", .verification = { .certificate = ca, .skip_cert_common_name_check = true } } }; }';
+    const [m] = await findingsOf(mqtt, v55(), SKIP);
+    assert.match(await fixed(mqtt, m), /\.verification = \{ \.certificate = ca, \.common_name = "b\.example\.com" \}/);
+    const call = 'void f(void) {\n    esp_transport_handle_t t = esp_transport_ssl_init();\n    esp_transport_ssl_crt_bundle_attach(t, esp_crt_bundle_attach);\n    esp_transport_ssl_skip_common_name_check(t);\n}';
+    const [c] = await findingsOf(call, v55(), SKIP);
+    assert.match(await fixed(call, c), /esp_transport_ssl_set_common_name\(t, "server\.example\.com"\);/);
+    assert.deepEqual(await findingsOf('void f(void) { esp_http_client_config_t c = { .url = "https://a.example.com", .skip_cert_common_name_check = false, .cert_pem = ca }; }'), []);
+    assert.deepEqual(await findingsOf('void f(void) { esp_http_client_config_t c = { .url = "http://a.example.com", .skip_cert_common_name_check = true }; }'), []);
+  });
+});
+
+describe('global-ca-store-empty', () => {
+  const client = 'void f(void) { esp_http_client_config_t c = { .url = "https://example.com", .use_global_ca_store = true }; }';
+  it('flags a client trusting a store nothing fills', async () => {
+    const [f] = await findingsOf(client);
+    assert.equal(f.rule, 'global-ca-store-empty');
+    assert.match(f.message, /global_cacert is NULL/);
+  });
+  it('is satisfied by esp_tls_set_global_ca_store anywhere in the project', async () => {
+    const other = '/work/proj/main/certs.c';
+    assert.deepEqual(await findingsOfFiles({ [FILE]: client, [other]: 'void certs_init(void) { ESP_ERROR_CHECK(esp_tls_set_global_ca_store(ca_start, ca_end - ca_start)); }' }), []);
+  });
+});
+
+describe('raw mbedTLS client', () => {
+  const client = (authmode: string, extra = '') => `void https_get_task(void *pv)
+{
+    mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
+    mbedtls_ssl_conf_authmode(&conf, ${authmode});
+    mbedtls_ssl_setup(&ssl, &conf);
+    ${extra}
+    mbedtls_ssl_handshake(&ssl);
+}`;
+  it('VERIFY_NONE is an error with a fix to REQUIRED', async () => {
+    const src = client('MBEDTLS_SSL_VERIFY_NONE', 'mbedtls_ssl_set_hostname(&ssl, WEB_SERVER);');
+    const [f] = await findingsOf(src, undefined, 'mbedtls-verify-disabled');
+    assert.equal(f.severity, 'error');
+    assert.match(await fixed(src, f), /mbedtls_ssl_conf_authmode\(&conf, MBEDTLS_SSL_VERIFY_REQUIRED\);/);
+  });
+  it('OPTIONAL is a warning only when the verify result is never read', async () => {
+    const [f] = await findingsOf(client('MBEDTLS_SSL_VERIFY_OPTIONAL', 'mbedtls_ssl_set_hostname(&ssl, WEB_SERVER);'), undefined, 'mbedtls-verify-disabled');
+    assert.equal(f.severity, 'warning');
+    assert.deepEqual(await findingsOf(client('MBEDTLS_SSL_VERIFY_OPTIONAL', 'mbedtls_ssl_set_hostname(&ssl, WEB_SERVER); flags = mbedtls_ssl_get_verify_result(&ssl);')), []);
+  });
+  it('a server not asking for client certificates is fine', async () => {
+    const src = 'void s(void) { mbedtls_ssl_config_defaults(&srv_conf, MBEDTLS_SSL_IS_SERVER, 0, 0); mbedtls_ssl_conf_authmode(&srv_conf, MBEDTLS_SSL_VERIFY_NONE); }';
+    assert.deepEqual(await findingsOf(src), []);
+  });
+  it('a client handshaking without a host name, or with the sample placeholder', async () => {
+    const [missing] = await findingsOf(client('MBEDTLS_SSL_VERIFY_REQUIRED'), undefined, 'mbedtls-hostname-missing');
+    assert.match(missing.message, /-0x5D80/);
+    const [v4] = await findingsOf(client('MBEDTLS_SSL_VERIFY_REQUIRED'), v44(), 'mbedtls-hostname-missing');
+    assert.match(v4.message, /Mbed TLS 2\.28 \(ESP-IDF v4\.4\)/);
+    const [placeholder] = await findingsOf(client('MBEDTLS_SSL_VERIFY_REQUIRED', 'mbedtls_ssl_set_hostname(&ssl, "mbed TLS Server 1");'), undefined, 'mbedtls-hostname-missing');
+    assert.match(placeholder.message, /"mbed TLS Server 1" is a placeholder/);
+    assert.deepEqual(await findingsOf(client('MBEDTLS_SSL_VERIFY_REQUIRED', 'mbedtls_ssl_set_hostname(&ssl, WEB_SERVER);')), []);
+  });
+  it('the https_mbedtls example pattern is clean', async () => {
+    const src = client('MBEDTLS_SSL_VERIFY_REQUIRED', 'esp_crt_bundle_attach(&conf);\n    mbedtls_ssl_set_hostname(&ssl, WEB_SERVER);');
+    assert.deepEqual(await findingsOf(src), []);
+  });
+});
