@@ -5,12 +5,14 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { extractC } from './c/extract';
+import { fieldHover, type FieldHover } from './c/fieldHover';
 import { discoverProjects, isThirdParty, projectForFile } from './project/discover';
 import type { EspIdfProject } from './project/model';
 import { tooLargeReason } from './project/walk';
 import type { FileFacts } from './rules/context';
-import type { Finding } from './rules/finding';
+import type { Finding, Position } from './rules/finding';
 import { runRules } from './rules/index';
+import { trustLenses, type TrustLens } from './rules/trustLens';
 import { macroEnvFor } from './sdkconfig/macros';
 import { defaultSettings, type Settings } from './settings';
 
@@ -41,6 +43,7 @@ export class Analyzer {
   private readonly factsByHash = new Map<string, Omit<FileFacts, 'file'>>();
   private readonly skipped = new Map<string, string>();
   private findingsByFile = new Map<string, Finding[]>();
+  private lensesByFile = new Map<string, TrustLens[]>();
 
   constructor(opts: AnalyzerOptions = {}) {
     this.settings = opts.settings ?? defaultSettings;
@@ -104,6 +107,13 @@ export class Analyzer {
 
   findings(): ReadonlyMap<string, Finding[]> { return this.findingsByFile; }
   findingsFor(file: string): Finding[] { return this.findingsByFile.get(file) ?? []; }
+  lensesFor(file: string): TrustLens[] { return this.lensesByFile.get(file) ?? []; }
+
+  /** Hover for the TLS config field at `position` of `file`, whose current text is `text`. */
+  hover(file: string, text: string, position: Position): FieldHover | undefined {
+    const c = this.fileFacts.get(file)?.c;
+    return c ? fieldHover(c, text, position, projectForFile(this.projects, file)?.idfVersion) : undefined;
+  }
   allProjects(): readonly EspIdfProject[] { return this.projects; }
   skippedFiles(): SkippedFile[] { return [...this.skipped].map(([file, reason]) => ({ file, reason })); }
   analysedFileCount(): number { return this.fileFacts.size; }
@@ -165,8 +175,11 @@ export class Analyzer {
       groups.set(project, list);
     }
     const byFile = new Map([...this.findingsByFile].filter(([file]) => !inScope(file)));
+    const lenses = new Map([...this.lensesByFile].filter(([file]) => !inScope(file)));
     for (const [project, files] of groups) {
-      const findings = runRules({ files, project, macros: macroEnvFor(project), now: this.now() }, this.settings.rules);
+      const ctx = { files, project, macros: macroEnvFor(project), now: this.now() };
+      const findings = runRules(ctx, this.settings.rules);
+      for (const lens of trustLenses(ctx)) lenses.set(lens.file, [...(lenses.get(lens.file) ?? []), lens]);
       for (const f of findings) {
         if (project && !this.settings.showManagedComponentFindings && isThirdParty(project, f.file)) continue;
         const list = byFile.get(f.file) ?? [];
@@ -175,6 +188,7 @@ export class Analyzer {
       }
     }
     this.findingsByFile = byFile;
+    this.lensesByFile = lenses;
   }
 }
 

@@ -1,6 +1,6 @@
 // LSP wiring only: capabilities, and handlers that hand work to the analyzer and publish its findings.
 import {
-  CodeActionKind, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
+  CodeActionKind, CodeLensRefreshRequest, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
   type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -16,16 +16,20 @@ const analyzer = new Analyzer();
 const queue = new WorkQueue((e) => connection.console.error(`analysis failed: ${e instanceof Error ? e.stack : String(e)}`));
 let roots: string[] = [];
 let canPullConfiguration = false;
+let canRefreshLenses = false;
 const published = new Set<string>();
 
 connection.onInitialize((params: InitializeParams): InitializeResult => {
   roots = (params.workspaceFolders ?? []).map((f) => fileOf(f.uri)).filter((f): f is string => !!f);
   if (!roots.length && params.rootUri) roots = [fileOf(params.rootUri)].filter((f): f is string => !!f);
   canPullConfiguration = !!params.capabilities.workspace?.configuration;
+  canRefreshLenses = !!params.capabilities.workspace?.codeLens?.refreshSupport;
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeLensProvider: { resolveProvider: false },
+      hoverProvider: true,
     },
     serverInfo: { name: 'esp-tls-lens', version: '0.1.0' },
   };
@@ -50,6 +54,7 @@ async function index(): Promise<void> {
   const started = Date.now();
   await analyzer.index(roots);
   publish([...analyzer.findings().keys(), ...published]);
+  if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
   for (const s of analyzer.skippedFiles()) connection.console.info(`skipped ${s.file}: ${s.reason}`);
   const projects = analyzer.allProjects();
   connection.console.info(`indexed ${projects.length} ESP-IDF project(s), ${analyzer.analysedFileCount()} C files in ${Date.now() - started} ms`);
@@ -83,6 +88,19 @@ connection.onDidChangeWatchedFiles(({ changes }) => {
 });
 
 connection.onCodeAction((params) => codeActionsFor(params.context.diagnostics));
+
+// Lenses carry no command yet: they state what a config trusts (checking the server arrives with `chain`).
+connection.onCodeLens(({ textDocument }) => {
+  const file = fileOf(textDocument.uri);
+  return file ? analyzer.lensesFor(file).map((l) => ({ range: l.range, command: { title: l.title, command: '' } })) : [];
+});
+
+connection.onHover(({ textDocument, position }) => {
+  const file = fileOf(textDocument.uri);
+  const doc = documents.get(textDocument.uri);
+  const hover = file && doc ? analyzer.hover(file, doc.getText(), position) : undefined;
+  return hover ? { contents: { kind: 'markdown', value: hover.markdown }, range: hover.range } : null;
+});
 
 connection.onRequest(Methods.checkWorkspace, async (): Promise<CheckWorkspaceResult> => {
   await queue.enqueue('index', indexWorkspace);

@@ -1,0 +1,36 @@
+// The code lens above each TLS client: what it trusts, as esp-tls will pick it (bundle, global store,
+// CA buffer, PSK), or that it verifies no server.
+import { allHold } from '../c/conditions';
+import { tlsClients, type Setting } from './clients';
+import type { RuleContext } from './context';
+import type { Range } from './finding';
+import type { Role } from './tlsApis';
+
+export interface TrustLens { file: string; range: Range; title: string }
+
+/** esp-tls and esp_http_client try the bundle first; esp-mqtt tries the global store first. */
+const PRECEDENCE: Record<string, Role[]> = {
+  default: ['bundle', 'global', 'ca', 'psk'],
+  esp_mqtt_client_config_t: ['global', 'bundle', 'ca', 'psk'],
+};
+
+export function trustLenses(ctx: RuleContext): TrustLens[] {
+  return tlsClients(ctx).filter((c) => c.tls !== 'no').map((c) => {
+    const order = PRECEDENCE[c.api.struct] ?? PRECEDENCE.default;
+    const active = c.settings.filter((s) => allHold(s.conditions, ctx.macros) !== false);
+    const used = order.map((role) => active.find((s) => s.role === role)).find((s): s is Setting => !!s);
+    const prefix = c.tls === 'unknown' ? 'If TLS: ' : 'TLS: ';
+    const where = c.host ? ` · ${c.host}` : '';
+    return { file: c.file, range: c.anchor, title: `${prefix}${describe(used)}${where}` };
+  });
+}
+
+function describe(s: Setting | undefined): string {
+  if (!s) return 'verifies no server';
+  switch (s.role) {
+    case 'bundle': return 'trusts the ESP-IDF certificate bundle';
+    case 'global': return 'trusts the global CA store';
+    case 'psk': return 'pre-shared key';
+    default: return `trusts the CA in ${s.value.replace(/^\(\s*const\s+(unsigned\s+)?char\s*\*\s*\)\s*/, '')}`;
+  }
+}
