@@ -141,3 +141,73 @@ describe('language server without its C grammar', () => {
     }
   });
 });
+
+describe('language server: code lens, hover and the fixes of the C rules', () => {
+  let client: TestClient;
+  let ws: string;
+  before(async () => {
+    ws = copyDemo();
+    client = new TestClient();
+    await client.initialize(ws);
+    await client.waitForDiagnostics(path.join(ws, 'main/telemetry_client.c'), (l) => l.length === 1);
+  });
+  after(async () => { await client.shutdown(); });
+
+  const open = async (file: string, text: string) => {
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(file), languageId: 'c', version: 1, text } });
+  };
+
+  it('puts a lens above each config saying what it trusts', async () => {
+    const lenses = async (rel: string) => ((await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri: uri(path.join(ws, rel)) } })) as { range: { start: { line: number } }; command: { title: string } }[])
+      .map((l) => [l.range.start.line, l.command.title]);
+    assert.deepEqual(await lenses('main/weather_client.c'), [[16, 'TLS: trusts the ESP-IDF certificate bundle · api.open-meteo.com']]);
+    assert.deepEqual(await lenses('main/telemetry_client.c'), [[15, 'TLS: verifies no server · telemetry.example.com']]);
+    assert.deepEqual(await lenses('main/app_main.c'), []);
+  });
+
+  it('hovers a TLS field with its documentation for the project IDF version', async () => {
+    const file = path.join(ws, 'main/weather_client.c');
+    await open(file, readFileSync(file, 'utf8'));
+    const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: uri(file) }, position: { line: 17, character: 12 } })) as { contents: { value: string } } | null;
+    assert.ok(hover, 'no hover on .crt_bundle_attach');
+    assert.match(hover.contents.value, /\*\*`\.crt_bundle_attach`\*\* in `esp_tls_cfg_t`/);
+    assert.match(hover.contents.value, /Your project \(v5\.3\) has it/);
+    const none = await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: uri(file) }, position: { line: 0, character: 3 } });
+    assert.equal(none, null);
+  });
+
+  const actionsFor = async (file: string, d: Diagnostic) => (await client.connection.sendRequest('textDocument/codeAction', {
+    textDocument: { uri: uri(file) }, range: d.range, context: { diagnostics: [d] },
+  })) as CodeAction[];
+
+  it('replaces a skipped host name check with common_name, and the diagnostic goes', async () => {
+    const file = path.join(ws, 'main/ota_client.c');
+    const text = '#include "esp_http_client.h"\n#include "esp_crt_bundle.h"\nvoid ota_check(void)\n{\n    esp_http_client_config_t config = {\n        .url = "https://ota.example.com/fw.bin",\n        .crt_bundle_attach = esp_crt_bundle_attach,\n        .skip_cert_common_name_check = true,\n    };\n}\n';
+    await open(file, text);
+    const [d] = await client.waitForDiagnostics(file, (l) => l.length === 1);
+    assert.equal(d.code, 'tls-hostname-check-skipped');
+    assert.equal(d.severity, 2);
+    const actions = await actionsFor(file, d);
+    assert.deepEqual(actions.map((a) => a.title), [
+      'Check the server name "ota.example.com" (common_name) instead of skipping it',
+      'Remove skip_cert_common_name_check: check the server name given in the URL',
+    ]);
+    const fixed = applyEdits(text, actions[0].edit!.changes![uri(file)] as TextEdit[]);
+    assert.match(fixed, /\.common_name = "ota\.example\.com",\n    \};/);
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uri(file), version: 2 }, contentChanges: [{ text: fixed }] });
+    await client.waitForDiagnostics(file, (l) => l.length === 0);
+  });
+
+  it('turns MBEDTLS_SSL_VERIFY_NONE into REQUIRED', async () => {
+    const file = path.join(ws, 'main/raw_tls.c');
+    const text = 'void raw(void)\n{\n    mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);\n    mbedtls_ssl_conf_authmode(&conf, MBEDTLS_SSL_VERIFY_NONE);\n    mbedtls_ssl_setup(&ssl, &conf);\n    mbedtls_ssl_set_hostname(&ssl, "api.example.com");\n}\n';
+    await open(file, text);
+    const [d] = await client.waitForDiagnostics(file, (l) => l.length === 1);
+    assert.equal(d.code, 'mbedtls-verify-disabled');
+    const [action] = await actionsFor(file, d);
+    const fixed = applyEdits(text, action.edit!.changes![uri(file)] as TextEdit[]);
+    assert.match(fixed, /mbedtls_ssl_conf_authmode\(&conf, MBEDTLS_SSL_VERIFY_REQUIRED\);/);
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uri(file), version: 2 }, contentChanges: [{ text: fixed }] });
+    await client.waitForDiagnostics(file, (l) => l.length === 0);
+  });
+});
