@@ -296,3 +296,12 @@ describe('raw mbedTLS client', () => {
     assert.deepEqual(await findingsOf(src), []);
   });
 });
+
+describe('#if branches the configuration cannot decide', () => {
+  it('the skip is reported with the builds it applies to', async () => {
+    const src = 'void f(void) {\n  esp_http_client_config_t c = {\n    .url = "https://a.example.com", .cert_pem = ca,\n#ifdef CONFIG_APP_LAB_SERVER\n    .skip_cert_common_name_check = true,\n#endif\n  };\n}';
+    const [f] = await findingsOf(src, fakeProject({}, false), SKIP);
+    assert.match(f.message, /\(In builds where CONFIG_APP_LAB_SERVER is set; the project's sdkconfig does not say\.\)$/);
+    assert.deepEqual(await findingsOf(src, fakeProject({}, true), SKIP), [], 'a generated sdkconfig without the option: compiled out');
+  });
+});

@@ -166,3 +166,9 @@ export function describeConfiguration(chosen: Map<string, boolean>): string {
     return name ? `${name} is ${value ? 'set' : 'not set'}` : `\`#if ${expr}\` is ${value}`;
   }).join(' and ');
 }
+
+/** The conditions among `conds` that `env` cannot decide, as a person reads them; '' when all are known. */
+export function describeUndecided(conds: readonly Condition[], env: MacroEnv): string {
+  const open = conds.filter((c) => conditionHolds(c, env) === undefined);
+  return open.length ? describeConfiguration(new Map(open.map((c) => [c.expr, !c.negated]))) : '';
+}

@@ -2,6 +2,7 @@
 // esp-mqtt, esp_websocket_client) or esp_transport_ssl_skip_common_name_check(). The certificate is
 // still checked against the CA, but any certificate the CA ever issued, for any name, is accepted; in
 // esp-tls the skip also drops SNI (shared/reference/esp_tls_behaviour.md §1).
+import { describeUndecided } from '../c/conditions';
 import { ruleInfo } from './catalogue';
 import { tlsClients, type Setting, type TlsClient } from './clients';
 import type { Rule, RuleContext } from './context';
@@ -29,9 +30,15 @@ function finding(ctx: RuleContext, c: TlsClient, s: Setting): Finding {
     severity: ruleInfo(ID)!.severity,
     file: c.file,
     range: s.range,
-    message: `${s.path} skips the server name check for ${who}: any certificate its CA issued, for any host, is accepted, so another customer of the same CA can impersonate the server.${sni}`,
+    message: `${s.path} skips the server name check for ${who}: any certificate its CA issued, for any host, is accepted, so another customer of the same CA can impersonate the server.${sni}${when(ctx, s)}`,
     fixes: fixes(ctx, c, s),
   };
+}
+
+/** Settings inside `#if` branches the configuration cannot decide apply only in some builds: say which. */
+function when(ctx: RuleContext, s: Setting): string {
+  const undecided = describeUndecided(s.conditions, ctx.macros);
+  return undecided ? ` (In builds where ${undecided}; the project's sdkconfig does not say.)` : '';
 }
 
 function fixes(ctx: RuleContext, c: TlsClient, s: Setting): Fix[] {

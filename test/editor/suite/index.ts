@@ -58,6 +58,24 @@ export async function run(): Promise<void> {
   }
   log('weather_client.c and app_main.c have no diagnostics');
 
+  // Hover on a TLS field and the trust lens above a config.
+  const weather = file('main/weather_client.c');
+  const weatherDoc = await vscode.workspace.openTextDocument(weather);
+  const fieldLine = weatherDoc.getText().split('\n').findIndex((l) => l.includes('.crt_bundle_attach'));
+  const hovers = await poll('a hover on .crt_bundle_attach', async () => {
+    const h = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', weather, new vscode.Position(fieldLine, 12));
+    const text = (h ?? []).flatMap((x) => x.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+    return /in `esp_tls_cfg_t`/.test(text) ? text : undefined;
+  });
+  assert.match(hovers, /certificate bundle/);
+  log('hover on .crt_bundle_attach ok');
+  const lenses = await poll('the trust lens on weather_client.c', async () => {
+    const l = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', weather);
+    return l?.length ? l : undefined;
+  });
+  assert.equal(lenses[0].command?.title, 'TLS: trusts the ESP-IDF certificate bundle · api.open-meteo.com');
+  log(`code lens ok: ${lenses[0].command?.title}`);
+
   // Opening the file must keep the diagnostic (now served from the open document).
   const doc = await vscode.workspace.openTextDocument(telemetry);
   await vscode.window.showTextDocument(doc);
