@@ -1,6 +1,8 @@
 // One fixture per shape real ESP-IDF code uses, positive and negative, for the C rule family.
 // Negatives follow the ESP-IDF examples (bundle attach, embedded CA, global store) and must stay silent.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Finding } from '../../server/src/rules/finding';
 import { FILE, fakeProject, findingsOf, findingsOfFiles } from '../support/analyse';
@@ -303,5 +305,16 @@ describe('#if branches the configuration cannot decide', () => {
     const [f] = await findingsOf(src, fakeProject({}, false), SKIP);
     assert.match(f.message, /\(In builds where CONFIG_APP_LAB_SERVER is set; the project's sdkconfig does not say\.\)$/);
     assert.deepEqual(await findingsOf(src, fakeProject({}, true), SKIP), [], 'a generated sdkconfig without the option: compiled out');
+  });
+});
+
+describe('secure code in the ESP-IDF examples\' patterns (test/fixtures/c/secure)', () => {
+  it('produces no finding at all', async () => {
+    const dir = path.resolve(__dirname, '../fixtures/c/secure');
+    const files = Object.fromEntries(readdirSync(dir).map((f) => [path.join(dir, f), readFileSync(path.join(dir, f), 'utf8')]));
+    assert.ok(Object.keys(files).length >= 5);
+    for (const project of [fakeProject({}, false), fakeProject({ CONFIG_MBEDTLS_CERTIFICATE_BUNDLE: 'y', CONFIG_EXAMPLE_USE_CERT_BUNDLE: 'y' })]) {
+      assert.deepEqual((await findingsOfFiles(files, project)).map((f) => `${path.basename(f.file)}:${f.range.start.line + 1} ${f.rule}`), []);
+    }
   });
 });

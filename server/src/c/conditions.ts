@@ -144,16 +144,17 @@ function applyBinary(op: string, a: Tri, b: Tri): Tri {
 }
 
 /**
- * Looks for a configuration under which none of `alternatives` holds, trying both outcomes of every
+ * Looks for a configuration under which `given` holds but none of `alternatives` does, trying both outcomes of every
  * condition the environment cannot decide. Returns that configuration (expression -> value), or
  * undefined when every configuration satisfies some alternative (or there are too many to try).
  */
-export function findUncovered(alternatives: readonly (readonly Condition[])[], env: MacroEnv): Map<string, boolean> | undefined {
-  const unknown = [...new Set(alternatives.flat().filter((c) => conditionHolds(c, env) === undefined).map((c) => c.expr))];
+export function findUncovered(alternatives: readonly (readonly Condition[])[], env: MacroEnv, given: readonly Condition[] = []): Map<string, boolean> | undefined {
+  const unknown = [...new Set([...alternatives.flat(), ...given].filter((c) => conditionHolds(c, env) === undefined).map((c) => c.expr))];
   if (unknown.length > 8) return undefined;
   for (let mask = 0; mask < 1 << unknown.length; mask++) {
     const chosen = new Map(unknown.map((e, i) => [e, (mask & (1 << i)) !== 0]));
     const holds = (c: Condition) => (chosen.has(c.expr) ? chosen.get(c.expr) !== c.negated : conditionHolds(c, env) === true);
+    if (!given.every(holds)) continue; // the code in question is not even compiled in this configuration
     if (!alternatives.some((conds) => conds.every(holds))) return chosen;
   }
   return undefined;

@@ -29,7 +29,8 @@ function check(ctx: RuleContext, client: TlsClient): Finding | undefined {
   const verifying = client.settings.filter(isVerifying);
   if (verifying.some((s) => allHold(s.conditions, ctx.macros) === true)) return undefined;
   // Verification only inside #if branches the configuration cannot decide: find a configuration without it.
-  const uncovered = verifying.length ? findUncovered(verifying.map((s) => s.conditions), ctx.macros) : undefined;
+  const own = client.config?.conditions ?? client.initCall?.conditions ?? [];
+  const uncovered = verifying.length ? findUncovered(verifying.map((s) => s.conditions), ctx.macros, own) : undefined;
   if (verifying.length && !uncovered) return undefined;
   const skip = ctx.project?.sdkconfig.get('CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY');
   return {
