@@ -66,6 +66,10 @@ export async function runUiTest({ server, folder, log = (m) => console.log(m) })
 
     await page.locator('.editor-instance .squiggly-error').first().waitFor({ timeout: T.start });
     step('error squiggle visible');
+    // The trust lens the server puts above the config.
+    const lens = page.locator('.editor-instance .codelens-decoration', { hasText: 'TLS: verifies no server' }).first();
+    await lens.waitFor({ timeout: T.step });
+    step(`code lens: ${(await lens.innerText()).trim()}`);
 
     await page.keyboard.press('Control+Shift+M');
     const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'verifies no server' }).first();
