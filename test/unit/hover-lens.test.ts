@@ -82,3 +82,11 @@ describe('trust code lens', () => {
     assert.deepEqual(await lenses(src, fakeProject({ CONFIG_USE_BUNDLE: 'y' })), [[1, 'TLS: trusts the ESP-IDF certificate bundle']]);
   });
 });
+
+describe('hover on httpd_ssl_config_t fields renamed in v5.0', () => {
+  it('explains cacert_pem per the project version', async () => {
+    const src = 'void start(void) {\n    httpd_ssl_config_t conf = HTTPD_SSL_CONFIG_DEFAULT();\n    conf.cacert_pem = ca_start;\n}';
+    assert.match((await hoverAt(src, 'cacert_pem =', v(4, 4)))!.markdown, /Your project \(v4\.4\): the server's certificate/);
+    assert.match((await hoverAt(src, 'cacert_pem =', v(5, 2)))!.markdown, /Your project \(v5\.2\): the client CA/);
+  });
+});

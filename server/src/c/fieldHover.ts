@@ -25,6 +25,12 @@ const ROLE_TEXT: Record<Role, string> = {
   tlsOnly: 'Only used on a TLS connection.',
 };
 
+/** Fields whose meaning changed between releases (shared/reference/component_tls_configs.md). */
+const VERSION_NOTES: Record<string, (idf: IdfVersion | undefined) => string> = {
+  'httpd_ssl_config_t.cacert_pem': (idf) => `**Changed meaning in v5.0:** in ESP-IDF v4.4 this field holds the server's own certificate; from v5.0 it is the CA that verifies client certificates, and the server certificate moved to \`servercert\`.${idf ? ` Your project (v${idf.major}.${idf.minor}): ${idf.major >= 5 ? 'the client CA' : "the server's certificate"}.` : ''}`,
+  'httpd_ssl_config_t.client_verify_cert_pem': () => 'ESP-IDF v4.4 only: the CA that verifies client certificates. From v5.0 that is `cacert_pem`.',
+};
+
 export interface FieldHover { markdown: string; range: Range }
 
 export function fieldHover(facts: CFileFacts, text: string, position: Position, idf: IdfVersion | undefined): FieldHover | undefined {
@@ -46,6 +52,7 @@ function describe(struct: string, path: string, f: FieldInfo, idf: IdfVersion | 
     '```c\n' + f.declaration + '\n```',
     f.doc,
     role ? `**TLS:** ${ROLE_TEXT[role]}` : undefined,
+    VERSION_NOTES[`${struct}.${path}`]?.(idf),
     f.guard ? `Only compiled with \`${f.guard}\`.` : undefined,
     availability(f, idf),
   ];
