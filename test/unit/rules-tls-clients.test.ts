@@ -318,3 +318,24 @@ describe('secure code in the ESP-IDF examples\' patterns (test/fixtures/c/secure
     }
   });
 });
+
+describe('edge cases found in review', () => {
+  it('a config reached through a pointer member gets the fix with ->', async () => {
+    const src = 'typedef struct { esp_tls_cfg_t tls; } app_ctx_t;\nvoid start(app_ctx_t *ctx)\n{\n    ctx->tls.timeout_ms = 1000;\n}\n';
+    const [f] = await findingsOf(src, undefined, NO_VERIFY);
+    assert.match(await fixed(src, f), /    ctx->tls\.timeout_ms = 1000;\n    ctx->tls\.crt_bundle_attach = esp_crt_bundle_attach;\n/);
+  });
+  it('an extern declaration is not a config to judge', async () => {
+    assert.deepEqual(await findingsOf('extern esp_tls_cfg_t g_tls_cfg;\n'), []);
+  });
+  it('OTA with ALLOW_HTTP: esp_https_ota carries on, esp-tls refuses', async () => {
+    const src = 'void t(void) {\n  esp_http_client_config_t config = { .url = "https://fw.example.com/a.bin" };\n  esp_https_ota_config_t o = { .http_config = &config };\n}';
+    const [f] = await findingsOf(src, fakeProject({ CONFIG_ESP_HTTPS_OTA_ALLOW_HTTP: 'y' }), NO_VERIFY);
+    assert.match(f.message, /esp-tls refuses every handshake/);
+  });
+  it('no bundle fix when a bundle field already sits in an undecided #if branch', async () => {
+    const src = 'void f(void) {\n  esp_tls_cfg_t c = {\n#if CONFIG_X\n    .crt_bundle_attach = esp_crt_bundle_attach,\n#endif\n  };\n}';
+    const [f] = await findingsOf(src, fakeProject({}, false), NO_VERIFY);
+    assert.deepEqual(f.fixes, []);
+  });
+});

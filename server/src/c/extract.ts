@@ -56,7 +56,8 @@ function collect(root: Node, ctx: Ctx): CFileFacts {
     else facts.configs.push(...memberConfigs(ctx, facts.memberTypes, cap.declarator, cap.init));
   });
   each('bareDeclaration', (cap) => {
-    if (!TLS_CONFIG_TYPES.has(cap.type.text)) return;
+    // `extern T v;` declares a config defined elsewhere: not one to judge here.
+    if (!TLS_CONFIG_TYPES.has(cap.type.text) || cap.decl.namedChildren.some((n) => n?.type === 'storage_class_specifier' && n.text === 'extern')) return;
     facts.configs.push(config(ctx, { structType: cap.type.text, form: 'declared', node: cap.decl, nameNode: cap.declarator, variable: cap.declarator.text }));
   });
   each('compoundLiteral', (cap) => {

@@ -191,7 +191,8 @@ function memberConfigsFromAssignments(facts: CFileFacts): TlsConfigFact[] {
     const struct = facts.memberTypes[member];
     if (!struct || known.has(target) || seen.has(target) || target === member) continue;
     seen.set(target, {
-      structType: struct, variable: target, form: 'member', scope: a.functionRange ? 'local' : 'global',
+      // Named as written (`ctx->tls`), so a fix that adds an assignment uses the right operator.
+      structType: struct, variable: a.target.replace(/\s+/g, ''), form: 'member', scope: a.functionRange ? 'local' : 'global',
       nameRange: a.range, range: a.range, fields: [], nested: [], conditions: a.conditions, functionRange: a.functionRange,
     });
   }

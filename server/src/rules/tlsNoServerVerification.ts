@@ -41,12 +41,13 @@ function check(ctx: RuleContext, client: TlsClient): Finding | undefined {
     message: [
       `${subject(client)} verifies no server: ${client.api.verificationList(client.layout)}${uncovered ? ` when ${describeConfiguration(uncovered)} (the project's sdkconfig does not say)` : ''}.`,
       compiledOutNote(client),
-      effect(client, skip?.value === 'y'),
+      effect(ctx, client, skip?.value === 'y'),
     ].filter(Boolean).join(' '),
     related: skip?.value === 'y'
       ? [{ file: skip.file, range: { start: { line: skip.line, character: 0 }, end: { line: skip.line, character: skip.name.length } }, message: 'server verification is switched off here' }]
       : undefined,
-    fixes: bundleFix(ctx, client),
+    // With a verification field in an undecided #if branch, adding another would duplicate it: the user picks.
+    fixes: verifying.length ? [] : bundleFix(ctx, client),
   };
 }
 
@@ -62,8 +63,10 @@ function compiledOutNote(c: TlsClient): string | undefined {
   return `The ${c.compiledOut.map((s) => `${s.path} set at line ${s.range.start.line + 1}`).join(', ')} is compiled out by the project's sdkconfig.`;
 }
 
-function effect(c: TlsClient, skipVerify: boolean): string {
-  if (c.ota) return 'esp_https_ota refuses to start: "No option for server verification is enabled in esp_http_client config." (ESP_ERR_INVALID_ARG).';
+function effect(ctx: RuleContext, c: TlsClient, skipVerify: boolean): string {
+  // With ALLOW_HTTP, esp_https_ota only warns and carries on; esp-tls then decides.
+  const otaAllowsHttp = ['CONFIG_ESP_HTTPS_OTA_ALLOW_HTTP', 'CONFIG_OTA_ALLOW_HTTP'].some((n) => ctx.macros.lookup(n) === 1);
+  if (c.ota && !otaAllowsHttp) return 'esp_https_ota refuses to start: "No option for server verification is enabled in esp_http_client config." (ESP_ERR_INVALID_ARG).';
   if (skipVerify) return 'With CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY set, the device accepts any server, including an attacker on the network path.';
   return 'esp-tls refuses every handshake with "No server verification option set in esp_tls_cfg_t structure" (ESP_ERR_MBEDTLS_SSL_SETUP_FAILED, 0x8017).';
 }
