@@ -18,7 +18,7 @@ export const TLS_CONFIG_TYPES: ReadonlySet<string> = new Set([
   'httpd_ssl_config_t',
 ]);
 
-/** Calls worth a fact: the TLS APIs, and memset (a config zeroed before assignments). */
+/** Calls worth a fact: the TLS APIs, and memset (a config zeroed before assignments). Calls taking an address are kept too. */
 const INTERESTING_CALL = /^(esp_transport_ssl_|mbedtls_ssl_|mbedtls_x509_crt_parse|esp_tls_|esp_crt_bundle_|esp_http_client_init$|esp_https_ota|esp_mqtt_client_init$|esp_websocket_client_init$|memset$)/;
 
 /** A file mentioning none of these cannot hold a fact we extract; it is not parsed. */
@@ -77,7 +77,10 @@ function collect(root: Node, ctx: Ctx): CFileFacts {
       functionRange: enclosingFunction(cap.assignment),
     });
   });
-  each('call', (cap) => { if (INTERESTING_CALL.test(cap.fn.text)) facts.calls.push(callFact(ctx, cap.fn.text, cap.args, cap.call)); });
+  // Other calls matter when they take an address (`init_cfg(&cfg)`): the callee may fill the config in.
+  each('call', (cap) => {
+    if (INTERESTING_CALL.test(cap.fn.text) || /(^|[(,])\s*&/.test(cap.args.text)) facts.calls.push(callFact(ctx, cap.fn.text, cap.args, cap.call));
+  });
   each('define', (cap) => facts.defines.push({ name: cap.name.text, value: cap.value.text.trim(), range: rangeOf(cap.def) }));
   each('include', (cap) => facts.includes.push({ path: cap.path.text.replace(/^["<]|[">]$/g, ''), range: rangeOf(cap.path) }));
   return facts;

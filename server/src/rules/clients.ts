@@ -50,6 +50,8 @@ export interface TlsClient {
   ota: boolean;
   /** The last statement that writes the config (assignment or memset): a new assignment goes after it. */
   lastWrite?: Range;
+  /** A function the config's address is handed to, which may fill it in (`init_tls(&cfg)`). */
+  filledBy?: string;
 }
 
 /** Values that leave a field unset: NULL pointers, false flags, zero. */
@@ -78,6 +80,7 @@ function clientsOfFile(file: string, facts: CFileFacts, ctx: RuleContext): TlsCl
     clients.push(resolve(ctx, {
       file, facts, api, config, name: config.variable, anchor: config.nameRange, layout,
       ota: !!config.variable && otaConfigs.has(normalize(config.variable)), lastWrite: lastWriteOf(facts, config),
+      filledBy: filledBy(facts, config),
     }, settings, connectTarget(facts, config)));
   }
   for (const call of facts.calls) {
@@ -161,6 +164,16 @@ function connectTarget(facts: CFileFacts, config: TlsConfigFact): { url?: string
   const call = facts.calls.find((c) => c.name.startsWith('esp_tls_conn_') && c.args.some((a) => a.text.startsWith('&') && normalize(a.text) === name));
   if (!call?.args[0]) return {};
   return call.name.startsWith('esp_tls_conn_http_new') ? { url: call.args[0].text } : { host: call.args[0].text };
+}
+
+/** Functions that only read a config (the clients themselves) or clear it; any other callee may write it. */
+const READS_CONFIG = /^(esp_tls_conn_|esp_tls_init|esp_http_client_init$|esp_mqtt_client_init$|esp_websocket_client_init$|esp_https_ota|memset$)/;
+
+function filledBy(facts: CFileFacts, config: TlsConfigFact): string | undefined {
+  if (!config.variable) return undefined;
+  const name = normalize(config.variable);
+  return facts.calls.find((c) => !READS_CONFIG.test(c.name) && sameFunction(c.functionRange, config.functionRange)
+    && c.args.some((a) => a.text.trim().startsWith('&') && normalize(a.text) === name))?.name;
 }
 
 function lastWriteOf(facts: CFileFacts, config: TlsConfigFact): Range | undefined {

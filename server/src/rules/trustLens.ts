@@ -21,7 +21,8 @@ export function trustLenses(ctx: RuleContext): TrustLens[] {
     const used = order.map((role) => active.find((s) => s.role === role)).find((s): s is Setting => !!s);
     const prefix = c.tls === 'unknown' ? 'If TLS: ' : 'TLS: ';
     const where = c.host ? ` · ${c.host}` : '';
-    return { file: c.file, range: c.anchor, title: `${prefix}${describe(used)}${where}` };
+    const what = !used && c.filledBy ? `set up by ${c.filledBy}()` : describe(used);
+    return { file: c.file, range: c.anchor, title: `${prefix}${what}${where}` };
   });
 }
 
