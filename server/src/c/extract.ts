@@ -2,6 +2,7 @@
 // macros and includes. A cheap substring prefilter decides whether the file can matter before anything
 // is parsed, and the tree is deleted right after extraction (web-tree-sitter's wasm memory never shrinks).
 import type { Node, QueryCapture } from 'web-tree-sitter';
+import { LineIndex } from '../positions';
 import type { Position, Range } from '../rules/finding';
 import { emptyCFacts, type CallFact, type CFileFacts, type FieldFact, type InitializerShape, type TlsConfigFact } from './facts';
 import { maskSource, type MaskedSource } from './mask';
@@ -41,7 +42,7 @@ export async function extractC(text: string): Promise<CFileFacts> {
   }
 }
 
-interface Ctx { text: string; masked: MaskedSource; lineStarts?: number[] }
+interface Ctx { text: string; masked: MaskedSource; lines?: LineIndex }
 
 function collect(root: Node, ctx: Ctx): CFileFacts {
   const q = queriesFor(root.tree.language);
@@ -195,22 +196,11 @@ function removalOf(ctx: Ctx, item: Node, list: Node): Range {
   const lineEnd = t.indexOf('\n', item.endIndex + comma);
   const restOfLine = t.slice(item.endIndex + comma, lineEnd < 0 ? t.length : lineEnd);
   if (!t.slice(lineStart, item.startIndex).trim() && (!restOfLine.trim() || restOfLine.trim().startsWith('//'))) {
-    return { start: offsetToPos(ctx, lineStart), end: offsetToPos(ctx, lineEnd < 0 ? t.length : lineEnd + 1) };
+    return { start: positionAt(ctx, lineStart), end: positionAt(ctx, lineEnd < 0 ? t.length : lineEnd + 1) };
   }
-  if (comma) return { start: offsetToPos(ctx, item.startIndex), end: offsetToPos(ctx, item.endIndex + comma) };
+  if (comma) return { start: positionAt(ctx, item.startIndex), end: positionAt(ctx, item.endIndex + comma) };
   const before = /,\s*$/.exec(t.slice(list.startIndex + 1, item.startIndex));
-  return { start: offsetToPos(ctx, before ? item.startIndex - before[0].length : item.startIndex), end: offsetToPos(ctx, item.endIndex) };
-}
-
-function offsetToPos(ctx: Ctx, offset: number): Position {
-  if (!ctx.lineStarts) {
-    ctx.lineStarts = [0];
-    for (let i = 0; i < ctx.text.length; i++) if (ctx.text.charCodeAt(i) === 10) ctx.lineStarts.push(i + 1);
-  }
-  const starts = ctx.lineStarts;
-  let lo = 0, hi = starts.length - 1;
-  while (lo < hi) { const mid = (lo + hi + 1) >> 1; if (starts[mid] <= offset) lo = mid; else hi = mid - 1; }
-  return pos(lo, offset - starts[lo]);
+  return { start: positionAt(ctx, before ? item.startIndex - before[0].length : item.startIndex), end: positionAt(ctx, item.endIndex) };
 }
 
 function shapeOf(ctx: Ctx, list: Node): InitializerShape {
@@ -263,6 +253,11 @@ function indentOf(text: string, row: number, deeper: boolean): string {
 function enclosingFunction(node: Node): Range | undefined {
   for (let n = node.parent; n; n = n.parent) if (n.type === 'function_definition') return rangeOf(n);
   return undefined;
+}
+
+function positionAt(ctx: Ctx, offset: number): Position {
+  ctx.lines ??= new LineIndex(ctx.text);
+  return ctx.lines.position(offset);
 }
 
 const namedChildren = (n: Node): Node[] => n.namedChildren.filter((c): c is Node => !!c);
