@@ -2,14 +2,16 @@
 // from an editor buffer), the facts extracted from it (cached by content hash) and the findings. The
 // language server and the CLI both drive this one class, so nothing is computed twice.
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { extractC } from './c/extract';
 import { fieldHover, type FieldHover } from './c/fieldHover';
 import { discoverProjects, isThirdParty, projectForFile } from './project/discover';
+import { extractEmbeds } from './project/embeds';
 import type { EspIdfProject } from './project/model';
 import { tooLargeReason } from './project/walk';
-import type { FileFacts } from './rules/context';
+import type { FileFacts, RuleContext } from './rules/context';
 import type { Finding, Position } from './rules/finding';
 import { runRules } from './rules/index';
 import { trustLenses, type TrustLens } from './rules/trustLens';
@@ -28,6 +30,13 @@ export interface AnalyzerOptions {
 export interface SkippedFile { file: string; reason: string }
 
 const C_FILE = /\.(c|h|cc|cpp|cxx|hpp|hh|inc|ino)$/i;
+const CMAKE_FILE = /(^|[\\/])CMakeLists\.txt$/;
+
+/** What each kind of file yields. CMake facts depend on where the file sits (relative paths), so they are cached per place. */
+const EXTRACTORS: { test: RegExp; perPlace: boolean; extract(text: string, file: string, project?: EspIdfProject): Promise<Omit<FileFacts, 'file' | 'hash'>> }[] = [
+  { test: C_FILE, perPlace: false, extract: async (text) => ({ c: await extractC(text) }) },
+  { test: CMAKE_FILE, perPlace: true, extract: async (text, file, project) => ({ embeds: extractEmbeds(file, text, project?.root) }) },
+];
 /** Changes to these files change the project model itself (components, sdkconfig chain, IDF version). */
 const MODEL_FILE = /(^|[\\/])(CMakeLists\.txt|sdkconfig(\.defaults(\.[\w.-]+)?)?)$/;
 
@@ -73,7 +82,7 @@ export class Analyzer {
     this.projects = projects;
     this.skipped.clear(); // the walk and the reads below say afresh what is skipped
     for (const s of skipped) this.skipped.set(s.file, s.reason);
-    const wanted = new Set(projects.flatMap((p) => p.files).filter((f) => C_FILE.test(f)));
+    const wanted = new Set(projects.flatMap((p) => p.files).filter((f) => EXTRACTORS.some((x) => x.test.test(f))));
     for (const f of this.overlays.keys()) wanted.add(f);
     for (const f of this.fileFacts.keys()) if (!wanted.has(f)) this.fileFacts.delete(f);
     await mapLimit([...wanted], 16, (f) => this.refresh(f));
@@ -119,14 +128,15 @@ export class Analyzer {
   analysedFileCount(): number { return this.fileFacts.size; }
 
   private async refresh(file: string): Promise<void> {
-    if (!C_FILE.test(file)) return;
+    const extractor = EXTRACTORS.find((x) => x.test.test(file));
+    if (!extractor) return;
     const text = await this.textOf(file);
     if (text === undefined) { this.fileFacts.delete(file); return; }
-    const hash = createHash('sha1').update(text).digest('hex');
+    const hash = createHash('sha1').update(extractor.perPlace ? `${file}\0${text}` : text).digest('hex');
     if (this.fileFacts.get(file)?.hash === hash) return;
     let facts = this.factsByHash.get(hash);
     if (!facts) {
-      facts = { hash, c: await extractC(text) };
+      facts = { hash, ...(await extractor.extract(text, file, projectForFile(this.projects, file))) };
       this.factsByHash.set(hash, facts);
     }
     this.fileFacts.set(file, { file, ...facts });
@@ -177,7 +187,7 @@ export class Analyzer {
     const byFile = new Map([...this.findingsByFile].filter(([file]) => !inScope(file)));
     const lenses = new Map([...this.lensesByFile].filter(([file]) => !inScope(file)));
     for (const [project, files] of groups) {
-      const ctx = { files, project, macros: macroEnvFor(project), now: this.now() };
+      const ctx: RuleContext = { files, project, macros: macroEnvFor(project), now: this.now(), exists: existsSync };
       const findings = runRules(ctx, this.settings.rules);
       for (const lens of trustLenses(ctx)) lenses.set(lens.file, [...(lenses.get(lens.file) ?? []), lens]);
       for (const f of findings) {

@@ -57,7 +57,7 @@ async function index(): Promise<void> {
   if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
   for (const s of analyzer.skippedFiles()) connection.console.info(`skipped ${s.file}: ${s.reason}`);
   const projects = analyzer.allProjects();
-  connection.console.info(`indexed ${projects.length} ESP-IDF project(s), ${analyzer.analysedFileCount()} C files in ${Date.now() - started} ms`);
+  connection.console.info(`indexed ${projects.length} ESP-IDF project(s), ${analyzer.analysedFileCount()} files in ${Date.now() - started} ms`);
   for (const p of projects) connection.console.info(`  ${p.root}: IDF ${p.idfVersion.major}.${p.idfVersion.minor} (${p.idfVersion.source}), target ${p.target}`);
   status({ state: 'ready', projects: projects.length, findings: countFindings() });
 }

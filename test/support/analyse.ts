@@ -1,6 +1,7 @@
 // Runs the C extractor and the rules over in-memory sources, the way the analyzer does for one project.
 import { extractC } from '../../server/src/c/extract';
 import type { EspIdfProject, SdkconfigEntry } from '../../server/src/project/model';
+import type { FileFacts, RuleContext } from '../../server/src/rules/context';
 import type { Finding } from '../../server/src/rules/finding';
 import { runRules } from '../../server/src/rules/index';
 import { macroEnvFor } from '../../server/src/sdkconfig/macros';
@@ -28,8 +29,13 @@ export async function findingsOf(source: string, project?: EspIdfProject, ...rul
   return findingsOfFiles({ [FILE]: source }, project, ...rules);
 }
 
+/** A rule context as the analyzer builds it; `existing` lists the files that exist on disk (default: none). */
+export function contextOf(files: FileFacts[], project?: EspIdfProject, existing: readonly string[] = []): RuleContext {
+  return { files, project, macros: macroEnvFor(project), now: new Date('2026-01-01T00:00:00Z'), exists: (f) => existing.includes(f) };
+}
+
 export async function findingsOfFiles(sources: Record<string, string>, project?: EspIdfProject, ...rules: string[]): Promise<Finding[]> {
   const files = await Promise.all(Object.entries(sources).map(async ([file, text]) => ({ file, hash: file, c: await extractC(text) })));
-  const all = runRules({ files, project, macros: macroEnvFor(project), now: new Date('2026-01-01T00:00:00Z') });
+  const all = runRules(contextOf(files, project));
   return rules.length ? all.filter((f) => rules.includes(f.rule)) : all;
 }

@@ -4,8 +4,7 @@ import { extractC } from '../../server/src/c/extract';
 import { fieldHover } from '../../server/src/c/fieldHover';
 import type { IdfVersion } from '../../server/src/project/model';
 import { trustLenses } from '../../server/src/rules/trustLens';
-import { macroEnvFor } from '../../server/src/sdkconfig/macros';
-import { FILE, fakeProject } from '../support/analyse';
+import { contextOf, FILE, fakeProject } from '../support/analyse';
 
 const v = (major: number, minor: number): IdfVersion => ({ major, minor, patch: 0, source: 'sdkconfig' });
 
@@ -57,7 +56,7 @@ describe('hover on TLS config fields', () => {
 describe('trust code lens', () => {
   async function lenses(src: string, project = fakeProject({})) {
     const c = await extractC(src);
-    return trustLenses({ files: [{ file: FILE, hash: 'h', c }], project, macros: macroEnvFor(project), now: new Date(0) }).map((l) => [l.range.start.line, l.title]);
+    return trustLenses(contextOf([{ file: FILE, hash: 'h', c }], project)).map((l) => [l.range.start.line, l.title]);
   }
   it('says what each client trusts, as the component picks it', async () => {
     const src = `void f(void) {

@@ -3,9 +3,8 @@ import { describe, it } from 'node:test';
 import { BUNDLE_FIX_TITLE } from '../../server/src/rules/tlsNoServerVerification';
 import { runRules } from '../../server/src/rules/index';
 import { extractC } from '../../server/src/c/extract';
-import { macroEnvFor } from '../../server/src/sdkconfig/macros';
 import { applyEdits } from '../support/edits';
-import { FILE, fakeProject, findingsOf as findingsOfAll } from '../support/analyse';
+import { contextOf, FILE, fakeProject, findingsOf as findingsOfAll } from '../support/analyse';
 import type { EspIdfProject } from '../../server/src/project/model';
 
 const findingsOf = (src: string, project?: EspIdfProject) => findingsOfAll(src, project, 'tls-no-server-verification');
@@ -151,7 +150,7 @@ describe('tls-no-server-verification', () => {
 
   it('applies severity overrides and off', async () => {
     const c = await extractC(insecure);
-    const ctx = { files: [{ file: FILE, hash: 'h', c }], macros: macroEnvFor(undefined), now: new Date(0) };
+    const ctx = contextOf([{ file: FILE, hash: 'h', c }]);
     assert.equal(runRules(ctx, { 'tls-no-server-verification': 'warning' })[0].severity, 'warning');
     assert.deepEqual(runRules(ctx, { 'tls-no-server-verification': 'off' }), []);
   });

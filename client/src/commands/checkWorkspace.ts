@@ -11,7 +11,7 @@ export async function checkWorkspace(ctx: Ctx): Promise<CheckWorkspaceResult | u
   );
   const skipped = result.skipped.length ? `, ${result.skipped.length} file(s) skipped (see the output)` : '';
   for (const s of result.skipped) ctx.log.info(`skipped ${s.file}: ${s.reason}`);
-  const summary = `ESP-IDF TLS Lens: ${result.projects} project(s), ${result.files} C file(s) analysed, ${result.findings} finding(s)${skipped}.`;
+  const summary = `ESP-IDF TLS Lens: ${result.projects} project(s), ${result.files} file(s) analysed, ${result.findings} finding(s)${skipped}.`;
   void vscode.window.showInformationMessage(summary, 'Show Problems').then((c) => {
     if (c) void vscode.commands.executeCommand('workbench.actions.view.problems');
   });

@@ -23,7 +23,7 @@ export const TLS_CONFIG_TYPES: ReadonlySet<string> = new Set([
 const INTERESTING_CALL = /^(esp_transport_ssl_|mbedtls_ssl_|mbedtls_x509_crt_parse|esp_tls_|esp_crt_bundle_|esp_http_client_init$|esp_https_ota|esp_mqtt_client_init$|esp_websocket_client_init$|memset$)/;
 
 /** A file mentioning none of these cannot hold a fact we extract; it is not parsed. */
-const TRIGGERS = [...TLS_CONFIG_TYPES, 'esp_transport_ssl_', 'mbedtls_ssl_', 'esp_tls_'];
+const TRIGGERS = [...TLS_CONFIG_TYPES, 'esp_transport_ssl_', 'mbedtls_ssl_', 'esp_tls_', '_binary_', '-----BEGIN '];
 
 export function mayHoldFacts(text: string): boolean {
   return TRIGGERS.some((t) => text.includes(t));
@@ -84,7 +84,22 @@ function collect(root: Node, ctx: Ctx): CFileFacts {
   });
   each('define', (cap) => facts.defines.push({ name: cap.name.text, value: cap.value.text.trim(), range: rangeOf(cap.def) }));
   each('include', (cap) => facts.includes.push({ path: cap.path.text.replace(/^["<]|[">]$/g, ''), range: rangeOf(cap.path) }));
+  facts.binaryRefs = binaryRefs(ctx);
   return facts;
+}
+
+/**
+ * `_binary_<name>_start/_end` references. The usual form binds a C name through an asm label
+ * (`extern const uint8_t ca_start[] asm("_binary_ca_pem_start");`); the symbol may also be used directly.
+ */
+function binaryRefs(ctx: Ctx): CFileFacts['binaryRefs'] {
+  const out: CFileFacts['binaryRefs'] = [];
+  const re = /(?:(\w+)\s*\[\s*\]\s*(?:__asm__|asm)\s*\(\s*")?\b_binary_(\w+?)_(start|end)\b/g;
+  for (let m: RegExpExecArray | null; (m = re.exec(ctx.masked.text));) {
+    const at = m.index + m[0].indexOf('_binary_');
+    out.push({ symbol: m[2], edge: m[3] as 'start' | 'end', cName: m[1] ?? `_binary_${m[2]}_${m[3]}`, range: { start: positionAt(ctx, at), end: positionAt(ctx, m.index + m[0].length) } });
+  }
+  return out;
 }
 
 function captures(list: QueryCapture[]): Record<string, Node> {

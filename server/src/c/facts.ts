@@ -86,6 +86,16 @@ export interface CallFact {
 /** `#define NAME value`; object-like macros only. */
 export interface DefineFact { name: string; value: string; range: Range }
 
+/** A reference to an embedded file's symbol: `extern const uint8_t ca_start[] asm("_binary_ca_pem_start");`. */
+export interface BinaryRefFact {
+  /** `ca_pem` of `_binary_ca_pem_start`. */
+  symbol: string;
+  edge: 'start' | 'end';
+  /** The C name code uses for it: `ca_start` above, or the `_binary_...` name itself. */
+  cName: string;
+  range: Range;
+}
+
 export interface IncludeFact {
   /** The header without quotes or angle brackets. */
   path: string;
@@ -100,6 +110,7 @@ export interface CFileFacts {
   includes: IncludeFact[];
   /** Struct members declared with a TLS config type: member name -> struct type. */
   memberTypes: Record<string, string>;
+  binaryRefs: BinaryRefFact[];
 }
 
-export const emptyCFacts = (): CFileFacts => ({ configs: [], assignments: [], calls: [], defines: [], includes: [], memberTypes: {} });
+export const emptyCFacts = (): CFileFacts => ({ configs: [], assignments: [], calls: [], defines: [], includes: [], memberTypes: {}, binaryRefs: [] });

@@ -2,6 +2,7 @@
 // that are not in any file (the clock, the macro environment).
 import type { MacroEnv } from '../c/conditions';
 import type { CFileFacts } from '../c/facts';
+import type { EmbedFact } from '../project/embeds';
 import type { EspIdfProject } from '../project/model';
 import type { Finding } from './finding';
 
@@ -10,6 +11,8 @@ export interface FileFacts {
   file: string;
   hash: string;
   c?: CFileFacts;
+  /** Files a CMakeLists.txt embeds into the firmware. */
+  embeds?: EmbedFact[];
 }
 
 export interface RuleContext {
@@ -18,6 +21,8 @@ export interface RuleContext {
   macros: MacroEnv;
   /** "Now" is an input: tests and `--now` fix it; the editor passes its clock. */
   now: Date;
+  /** Whether a file exists on disk (embedded files need not be among the analysed ones). */
+  exists(file: string): boolean;
 }
 
 export interface Rule {
