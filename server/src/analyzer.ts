@@ -8,7 +8,7 @@ import path from 'node:path';
 import { extractC } from './c/extract';
 import { fieldHover, type FieldHover } from './c/fieldHover';
 import { discoverProjects, isThirdParty, projectForFile } from './project/discover';
-import { extractEmbeds } from './project/embeds';
+import { extractCMake } from './project/embeds';
 import type { EspIdfProject } from './project/model';
 import { tooLargeReason } from './project/walk';
 import type { FileFacts, RuleContext } from './rules/context';
@@ -35,7 +35,7 @@ const CMAKE_FILE = /(^|[\\/])CMakeLists\.txt$/;
 /** What each kind of file yields. CMake facts depend on where the file sits (relative paths), so they are cached per place. */
 const EXTRACTORS: { test: RegExp; perPlace: boolean; extract(text: string, file: string, project?: EspIdfProject): Promise<Omit<FileFacts, 'file' | 'hash'>> }[] = [
   { test: C_FILE, perPlace: false, extract: async (text) => ({ c: await extractC(text) }) },
-  { test: CMAKE_FILE, perPlace: true, extract: async (text, file, project) => ({ embeds: extractEmbeds(file, text, project?.root) }) },
+  { test: CMAKE_FILE, perPlace: true, extract: async (text, file, project) => ({ cmake: extractCMake(file, text, project?.root) }) },
 ];
 /** Changes to these files change the project model itself (components, sdkconfig chain, IDF version). */
 const MODEL_FILE = /(^|[\\/])(CMakeLists\.txt|sdkconfig(\.defaults(\.[\w.-]+)?)?)$/;

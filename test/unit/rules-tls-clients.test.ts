@@ -5,7 +5,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { Finding } from '../../server/src/rules/finding';
-import { FILE, fakeProject, findingsOf, findingsOfFiles } from '../support/analyse';
+import type { EspIdfProject } from '../../server/src/project/model';
+import { FILE, fakeProject, findingsOf as findingsOfAny, findingsOfFiles as findingsOfFilesAny } from '../support/analyse';
+
+/** The rules of the C client family; the snippets here have no CMakeLists.txt, so embed rules stay out. */
+const C_RULES = ['tls-no-server-verification', 'tls-hostname-check-skipped', 'mbedtls-verify-disabled', 'mbedtls-hostname-missing', 'global-ca-store-empty'];
+const findingsOf = (src: string, project?: EspIdfProject, ...rules: string[]) => findingsOfAny(src, project, ...(rules.length ? rules : C_RULES));
+const findingsOfFiles = (files: Record<string, string>, project?: EspIdfProject) => findingsOfFilesAny(files, project, ...C_RULES);
 import { applyEdits } from '../support/edits';
 
 const NO_VERIFY = 'tls-no-server-verification';

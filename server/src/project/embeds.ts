@@ -6,7 +6,7 @@
 // the file's basename (or RENAME_TO) made a C identifier.
 import path from 'node:path';
 import { LineIndex } from '../positions';
-import type { Range } from '../rules/finding';
+import type { Position, Range } from '../rules/finding';
 
 export interface EmbedFact {
   /** The path as written in CMake. */
@@ -39,7 +39,28 @@ const EMBED_KEYWORDS: Record<string, 'text' | 'binary'> = { EMBED_TXTFILES: 'tex
 /** idf_component_register's other multi-value keywords: they end an EMBED_ list. */
 const KEYWORD = /^(SRCS|SRC_DIRS|EXCLUDE_SRCS|INCLUDE_DIRS|PRIV_INCLUDE_DIRS|LDFRAGMENTS|REQUIRES|PRIV_REQUIRES|REQUIRED_IDF_TARGETS|EMBED_FILES|EMBED_TXTFILES|KCONFIG|KCONFIG_PROJBUILD|WHOLE_ARCHIVE)$/;
 
+/** Where a fix can add `EMBED_TXTFILES file` to idf_component_register: before its `)`, or after an existing keyword. */
+export interface RegisterCall { close: Position; embedTxtKeywordEnd?: Position; indent: string }
+
+export interface CMakeFacts { embeds: EmbedFact[]; register?: RegisterCall }
+
 /** Embeds declared in one CMakeLists.txt. `projectDir` expands ${project_dir}/${PROJECT_DIR}. */
+export function extractCMake(cmakeFile: string, text: string, projectDir?: string): CMakeFacts {
+  const lines = new LineIndex(text);
+  const register = parseCMake(text).find((c) => c.name.toLowerCase() === 'idf_component_register');
+  const keyword = register?.args.find((a) => a.text === 'EMBED_TXTFILES' && !a.quoted);
+  // New keywords line up with the call's last keyword (`INCLUDE_DIRS`, `REQUIRES`...).
+  const lastKeyword = register?.args.filter((a) => !a.quoted && KEYWORD.test(a.text)).at(-1);
+  return {
+    embeds: extractEmbeds(cmakeFile, text, projectDir),
+    register: register && {
+      close: lines.position(register.end - 1),
+      embedTxtKeywordEnd: keyword && lines.position(keyword.end),
+      indent: lastKeyword ? ' '.repeat(lines.position(lastKeyword.start).character) : '    ',
+    },
+  };
+}
+
 export function extractEmbeds(cmakeFile: string, text: string, projectDir?: string): EmbedFact[] {
   const dir = path.dirname(cmakeFile);
   const commands = parseCMake(text);

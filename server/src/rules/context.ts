@@ -2,7 +2,7 @@
 // that are not in any file (the clock, the macro environment).
 import type { MacroEnv } from '../c/conditions';
 import type { CFileFacts } from '../c/facts';
-import type { EmbedFact } from '../project/embeds';
+import type { CMakeFacts } from '../project/embeds';
 import type { EspIdfProject } from '../project/model';
 import type { Finding } from './finding';
 
@@ -11,8 +11,8 @@ export interface FileFacts {
   file: string;
   hash: string;
   c?: CFileFacts;
-  /** Files a CMakeLists.txt embeds into the firmware. */
-  embeds?: EmbedFact[];
+  /** What a CMakeLists.txt embeds into the firmware, and where its idf_component_register call is. */
+  cmake?: CMakeFacts;
 }
 
 export interface RuleContext {

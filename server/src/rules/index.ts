@@ -1,4 +1,5 @@
 // Runs the rules over a context and applies the user's severity overrides.
+import { embedFileMissing, embedSymbolMissing } from './embeds';
 import { globalCaStoreEmpty } from './globalCaStoreEmpty';
 import type { Rule, RuleContext } from './context';
 import type { Finding, SeverityOrOff } from './finding';
@@ -12,6 +13,8 @@ export const ALL_RULES: readonly Rule[] = [
   mbedtlsVerifyDisabled,
   mbedtlsHostnameMissing,
   globalCaStoreEmpty,
+  embedSymbolMissing,
+  embedFileMissing,
 ];
 
 export function runRules(ctx: RuleContext, overrides: Readonly<Record<string, SeverityOrOff>> = {}): Finding[] {

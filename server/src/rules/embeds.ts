@@ -1,0 +1,92 @@
+// embed-symbol-missing: C references `_binary_X_start/_end` but no component embeds a file whose
+//   symbol is X (the link fails: undefined reference).
+// embed-file-missing: a CMake embed names a file that does not exist (the build stops there).
+// Symbols come from the basename only (shared/reference/embedding.md), so `certs/ca.pem` is `ca_pem`.
+import path from 'node:path';
+import type { EmbedFact } from '../project/embeds';
+import { embedSymbol } from '../project/embeds';
+import { ruleInfo } from './catalogue';
+import type { FileFacts, Rule, RuleContext } from './context';
+import type { Finding, Fix } from './finding';
+
+/** Symbols ESP-IDF's own components embed (the certificate bundle is embedded by the mbedtls component). */
+const IDF_SYMBOLS = new Set(['x509_crt_bundle']);
+
+export const embedSymbolMissing: Rule = {
+  id: 'embed-symbol-missing',
+  run(ctx) {
+    if (seesOnlyPartOfTheBuild(ctx)) return [];
+    const embedded = new Set(ctx.files.flatMap((f) => f.cmake?.embeds.map((e) => e.symbol) ?? []));
+    const out: Finding[] = [];
+    for (const f of ctx.files) {
+      const reported = new Set<string>();
+      for (const ref of f.c?.binaryRefs ?? []) {
+        if (embedded.has(ref.symbol) || IDF_SYMBOLS.has(ref.symbol) || reported.has(ref.symbol)) continue;
+        reported.add(ref.symbol);
+        const candidate = ctx.project?.files.find((p) => embedSymbol(p) === ref.symbol);
+        out.push({
+          rule: 'embed-symbol-missing',
+          severity: ruleInfo('embed-symbol-missing')!.severity,
+          file: f.file,
+          range: ref.range,
+          message: `\`_binary_${ref.symbol}_${ref.edge}\` is referenced, but no component embeds a file whose name gives that symbol`
+            + `${candidate ? ` (${relative(ctx, candidate)} would)` : ''}: linking fails with "undefined reference to \`_binary_${ref.symbol}_${ref.edge}\`". `
+            + 'Add the file to EMBED_TXTFILES of the component that uses it (TEXT, so a PEM gets the NUL byte mbedTLS needs).',
+          fixes: candidate ? addEmbedFix(ctx, f, candidate) : undefined,
+        });
+      }
+    }
+    return out;
+  },
+};
+
+export const embedFileMissing: Rule = {
+  id: 'embed-file-missing',
+  run(ctx) {
+    const out: Finding[] = [];
+    for (const f of ctx.files) {
+      for (const e of f.cmake?.embeds ?? []) {
+        if (!e.file || ctx.exists(e.file)) continue;
+        const sameName = ctx.project?.files.find((p) => path.basename(p) === path.basename(e.file!));
+        out.push({
+          rule: 'embed-file-missing',
+          severity: ruleInfo('embed-file-missing')!.severity,
+          file: f.file,
+          range: e.range,
+          message: `${e.via} names \`${e.written}\`, but ${relative(ctx, e.file)} does not exist: the build stops here`
+            + `${sameName ? `. A file of that name is at ${relative(ctx, sameName)}.` : '.'}`,
+          fixes: sameName ? [replacePathFix(f.file, e, sameName)] : undefined,
+        });
+      }
+    }
+    return out;
+  },
+};
+
+/** Components outside the project (EXTRA_COMPONENT_DIRS elsewhere) embed files this analysis does not see. */
+function seesOnlyPartOfTheBuild(ctx: RuleContext): boolean {
+  const root = ctx.project?.root;
+  return !root || ctx.project!.components.some((c) => !c.thirdParty && path.relative(root, c.dir).startsWith('..'));
+}
+
+/** Adds the file to EMBED_TXTFILES of the component whose directory holds the C file. */
+function addEmbedFix(ctx: RuleContext, cFile: FileFacts, candidate: string): Fix[] {
+  const cmake = ctx.files
+    .filter((f) => f.cmake?.register && path.dirname(cFile.file).startsWith(path.dirname(f.file)))
+    .sort((a, b) => b.file.length - a.file.length)[0];
+  const reg = cmake?.cmake?.register;
+  if (!cmake || !reg) return [];
+  const rel = path.relative(path.dirname(cmake.file), candidate).split(path.sep).join('/');
+  const edit = reg.embedTxtKeywordEnd
+    ? { range: { start: reg.embedTxtKeywordEnd, end: reg.embedTxtKeywordEnd }, newText: ` "${rel}"` }
+    : { range: { start: reg.close, end: reg.close }, newText: `\n${reg.indent}EMBED_TXTFILES "${rel}"` };
+  return [{ title: `Embed ${rel} with EMBED_TXTFILES in ${relative(ctx, cmake.file)}`, preferred: true, edits: [{ file: cmake.file, edits: [edit] }] }];
+}
+
+function replacePathFix(cmakeFile: string, e: EmbedFact, actual: string): Fix {
+  const rel = path.relative(path.dirname(cmakeFile), actual).split(path.sep).join('/');
+  return { title: `Use ${rel}`, preferred: true, edits: [{ file: cmakeFile, edits: [{ range: e.range, newText: rel }] }] };
+}
+
+const relative = (ctx: RuleContext, file: string) =>
+  (ctx.project ? path.relative(ctx.project.root, file) : file).split(path.sep).join('/');
