@@ -9,10 +9,11 @@ export const documentSelector: LanguageClientOptions['documentSelector'] = [
   { scheme: 'file', language: 'cpp' },
   { scheme: 'file', pattern: '**/sdkconfig{,.defaults,.defaults.*,.ci,.ci.*}' },
   { scheme: 'file', pattern: '**/CMakeLists.txt' },
-  { scheme: 'file', pattern: '**/*.{pem,crt,cer,der}' },
+  { scheme: 'file', language: 'pem' },
+  { scheme: 'file', pattern: '**/*.der' },
 ];
 
-const watched = '**/{*.c,*.h,*.cpp,*.cc,*.hpp,CMakeLists.txt,sdkconfig,sdkconfig.defaults*,*.pem,*.crt,*.cer,*.der}';
+const watched = '**/{*.c,*.h,*.cpp,*.cc,*.hpp,CMakeLists.txt,sdkconfig,sdkconfig.defaults*,*.pem,*.crt,*.cer,*.der,*.key}';
 
 /** The server reads the IDF version from $IDF_PATH; Espressif's extension keeps that path in its own setting. */
 function serverEnv(): NodeJS.ProcessEnv {
