@@ -7,6 +7,7 @@ import type { Position, Range } from '../rules/finding';
 import { emptyCFacts, type CallFact, type CFileFacts, type FieldFact, type InitializerShape, type TlsConfigFact } from './facts';
 import { maskSource, type MaskedSource } from './mask';
 import { getParser } from './parser';
+import { pemLiterals, readLiteralContents } from './pemLiterals';
 import { queriesFor } from './queries';
 
 /** Config structs of the ESP-IDF TLS APIs (shared/reference/api_struct_fields.tsv). */
@@ -35,11 +36,14 @@ export async function extractC(text: string): Promise<CFileFacts> {
   const parser = await getParser();
   const tree = parser.parse(masked.text);
   if (!tree) return emptyCFacts();
+  let facts: CFileFacts;
   try {
-    return collect(tree.rootNode, { text, masked });
+    facts = collect(tree.rootNode, { text, masked });
   } finally {
     tree.delete();
   }
+  await readLiteralContents(facts.pems);
+  return facts;
 }
 
 interface Ctx { text: string; masked: MaskedSource; lines?: LineIndex }
@@ -85,6 +89,10 @@ function collect(root: Node, ctx: Ctx): CFileFacts {
   each('define', (cap) => facts.defines.push({ name: cap.name.text, value: cap.value.text.trim(), range: rangeOf(cap.def) }));
   each('include', (cap) => facts.includes.push({ path: cap.path.text.replace(/^["<]|[">]$/g, ''), range: rangeOf(cap.path) }));
   facts.binaryRefs = binaryRefs(ctx);
+  if (ctx.text.includes('-----BEGIN')) {
+    const macros = new Map(facts.defines.map((d) => [d.name, d.value]));
+    facts.pems = pemLiterals(root, ctx.text, (name) => macros.get(name));
+  }
   return facts;
 }
 

@@ -1,6 +1,7 @@
 // Typed facts extracted from one C file. Rules read these; they never walk syntax trees.
 import type { Position, Range } from '../rules/finding';
 import type { Condition } from './mask';
+import type { PemLiteralFact } from './pemLiterals';
 
 /** One designated field in a config initializer: `.crt_bundle_attach = esp_crt_bundle_attach`. */
 export interface FieldFact {
@@ -111,6 +112,8 @@ export interface CFileFacts {
   /** Struct members declared with a TLS config type: member name -> struct type. */
   memberTypes: Record<string, string>;
   binaryRefs: BinaryRefFact[];
+  /** PEM blocks written as C string literals. */
+  pems: PemLiteralFact[];
 }
 
-export const emptyCFacts = (): CFileFacts => ({ configs: [], assignments: [], calls: [], defines: [], includes: [], memberTypes: {}, binaryRefs: [] });
+export const emptyCFacts = (): CFileFacts => ({ configs: [], assignments: [], calls: [], defines: [], includes: [], memberTypes: {}, binaryRefs: [], pems: [] });

@@ -72,15 +72,16 @@ export function children(bytes: Uint8Array, node: DerNode): DerNode[] {
 
 /** Reads the node at `offset` and checks its tag; `what` names it in the error. */
 export function expectNode(bytes: Uint8Array, offset: number, tag: number, what: string, limit?: number): DerNode {
-  const node = readNode(bytes, offset, limit);
-  if (node.tag !== tag) {
-    throw new DerError(`${what}: expected tag 0x${hex2(tag)} at byte ${offset}, found 0x${hex2(node.tag)}`, offset);
+  // The tag first: for text or random bytes "wrong tag" says more than "bad length".
+  if (offset < bytes.length && bytes[offset] !== tag) {
+    throw new DerError(`${what}: expected tag 0x${hex2(tag)} at byte ${offset}, found 0x${hex2(bytes[offset])}`, offset);
   }
-  return node;
+  return readNode(bytes, offset, limit);
 }
 
+/** A copy of the whole TLV (copies keep CertInfo independent of the caller's buffer). */
 export function slice(bytes: Uint8Array, node: DerNode): Uint8Array {
-  return bytes.subarray(node.start, node.end);
+  return bytes.slice(node.start, node.end);
 }
 
 export function content(bytes: Uint8Array, node: DerNode): Uint8Array {

@@ -11,6 +11,7 @@
 export type PemProblemCode =
   | 'malformed-delimiter'
   | 'missing-end'
+  | 'missing-begin'
   | 'label-mismatch'
   | 'begin-no-newline'
   | 'invalid-character'
@@ -50,8 +51,9 @@ const ERR_NO_HEADER_FOOTER = '-0x1080';
 const ERR_INVALID_DATA = '-0x1100';
 const ERR_INVALID_CHARACTER = '-0x112C'; // MBEDTLS_ERR_PEM_INVALID_DATA + MBEDTLS_ERR_BASE64_INVALID_CHARACTER
 
-// Loose on purpose (3+ dashes) so that a delimiter with a dash too few is reported, not ignored.
-const DELIMITER = /(-{3,})(BEGIN|END) ([A-Za-z0-9 ]*?[A-Za-z0-9])(-{3,})/g;
+// Loose on purpose (3 to 5 dashes) so that a delimiter with a dash too few is reported, not ignored;
+// at most 5 so that "-----END X----------BEGIN Y-----" still splits into two delimiters.
+const DELIMITER = /(-{3,5})(BEGIN|END) ([A-Za-z0-9 ]*?[A-Za-z0-9])(-{3,5})/g;
 
 interface Delimiter {
   kind: 'BEGIN' | 'END';
@@ -67,7 +69,11 @@ export function findPemBlocks(text: string): PemBlock[] {
   const blocks: PemBlock[] = [];
   for (let i = 0; i < delimiters.length; i++) {
     const begin = delimiters[i];
-    if (begin.kind !== 'BEGIN') continue;
+    if (begin.kind === 'END') {
+      // An END that closes nothing: the BEGIN line was lost (or the block has two END lines).
+      if (delimiters[i - 1]?.kind !== 'BEGIN') blocks.push(orphanEnd(begin));
+      continue;
+    }
     const next = delimiters[i + 1];
     blocks.push(next?.kind === 'END' ? readBlock(text, begin, next) : unterminated(text, begin, next?.start ?? text.length));
   }
@@ -105,6 +111,23 @@ function unterminated(text: string, begin: Delimiter, limit: number): PemBlock {
       code: 'missing-end',
       message: `${line(begin)} without a matching END line`,
       offset: begin.start,
+      fatal: true,
+      pemError: ERR_NO_HEADER_FOOTER,
+    },
+  };
+}
+
+function orphanEnd(endLine: Delimiter): PemBlock {
+  return {
+    label: endLine.label,
+    start: endLine.start,
+    end: endLine.end,
+    bodyStart: endLine.start,
+    bodyEnd: endLine.start,
+    problem: {
+      code: 'missing-begin',
+      message: `-----END ${endLine.label}----- without a BEGIN line`,
+      offset: endLine.start,
       fatal: true,
       pemError: ERR_NO_HEADER_FOOTER,
     },
@@ -207,11 +230,8 @@ function readBase64(text: string, from: number, to: number): { der: Uint8Array; 
   let lineStart = -1;
   let lastDataOffset = from;
   for (let i = from; i < to; i++) {
-    let spaces = false;
-    while (i < to && text[i] === ' ') {
-      i++;
-      spaces = true;
-    }
+    const spacesFrom = i;
+    while (i < to && text[i] === ' ') i++;
     if (i >= to) break;
     const c = text[i];
     if (c === '\n' || (c === '\r' && text[i + 1] === '\n' && i + 1 < to)) {
@@ -219,7 +239,7 @@ function readBase64(text: string, from: number, to: number): { der: Uint8Array; 
       lineStart = -1;
       continue;
     }
-    if (spaces) return invalid(i - 1, 'a space inside a base64 line (only trailing spaces are allowed)');
+    if (i > spacesFrom) return invalid(spacesFrom, 'a space before or inside a base64 line (only trailing spaces are allowed)');
     if (c === '=') {
       if (++equals > 2) return invalid(i, 'more than two "=" padding characters');
     } else if (!BASE64_CHAR.test(c)) {
@@ -275,7 +295,8 @@ function joinedLine(lines: Base64Line[]): PemProblem | undefined {
   return undefined;
 }
 
-/** The usual line length: the most common length among all lines but the last (which is shorter). */
+/** The usual line length: the most common length among all lines but the last (which is shorter);
+ * 64 (what OpenSSL writes) when that is implausibly long because most lines were joined. */
 function lineWidth(lines: Base64Line[]): number {
   if (lines.length === 1) return 64;
   const counts = new Map<number, number>();
@@ -285,7 +306,7 @@ function lineWidth(lines: Base64Line[]): number {
   for (const [length, count] of counts) {
     if (count > bestCount || (count === bestCount && length < best)) [best, bestCount] = [length, count];
   }
-  return best;
+  return best > 76 ? 64 : best;
 }
 
 export { isDer } from './der';

@@ -1,0 +1,99 @@
+// PEM text written as C string literals: `static const char *root_ca = "-----BEGIN CERTIFICATE-----\n" "MIID...\n" ...;`
+// (seed 002), in a `#define`, or straight in a config field. Every block keeps its range in the source,
+// so a finding sits on the certificate itself; a literal piece inside a block that lacks its "\n" is
+// reported at the exact piece.
+import type { Node } from 'web-tree-sitter';
+import { LineIndex } from '../positions';
+import type { Range } from '../rules/finding';
+import { readContents, type BlockContents } from '../x509/contents';
+import { findPemBlocks, type PemBlock, type PemProblem } from '../x509/pem';
+import { decodeCStrings, type DecodedString } from './cStrings';
+
+export interface PemLiteralBlock extends BlockContents {
+  label: string;
+  range: Range;
+  der?: Uint8Array;
+  /** The PEM text of the block as the program sees it (escapes decoded). */
+  pem: string;
+  problem?: { message: string; range: Range; fatal: boolean; pemError?: string };
+  /** Pieces of the literal inside this block that end without "\n" although the next piece continues it. */
+  joins: { range: Range; afterBegin: boolean }[];
+  /** The block as found in the decoded text (for key parsing). */
+  source?: PemBlock;
+}
+
+export interface PemLiteralFact {
+  /** Who holds the literal: `root_ca` in `const char *root_ca = "..."`, a `#define` name, or a config field path. */
+  owner: { variable?: string; macro?: string; field?: string };
+  range: Range;
+  blocks: PemLiteralBlock[];
+}
+
+/** Decodes what each block holds (certificate, key); async, so it runs after the syntax tree is gone. */
+export async function readLiteralContents(facts: PemLiteralFact[]): Promise<void> {
+  for (const f of facts) {
+    for (const b of f.blocks) Object.assign(b, await readContents(b.label, b.der, b.source));
+  }
+}
+
+/** Finds string runs holding "-----BEGIN " under `root` and in object-like macros, and reads their PEM blocks. */
+export function pemLiterals(root: Node, text: string, lookup: (name: string) => string | undefined): PemLiteralFact[] {
+  const lines = new LineIndex(text);
+  const out: PemLiteralFact[] = [];
+  const visit = (n: Node) => {
+    if (n.type === 'concatenated_string' || (n.type === 'string_literal' && n.parent?.type !== 'concatenated_string')) {
+      if (text.slice(n.startIndex, n.endIndex).includes('-----BEGIN')) out.push(fact(ownerOf(n), decodeCStrings(text, n.startIndex, n.endIndex, lookup), lines, n));
+      return;
+    }
+    if (n.type === 'preproc_def') {
+      const value = n.childForFieldName('value');
+      const name = n.childForFieldName('name')?.text;
+      if (value && name && value.text.includes('-----BEGIN')) out.push(fact({ macro: name }, decodeCStrings(text, value.startIndex, value.endIndex, lookup), lines, value));
+      return;
+    }
+    for (const c of n.namedChildren) if (c) visit(c);
+  };
+  visit(root);
+  return out.filter((f) => f.blocks.length);
+}
+
+function fact(owner: PemLiteralFact['owner'], s: DecodedString, lines: LineIndex, node: Node): PemLiteralFact {
+  const at = (i: number) => s.offsets[Math.min(i, s.offsets.length - 1)];
+  const blocks = findPemBlocks(s.text).map((b): PemLiteralBlock => {
+    const joins = s.pieces
+      .filter((p, k) => k + 1 < s.pieces.length && p.decodedEnd > b.start && p.decodedEnd < b.end && p.decodedEnd > p.decodedStart)
+      .filter((p) => s.text[p.decodedEnd - 1] !== '\n')
+      .map((p) => ({ range: lines.range(p.end - 1, p.end), afterBegin: p.decodedEnd <= b.bodyStart }));
+    return {
+      label: b.label,
+      range: lines.range(at(b.start), at(b.end - 1) + 1),
+      der: b.der,
+      pem: s.text.slice(b.start, b.end),
+      problem: b.problem && b.problem.code !== 'joined-lines' ? problemRange(b.problem, at, lines) : undefined,
+      joins,
+      source: b,
+    };
+  });
+  return { owner, range: lines.range(node.startIndex, node.endIndex), blocks };
+}
+
+function problemRange(p: PemProblem, at: (i: number) => number, lines: LineIndex): PemLiteralBlock['problem'] {
+  const offset = at(p.offset);
+  return { message: p.message, range: lines.range(offset, offset + 1), fatal: p.fatal, pemError: p.pemError };
+}
+
+/** `root_ca` in `const char *root_ca = "..."` / `char root_ca[] = "..."`, or the field in `.cert_pem = "..."`. */
+function ownerOf(n: Node): PemLiteralFact['owner'] {
+  const p = n.parent;
+  if (p?.type === 'init_declarator') {
+    let d = p.childForFieldName('declarator');
+    while (d && d.type !== 'identifier') d = d.childForFieldName('declarator');
+    return { variable: d?.text };
+  }
+  if (p?.type === 'initializer_pair') {
+    const designators = p.childrenForFieldName('designator').filter((x): x is Node => !!x && x.type === 'field_designator');
+    return { field: designators.map((x) => x.namedChildren[0]?.text).join('.') };
+  }
+  if (p?.type === 'assignment_expression') return { variable: p.childForFieldName('left')?.text };
+  return {};
+}

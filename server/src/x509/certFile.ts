@@ -1,0 +1,40 @@
+// A certificate or key file of the project (.pem, .crt, .cer, .der, .key): PEM with one or several
+// blocks, or a single DER certificate or key.
+import { LineIndex } from '../positions';
+import type { Range } from '../rules/finding';
+import { readContents, type BlockContents } from './contents';
+import { isDer } from './der';
+import { findPemBlocks } from './pem';
+
+export interface CertFileBlock extends BlockContents {
+  label: string;
+  range: Range;
+  problem?: { message: string; range: Range; fatal: boolean; pemError?: string };
+}
+
+export interface CertFileFacts {
+  format: 'pem' | 'der' | 'unknown';
+  blocks: CertFileBlock[];
+  size: number;
+}
+
+export async function extractCertFile(bytes: Uint8Array): Promise<CertFileFacts> {
+  const text = Buffer.from(bytes).toString('latin1');
+  if (text.includes('-----BEGIN')) {
+    const lines = new LineIndex(text);
+    const blocks = await Promise.all(findPemBlocks(text).map(async (b): Promise<CertFileBlock> => ({
+      label: b.label,
+      range: lines.range(b.start, b.end),
+      problem: b.problem && { message: b.problem.message, range: lines.range(b.problem.offset, b.problem.offset + 1), fatal: b.problem.fatal, pemError: b.problem.pemError },
+      ...(await readContents(b.label, b.der, b)),
+    })));
+    return { format: 'pem', blocks, size: bytes.length };
+  }
+  if (isDer(bytes)) {
+    const whole: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+    const asCert = await readContents('CERTIFICATE', bytes);
+    const contents = asCert.cert ? asCert : await readContents('PRIVATE KEY', bytes);
+    return { format: 'der', blocks: [{ label: asCert.cert ? 'CERTIFICATE' : 'PRIVATE KEY', range: whole, ...contents }], size: bytes.length };
+  }
+  return { format: 'unknown', blocks: [], size: bytes.length };
+}

@@ -1,0 +1,28 @@
+// What a PEM block or DER blob holds, decoded once at extraction time (cached with the file's facts):
+// a certificate (and, offline, the known root that issued it) or a private key (never its bytes).
+import { decodeCertificate, type CertInfo } from './certificate';
+import type { PemBlock } from './pem';
+import { describePrivateKey, isPrivateKeyLabel, type KeyInfo } from './privateKey';
+import { findKnownIssuer } from './trustStores';
+
+export interface BlockContents {
+  cert?: CertInfo;
+  /** Why the certificate could not be decoded. */
+  certError?: string;
+  key?: KeyInfo;
+  /** The Mozilla root that signed this certificate, when it is one Node knows. */
+  knownIssuer?: string;
+}
+
+export async function readContents(label: string, der: Uint8Array | undefined, block?: PemBlock): Promise<BlockContents> {
+  if (isPrivateKeyLabel(label)) return { key: describePrivateKey(block ?? der!) };
+  if (label !== 'CERTIFICATE' && label !== 'TRUSTED CERTIFICATE' && label !== 'X509 CERTIFICATE') return {};
+  if (!der) return {};
+  try {
+    const cert = await decodeCertificate(der, block ? block.end - block.start : undefined);
+    const issuer = cert.role === 'root' ? undefined : await findKnownIssuer(cert);
+    return { cert, knownIssuer: issuer?.name };
+  } catch (e) {
+    return { certError: e instanceof Error ? e.message : String(e) };
+  }
+}
