@@ -9,6 +9,7 @@ import { extractC } from './c/extract';
 import { fieldHover, type FieldHover } from './c/fieldHover';
 import { discoverProjects, isThirdParty, projectForFile } from './project/discover';
 import { extractCMake } from './project/embeds';
+import { extractCertFile } from './x509/certFile';
 import type { EspIdfProject } from './project/model';
 import { tooLargeReason } from './project/walk';
 import type { FileFacts, RuleContext } from './rules/context';
@@ -31,11 +32,22 @@ export interface SkippedFile { file: string; reason: string }
 
 const C_FILE = /\.(c|h|cc|cpp|cxx|hpp|hh|inc|ino)$/i;
 const CMAKE_FILE = /(^|[\\/])CMakeLists\.txt$/;
+const CERT_FILE = /\.(pem|crt|cer|der|key)$/i;
 
 /** What each kind of file yields. CMake facts depend on where the file sits (relative paths), so they are cached per place. */
-const EXTRACTORS: { test: RegExp; perPlace: boolean; extract(text: string, file: string, project?: EspIdfProject): Promise<Omit<FileFacts, 'file' | 'hash'>> }[] = [
-  { test: C_FILE, perPlace: false, extract: async (text) => ({ c: await extractC(text) }) },
-  { test: CMAKE_FILE, perPlace: true, extract: async (text, file, project) => ({ cmake: extractCMake(file, text, project?.root) }) },
+interface Extractor {
+  test: RegExp;
+  /** Facts depend on the file's place too (relative paths in CMake). */
+  perPlace: boolean;
+  /** Reads bytes as they are (DER certificates); otherwise a file with NUL bytes is skipped as binary. */
+  binary: boolean;
+  extract(content: Buffer, file: string, project?: EspIdfProject): Promise<Omit<FileFacts, 'file' | 'hash'>>;
+}
+
+const EXTRACTORS: Extractor[] = [
+  { test: C_FILE, perPlace: false, binary: false, extract: async (b) => ({ c: await extractC(b.toString('utf8')) }) },
+  { test: CMAKE_FILE, perPlace: true, binary: false, extract: async (b, file, project) => ({ cmake: extractCMake(file, b.toString('utf8'), project?.root) }) },
+  { test: CERT_FILE, perPlace: false, binary: true, extract: async (b) => ({ certFile: await extractCertFile(b) }) },
 ];
 /** Changes to these files change the project model itself (components, sdkconfig chain, IDF version). */
 const MODEL_FILE = /(^|[\\/])(CMakeLists\.txt|sdkconfig(\.defaults(\.[\w.-]+)?)?)$/;
@@ -130,26 +142,26 @@ export class Analyzer {
   private async refresh(file: string): Promise<void> {
     const extractor = EXTRACTORS.find((x) => x.test.test(file));
     if (!extractor) return;
-    const text = await this.textOf(file);
-    if (text === undefined) { this.fileFacts.delete(file); return; }
-    const hash = createHash('sha1').update(extractor.perPlace ? `${file}\0${text}` : text).digest('hex');
+    const content = await this.contentOf(file, extractor.binary);
+    if (content === undefined) { this.fileFacts.delete(file); return; }
+    const hash = createHash('sha1').update(extractor.perPlace ? file + '\0' : '').update(content).digest('hex');
     if (this.fileFacts.get(file)?.hash === hash) return;
     let facts = this.factsByHash.get(hash);
     if (!facts) {
-      facts = { hash, ...(await extractor.extract(text, file, projectForFile(this.projects, file))) };
+      facts = { hash, ...(await extractor.extract(content, file, projectForFile(this.projects, file))) };
       this.factsByHash.set(hash, facts);
     }
     this.fileFacts.set(file, { file, ...facts });
   }
 
-  /** The file's text, or undefined (with a note) when it is missing, binary or too large. */
-  private async textOf(file: string): Promise<string | undefined> {
+  /** The file's content, or undefined (with a note) when it is missing, too large, or binary where text is wanted. */
+  private async contentOf(file: string, binaryOk: boolean): Promise<Buffer | undefined> {
     const overlay = this.overlays.get(file);
-    if (overlay !== undefined) return this.checkText(file, overlay.length, overlay);
+    if (overlay !== undefined) return this.checkSize(file, Buffer.from(overlay, 'utf8'));
     try {
       const buf = await readFile(file);
-      if (buf.subarray(0, 8192).includes(0)) return this.skip(file, 'binary file');
-      return this.checkText(file, buf.length, buf.toString('utf8'));
+      if (!binaryOk && buf.subarray(0, 8192).includes(0)) return this.skip(file, 'binary file');
+      return this.checkSize(file, buf);
     } catch (e) {
       const code = (e as NodeJS.ErrnoException).code;
       if (code === 'ENOENT') { this.skipped.delete(file); return undefined; } // deleted: nothing to say
@@ -157,11 +169,11 @@ export class Analyzer {
     }
   }
 
-  private checkText(file: string, size: number, text: string): string | undefined {
+  private checkSize(file: string, content: Buffer): Buffer | undefined {
     const max = this.settings.maxFileSizeKB * 1024;
-    if (size > max) return this.skip(file, tooLargeReason(size, max));
+    if (content.length > max) return this.skip(file, tooLargeReason(content.length, max));
     this.skipped.delete(file);
-    return text;
+    return content;
   }
 
   private skip(file: string, reason: string): undefined {

@@ -23,6 +23,11 @@ const ROLE_TEXT: Record<Role, string> = {
   plain: 'When true, esp-tls connects without TLS at all.',
   httpConfig: 'The esp_http_client configuration the OTA download uses; its verification settings apply.',
   tlsOnly: 'Only used on a TLS connection.',
+  clientCert: 'The certificate the device presents to servers that ask for one (mutual TLS).',
+  clientKey: 'The private key of the client certificate. Compiled into the image: protect it with flash encryption.',
+  caLength: 'Size of the CA buffer; for PEM it must count the terminating NUL byte.',
+  clientCertLength: 'Size of the client certificate buffer; for PEM it must count the terminating NUL byte.',
+  clientKeyLength: 'Size of the client key buffer; for PEM it must count the terminating NUL byte.',
 };
 
 /** Fields whose meaning changed between releases (shared/reference/component_tls_configs.md). */

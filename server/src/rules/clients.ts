@@ -135,7 +135,7 @@ function tlsOf(ctx: RuleContext, c: Partial, settings: Setting[], url: string | 
 }
 
 const tlsOnlyEvidence = (settings: Setting[]) =>
-  settings.some((s) => s.role === 'tlsOnly' || s.role === 'skipHostname' || s.role === 'commonName' || isVerifying(s));
+  settings.some((s) => s.role === 'tlsOnly' || s.role === 'clientCert' || s.role === 'clientKey' || s.role === 'skipHostname' || s.role === 'commonName' || isVerifying(s));
 
 /** Fields from the initializer plus `cfg.x = ...` / `cfg->x = ...` in the same function (or anywhere, for globals). */
 function settingsOfConfig(facts: CFileFacts, config: TlsConfigFact, api: ClientApi): Setting[] {

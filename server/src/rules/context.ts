@@ -3,6 +3,7 @@
 import type { MacroEnv } from '../c/conditions';
 import type { CFileFacts } from '../c/facts';
 import type { CMakeFacts } from '../project/embeds';
+import type { CertFileFacts } from '../x509/certFile';
 import type { EspIdfProject } from '../project/model';
 import type { Finding } from './finding';
 
@@ -13,6 +14,8 @@ export interface FileFacts {
   c?: CFileFacts;
   /** What a CMakeLists.txt embeds into the firmware, and where its idf_component_register call is. */
   cmake?: CMakeFacts;
+  /** The certificates and keys of a .pem/.crt/.cer/.der/.key file. */
+  certFile?: CertFileFacts;
 }
 
 export interface RuleContext {

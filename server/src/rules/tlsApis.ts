@@ -8,7 +8,10 @@ export type Role =
   | 'url' | 'host' | 'transport'
   | 'bundle' | 'global' | 'ca' | 'psk'
   | 'skipHostname' | 'commonName'
-  | 'plain' | 'httpConfig' | 'tlsOnly';
+  | 'plain' | 'httpConfig' | 'tlsOnly'
+  | 'clientCert' | 'clientKey'
+  /** The byte counts of the buffers above (PEM must count its NUL). */
+  | 'caLength' | 'clientCertLength' | 'clientKeyLength';
 
 export const VERIFYING: readonly Role[] = ['bundle', 'global', 'ca', 'psk'];
 
@@ -40,7 +43,9 @@ const espTls: ClientApi = {
   roles: {
     crt_bundle_attach: 'bundle', use_global_ca_store: 'global', cacert_buf: 'ca', cacert_pem_buf: 'ca', psk_hint_key: 'psk',
     skip_common_name: 'skipHostname', common_name: 'commonName', is_plain_tcp: 'plain',
-    clientcert_buf: 'tlsOnly', clientcert_pem_buf: 'tlsOnly', clientkey_buf: 'tlsOnly', clientkey_pem_buf: 'tlsOnly', alpn_protos: 'tlsOnly',
+    clientcert_buf: 'clientCert', clientcert_pem_buf: 'clientCert', clientkey_buf: 'clientKey', clientkey_pem_buf: 'clientKey', alpn_protos: 'tlsOnly',
+    cacert_bytes: 'caLength', cacert_pem_bytes: 'caLength', clientcert_bytes: 'clientCertLength', clientcert_pem_bytes: 'clientCertLength',
+    clientkey_bytes: 'clientKeyLength', clientkey_pem_bytes: 'clientKeyLength',
   },
   alwaysTls: true,
   tlsScheme: /^https$/i,
@@ -57,7 +62,8 @@ const httpClient: ClientApi = {
     url: 'url', host: 'host', transport_type: 'transport',
     crt_bundle_attach: 'bundle', use_global_ca_store: 'global', cert_pem: 'ca', cert_der: 'ca',
     skip_cert_common_name_check: 'skipHostname', common_name: 'commonName',
-    client_cert_pem: 'tlsOnly', client_cert_der: 'tlsOnly', client_key_pem: 'tlsOnly', client_key_der: 'tlsOnly', alpn_protos: 'tlsOnly',
+    client_cert_pem: 'clientCert', client_cert_der: 'clientCert', client_key_pem: 'clientKey', client_key_der: 'clientKey', alpn_protos: 'tlsOnly',
+    cert_len: 'caLength', client_cert_len: 'clientCertLength', client_key_len: 'clientKeyLength',
   },
   tlsScheme: /^https$/i,
   tlsTransport: /HTTP_TRANSPORT_OVER_SSL/,
@@ -73,13 +79,15 @@ const mqttClient: ClientApi = {
     // v4 (IDF v4.4): flat fields
     uri: 'url', host: 'host', transport: 'transport',
     crt_bundle_attach: 'bundle', use_global_ca_store: 'global', cert_pem: 'ca', psk_hint_key: 'psk',
-    skip_cert_common_name_check: 'skipHostname', client_cert_pem: 'tlsOnly', client_key_pem: 'tlsOnly', alpn_protos: 'tlsOnly',
+    skip_cert_common_name_check: 'skipHostname', client_cert_pem: 'clientCert', client_key_pem: 'clientKey', alpn_protos: 'tlsOnly',
+    cert_len: 'caLength', client_cert_len: 'clientCertLength', client_key_len: 'clientKeyLength',
     // v5 (IDF >= 5.0): nested
     'broker.address.uri': 'url', 'broker.address.hostname': 'host', 'broker.address.transport': 'transport',
     'broker.verification.crt_bundle_attach': 'bundle', 'broker.verification.use_global_ca_store': 'global',
     'broker.verification.certificate': 'ca', 'broker.verification.psk_hint_key': 'psk',
     'broker.verification.skip_cert_common_name_check': 'skipHostname', 'broker.verification.common_name': 'commonName',
-    'broker.verification.alpn_protos': 'tlsOnly', 'credentials.authentication.certificate': 'tlsOnly', 'credentials.authentication.key': 'tlsOnly',
+    'broker.verification.alpn_protos': 'tlsOnly', 'credentials.authentication.certificate': 'clientCert', 'credentials.authentication.key': 'clientKey',
+    'broker.verification.certificate_len': 'caLength', 'credentials.authentication.certificate_len': 'clientCertLength', 'credentials.authentication.key_len': 'clientKeyLength',
   },
   tlsScheme: /^(mqtts|wss)$/i,
   tlsTransport: /MQTT_TRANSPORT_OVER_(SSL|WSS)/,
@@ -96,7 +104,8 @@ const websocketClient: ClientApi = {
   roles: {
     uri: 'url', host: 'host', transport: 'transport',
     crt_bundle_attach: 'bundle', use_global_ca_store: 'global', cert_pem: 'ca',
-    skip_cert_common_name_check: 'skipHostname', cert_common_name: 'commonName', client_cert: 'tlsOnly', client_key: 'tlsOnly',
+    skip_cert_common_name_check: 'skipHostname', cert_common_name: 'commonName', client_cert: 'clientCert', client_key: 'clientKey',
+    cert_len: 'caLength', client_cert_len: 'clientCertLength', client_key_len: 'clientKeyLength',
   },
   tlsScheme: /^wss$/i,
   tlsTransport: /WEBSOCKET_TRANSPORT_OVER_SSL/,
@@ -118,8 +127,10 @@ export const TRANSPORT_CALLS: Readonly<Record<string, Role>> = {
   esp_transport_ssl_set_psk_key_hint: 'psk',
   esp_transport_ssl_skip_common_name_check: 'skipHostname',
   esp_transport_ssl_set_common_name: 'commonName',
-  esp_transport_ssl_set_client_cert_data: 'tlsOnly',
-  esp_transport_ssl_set_client_key_data: 'tlsOnly',
+  esp_transport_ssl_set_client_cert_data: 'clientCert',
+  esp_transport_ssl_set_client_cert_data_der: 'clientCert',
+  esp_transport_ssl_set_client_key_data: 'clientKey',
+  esp_transport_ssl_set_client_key_data_der: 'clientKey',
 };
 
 export const transportApi: ClientApi = {
