@@ -199,7 +199,9 @@ export class Analyzer {
     const byFile = new Map([...this.findingsByFile].filter(([file]) => !inScope(file)));
     const lenses = new Map([...this.lensesByFile].filter(([file]) => !inScope(file)));
     for (const [project, files] of groups) {
-      const ctx: RuleContext = { files, project, macros: macroEnvFor(project), now: this.now(), exists: existsSync };
+      const ctx: RuleContext = {
+        files, project, macros: macroEnvFor(project), now: this.now(), exists: existsSync, expiryWarningDays: this.settings.expiryWarningDays,
+      };
       const findings = runRules(ctx, this.settings.rules);
       for (const lens of trustLenses(ctx)) lenses.set(lens.file, [...(lenses.get(lens.file) ?? []), lens]);
       for (const f of findings) {

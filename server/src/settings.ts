@@ -11,6 +11,8 @@ export interface Settings {
   showManagedComponentFindings: boolean;
   /** Files larger than this are skipped with a note (generated tables, binary blobs). */
   maxFileSizeKB: number;
+  /** cert-expires-soon warns this many days before a certificate in the firmware expires. */
+  expiryWarningDays: number;
 }
 
 export const defaultSettings: Settings = {
@@ -18,6 +20,7 @@ export const defaultSettings: Settings = {
   rules: {},
   showManagedComponentFindings: false,
   maxFileSizeKB: 2048,
+  expiryWarningDays: 90,
 };
 
 /** Section name in VS Code settings: espTlsLens.<key>. */
@@ -33,5 +36,6 @@ export function resolveSettings(raw: unknown): Settings {
     rules: pick('rules', (v) => !!v && typeof v === 'object' && !Array.isArray(v)),
     showManagedComponentFindings: pick('showManagedComponentFindings', (v) => typeof v === 'boolean'),
     maxFileSizeKB: pick('maxFileSizeKB', (v) => typeof v === 'number' && v > 0),
+    expiryWarningDays: pick('expiryWarningDays', (v) => typeof v === 'number' && v >= 0),
   };
 }

@@ -7,6 +7,8 @@ import { runRules } from '../../server/src/rules/index';
 import { macroEnvFor } from '../../server/src/sdkconfig/macros';
 
 export const FILE = '/work/proj/main/client.c';
+/** The fixed "now" of rule tests; certificates are generated relative to it. */
+export const NOW = new Date('2026-01-01T00:00:00Z');
 
 /** A project whose merged sdkconfig holds `values`; `complete` when a generated sdkconfig exists. */
 export function fakeProject(values: Record<string, string>, complete = true): EspIdfProject {
@@ -31,7 +33,7 @@ export async function findingsOf(source: string, project?: EspIdfProject, ...rul
 
 /** A rule context as the analyzer builds it; `existing` lists the files that exist on disk (default: none). */
 export function contextOf(files: FileFacts[], project?: EspIdfProject, existing: readonly string[] = []): RuleContext {
-  return { files, project, macros: macroEnvFor(project), now: new Date('2026-01-01T00:00:00Z'), exists: (f) => existing.includes(f) };
+  return { files, project, macros: macroEnvFor(project), now: NOW, exists: (f) => existing.includes(f), expiryWarningDays: 90 };
 }
 
 export async function findingsOfFiles(sources: Record<string, string>, project?: EspIdfProject, ...rules: string[]): Promise<Finding[]> {

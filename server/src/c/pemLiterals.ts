@@ -69,7 +69,9 @@ function fact(owner: PemLiteralFact['owner'], s: DecodedString, lines: LineIndex
       range: lines.range(at(b.start), at(b.end - 1) + 1),
       der: b.der,
       pem: s.text.slice(b.start, b.end),
-      problem: b.problem && b.problem.code !== 'joined-lines' ? problemRange(b.problem, at, lines) : undefined,
+      // The literal's pieces say exactly where a "\n" is missing; the text-level report would repeat it less precisely.
+      problem: b.problem && !(b.problem.code === 'joined-lines' || (b.problem.code === 'begin-no-newline' && joins.some((j) => j.afterBegin)))
+        ? problemRange(b.problem, at, lines) : undefined,
       joins,
       source: b,
     };

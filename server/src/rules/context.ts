@@ -26,6 +26,8 @@ export interface RuleContext {
   now: Date;
   /** Whether a file exists on disk (embedded files need not be among the analysed ones). */
   exists(file: string): boolean;
+  /** Days before expiry that cert-expires-soon starts warning (espTlsLens.expiryWarningDays). */
+  expiryWarningDays: number;
 }
 
 export interface Rule {

@@ -1,4 +1,5 @@
 // Runs the rules over a context and applies the user's severity overrides.
+import { CERTIFICATE_RULES } from './certificates';
 import { embedFileMissing, embedSymbolMissing } from './embeds';
 import { globalCaStoreEmpty } from './globalCaStoreEmpty';
 import type { Rule, RuleContext } from './context';
@@ -15,15 +16,17 @@ export const ALL_RULES: readonly Rule[] = [
   globalCaStoreEmpty,
   embedSymbolMissing,
   embedFileMissing,
+  ...CERTIFICATE_RULES,
 ];
 
 export function runRules(ctx: RuleContext, overrides: Readonly<Record<string, SeverityOrOff>> = {}): Finding[] {
   const out: Finding[] = [];
   for (const rule of ALL_RULES) {
-    if (overrides[rule.id] === 'off') continue;
+    // One rule module may report several ids (cert-expired / -not-yet-valid / -expires-soon): overrides go by finding.
     for (const f of rule.run(ctx)) {
       const o = overrides[f.rule];
-      out.push(o && o !== 'off' ? { ...f, severity: o } : f);
+      if (o === 'off') continue;
+      out.push(o ? { ...f, severity: o } : f);
     }
   }
   return out;

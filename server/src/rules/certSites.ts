@@ -1,0 +1,96 @@
+// Where the firmware's certificates and keys are, and which client trusts or presents which:
+// PEM blocks in C literals, and files the build embeds (EMBED_TXTFILES/EMBED_FILES/target_add_binary_data)
+// reached through their `_binary_<name>_start` symbols. Files the build does not embed are not firmware.
+import type { BinaryRefFact } from '../c/facts';
+import type { PemLiteralBlock, PemLiteralFact } from '../c/pemLiterals';
+import type { EmbedFact } from '../project/embeds';
+import type { CertFileBlock } from '../x509/certFile';
+import { tlsClients, type Setting, type TlsClient } from './clients';
+import type { FileFacts, RuleContext } from './context';
+import type { Range } from './finding';
+
+export interface CertSite {
+  /** The file holding the PEM/DER text, and the block's range in it. */
+  file: string;
+  range: Range;
+  block: PemLiteralBlock | CertFileBlock;
+  origin: 'literal' | 'file';
+  /** For a literal: who holds it. For a file: how the build embeds it. */
+  literal?: PemLiteralFact;
+  embeds: { embed: EmbedFact; cmakeFile: string }[];
+}
+
+/** A certificate (or key) a client uses, and the setting that hands it over. */
+export interface UsedSite { site: CertSite; client?: TlsClient; setting: Setting | { range: Range; path: string; file: string }; file: string }
+
+const cache = new WeakMap<RuleContext, CertSite[]>();
+
+/** Every certificate and key compiled into the firmware. */
+export function firmwareSites(ctx: RuleContext): CertSite[] {
+  let sites = cache.get(ctx);
+  if (sites) return sites;
+  sites = [];
+  const byFile = new Map(ctx.files.map((f) => [f.file, f]));
+  for (const f of ctx.files) {
+    for (const literal of f.c?.pems ?? []) {
+      for (const block of literal.blocks) sites.push({ file: f.file, range: block.range, block, origin: 'literal', literal, embeds: [] });
+    }
+  }
+  const embedsByFile = new Map<string, { embed: EmbedFact; cmakeFile: string }[]>();
+  for (const f of ctx.files) for (const embed of f.cmake?.embeds ?? []) {
+    if (!embed.file) continue;
+    embedsByFile.set(embed.file, [...(embedsByFile.get(embed.file) ?? []), { embed, cmakeFile: f.file }]);
+  }
+  for (const [file, embeds] of embedsByFile) {
+    for (const block of byFile.get(file)?.certFile?.blocks ?? []) sites.push({ file, range: block.range, block, origin: 'file', embeds });
+  }
+  cache.set(ctx, sites);
+  return sites;
+}
+
+/** The sites a C expression names: a literal variable or macro, an embedded file's symbol, or a literal written in place. */
+export function sitesOfExpression(ctx: RuleContext, file: FileFacts, expr: string, at: Range): CertSite[] {
+  const sites = firmwareSites(ctx);
+  const inPlace = sites.filter((s) => s.origin === 'literal' && s.file === file.file && within(s.literal!.range, at));
+  if (inPlace.length) return inPlace;
+  const name = /([A-Za-z_]\w*)\s*(\[\s*0\s*\])?\s*$/.exec(expr.replace(/^\(.*?\)\s*/, '').replace(/^&\s*/, ''))?.[1];
+  if (!name) return [];
+  const literal = sites.filter((s) => s.origin === 'literal' && s.file === file.file && (s.literal!.owner.variable === name || s.literal!.owner.macro === name));
+  if (literal.length) return literal;
+  const ref = file.c?.binaryRefs.find((r: BinaryRefFact) => r.cName === name);
+  return ref ? sites.filter((s) => s.embeds.some((e) => e.embed.symbol === ref.symbol)) : [];
+}
+
+/** What each TLS client trusts (role 'ca'), presents ('clientCert') or signs with ('clientKey'). */
+export function usedSites(ctx: RuleContext, role: 'ca' | 'clientCert' | 'clientKey'): UsedSite[] {
+  const out: UsedSite[] = [];
+  const files = new Map(ctx.files.map((f) => [f.file, f]));
+  for (const client of tlsClients(ctx)) {
+    const file = files.get(client.file)!;
+    for (const setting of client.settings.filter((s) => s.role === role)) {
+      // A transport call's value is its argument list; the buffer is the first argument.
+      const expr = setting.origin === 'call' ? setting.value.split(',')[0] : setting.value;
+      for (const site of sitesOfExpression(ctx, file, expr, setting.valueRange)) out.push({ site, client, setting, file: client.file });
+    }
+  }
+  if (role === 'ca') out.push(...globalStoreSites(ctx, files));
+  return out;
+}
+
+/** esp_tls_set_global_ca_store(buf, len): what every client with use_global_ca_store trusts. */
+function globalStoreSites(ctx: RuleContext, files: Map<string, FileFacts>): UsedSite[] {
+  const out: UsedSite[] = [];
+  for (const f of files.values()) for (const call of f.c?.calls ?? []) {
+    if (call.name !== 'esp_tls_set_global_ca_store' || !call.args[0]) continue;
+    for (const site of sitesOfExpression(ctx, f, call.args[0].text, call.args[0].range)) {
+      out.push({ site, setting: { range: call.range, path: 'esp_tls_set_global_ca_store', file: f.file }, file: f.file });
+    }
+  }
+  return out;
+}
+
+const within = (outer: Range, inner: Range) =>
+  (inner.start.line > outer.start.line || (inner.start.line === outer.start.line && inner.start.character >= outer.start.character)) &&
+  (inner.end.line < outer.end.line || (inner.end.line === outer.end.line && inner.end.character <= outer.end.character)) ||
+  (outer.start.line > inner.start.line || (outer.start.line === inner.start.line && outer.start.character >= inner.start.character)) &&
+  (outer.end.line < inner.end.line || (outer.end.line === inner.end.line && outer.end.character <= inner.end.character));

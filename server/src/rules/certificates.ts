@@ -1,0 +1,203 @@
+// The certificate rules of DESIGN.md, over what the firmware really holds (rules/certSites.ts).
+// Messages say what the date or the role means on this device: with CONFIG_MBEDTLS_HAVE_TIME_DATE off
+// (the ESP-IDF default) mbedTLS checks no dates at all; a non-CA certificate is never a trust anchor
+// unless it is self-signed and is exactly the server's certificate.
+import path from 'node:path';
+import type { CertInfo } from '../x509/certificate';
+import { keyMatchesCertificate } from '../x509/privateKey';
+import { ruleInfo } from './catalogue';
+import { firmwareSites, usedSites, type CertSite, type UsedSite } from './certSites';
+import type { Rule, RuleContext } from './context';
+import type { Finding, RelatedLocation } from './finding';
+
+const DAY = 86_400_000;
+const day = (d: Date) => d.toISOString().slice(0, 10);
+
+function finding(rule: string, site: { file: string; range: Finding['range'] }, message: string, extra: Partial<Finding> = {}): Finding {
+  return { rule, severity: ruleInfo(rule)!.severity, file: site.file, range: site.range, message, ...extra };
+}
+
+const certOf = (s: CertSite): CertInfo | undefined => s.block.cert;
+const nameOf = (c: CertInfo) => c.subjectCN ?? c.subject;
+
+/** "trusted by `cfg` (main/client.c:12)", for the related location of a trust anchor's finding. */
+function related(uses: UsedSite[], what: string): RelatedLocation[] {
+  return uses.map((u) => ({ file: u.file, range: u.setting.range, message: `${what} by ${u.client?.name ? `\`${u.client.name}\`` : u.setting.path}` }));
+}
+
+function timeChecked(ctx: RuleContext): boolean {
+  return ctx.macros.lookup('CONFIG_MBEDTLS_HAVE_TIME_DATE') === 1;
+}
+
+export const certMalformed: Rule = {
+  id: 'cert-malformed',
+  run(ctx) {
+    const out: Finding[] = [];
+    for (const site of firmwareSites(ctx)) {
+      const b = site.block;
+      if (b.problem?.fatal) {
+        out.push(finding('cert-malformed', { file: site.file, range: b.problem.range }, `${b.problem.message}${b.problem.pemError ? ` mbedTLS fails to read it (${b.problem.pemError}).` : ''}`));
+      } else if (b.certError) {
+        out.push(finding('cert-malformed', site, `This ${b.label} block does not decode as an X.509 certificate (${b.certError}); mbedtls_x509_crt_parse fails on it.`));
+      }
+      for (const join of 'joins' in b ? b.joins : []) {
+        out.push(join.afterBegin
+          ? finding('cert-malformed', { file: site.file, range: join.range }, 'The BEGIN line ends without "\\n": mbedTLS needs a newline right after it and rejects the certificate (-0x1080, then -0x2780 from mbedtls_x509_crt_parse).')
+          : finding('cert-malformed', { file: site.file, range: join.range }, 'This literal piece ends without "\\n", so two base64 lines run together. mbedTLS still decodes it, but it is how a pasted certificate loses a line; tools such as gen_crt_bundle.py and openssl do not accept it.', { severity: 'warning' }));
+      }
+    }
+    return out;
+  },
+};
+
+/** cert-expired, cert-not-yet-valid, cert-expires-soon: what the dates mean for each certificate's use. */
+export const certValidity: Rule = {
+  id: 'cert-expired',
+  run(ctx) {
+    const anchors = usedSites(ctx, 'ca');
+    const presented = usedSites(ctx, 'clientCert');
+    const out: Finding[] = [];
+    for (const site of firmwareSites(ctx)) {
+      const cert = certOf(site);
+      if (!cert) continue;
+      const asAnchor = anchors.filter((u) => u.site === site);
+      const asClient = presented.filter((u) => u.site === site);
+      const rel = [...related(asAnchor, 'trusted'), ...related(asClient, 'presented')];
+      const use = asClient.length ? 'client' : asAnchor.length ? 'anchor' : 'unused';
+      const days = Math.round((cert.notAfter.getTime() - ctx.now.getTime()) / DAY);
+      if (cert.notAfter < ctx.now) {
+        out.push(finding('cert-expired', site, `${nameOf(cert)} expired on ${day(cert.notAfter)} (${-days} days ago). ${expiredMeaning(ctx, use)}`, { related: rel }));
+      } else if (cert.notBefore > ctx.now) {
+        out.push(finding('cert-not-yet-valid', site, `${nameOf(cert)} is valid only from ${day(cert.notBefore)}. ${notYetMeaning(ctx)}`, { related: rel }));
+      } else if (days <= ctx.expiryWarningDays) {
+        out.push(finding('cert-expires-soon', site, `${nameOf(cert)} expires on ${day(cert.notAfter)}, in ${days} days (warning at ${ctx.expiryWarningDays}, espTlsLens.expiryWarningDays). ${soonMeaning(ctx, use)}`, { related: rel }));
+      }
+    }
+    return out;
+  },
+};
+
+function expiredMeaning(ctx: RuleContext, use: 'client' | 'anchor' | 'unused'): string {
+  if (use === 'client') return 'Servers that check client certificates reject it: the handshake ends with a fatal alert (-0x7780).';
+  if (timeChecked(ctx)) return 'With CONFIG_MBEDTLS_HAVE_TIME_DATE on, the device rejects chains through it (flag EXPIRED, -0x2700) once its clock is set.';
+  return 'This build does not check dates (CONFIG_MBEDTLS_HAVE_TIME_DATE is off, the ESP-IDF default), so the device still accepts it, '
+    + 'but only while the server keeps presenting a chain that leads to it; CAs retire expired roots and intermediates, and then every handshake fails with -0x2700 (NOT_TRUSTED).';
+}
+
+function notYetMeaning(ctx: RuleContext): string {
+  return timeChecked(ctx)
+    ? 'With CONFIG_MBEDTLS_HAVE_TIME_DATE on, the device rejects it until then (flag FUTURE, "The certificate validity starts in the future").'
+    : 'This build does not check dates, so the device accepts it, but a certificate that is not valid yet is usually the wrong file.';
+}
+
+function soonMeaning(ctx: RuleContext, use: 'client' | 'anchor' | 'unused'): string {
+  if (use === 'client') return 'Plan the renewal and an OTA before then: servers reject an expired client certificate.';
+  return timeChecked(ctx)
+    ? 'With CONFIG_MBEDTLS_HAVE_TIME_DATE on, the device stops trusting it that day: ship its successor (or add the next root) by OTA before then.'
+    : 'This build does not check dates, but the server will move to a new chain around then: add the successor before devices lose contact.';
+}
+
+/** cert-leaf-as-trust-anchor, cert-intermediate-as-trust-anchor, cert-single-trust-anchor. */
+export const trustAnchorRoles: Rule = {
+  id: 'cert-leaf-as-trust-anchor',
+  run(ctx) {
+    const out: Finding[] = [];
+    const anchors = usedSites(ctx, 'ca');
+    const bySite = new Map<CertSite, UsedSite[]>();
+    for (const u of anchors) bySite.set(u.site, [...(bySite.get(u.site) ?? []), u]);
+    for (const [site, uses] of bySite) {
+      const cert = certOf(site);
+      if (!cert) continue;
+      const rel = related(uses, 'trusted');
+      const host = uses.map((u) => u.client?.host).find(Boolean);
+      if (cert.role === 'leaf') {
+        out.push(finding('cert-leaf-as-trust-anchor', site, `${nameOf(cert)} is a server's own certificate (not a CA, issued by ${cert.issuerCN ?? cert.issuer}, valid until ${day(cert.notAfter)}), given as the CA to trust. `
+          + 'mbedTLS accepts a non-CA certificate as a trust anchor only when it is self-signed and is exactly the server\'s certificate, so every handshake fails with -0x2700 (NOT_TRUSTED); '
+          + `and servers replace such certificates every few months. Trust the root that issued it instead: ${rootAdvice(site, host)}`, { related: rel }));
+      } else if (cert.role === 'intermediate') {
+        out.push(finding('cert-intermediate-as-trust-anchor', site, `${nameOf(cert)} is an intermediate CA (issued by ${cert.issuerCN ?? cert.issuer}). It works until the CA signs the server's next certificate from another intermediate, which CAs do without notice. `
+          + `Trust the root instead: ${rootAdvice(site, host)}`, { related: rel }));
+      }
+    }
+    out.push(...singleAnchor(anchors));
+    return out;
+  },
+};
+
+function rootAdvice(site: CertSite, host: string | undefined): string {
+  if (site.block.knownIssuer) return `${site.block.knownIssuer} (a Mozilla root, so ESP-IDF's full certificate bundle has it too: attaching the bundle is the simplest way).`;
+  return `its root is not among the roots known offline; fetch the server's chain${host ? ` for ${host}` : ''} (ESP-IDF TLS: Fetch Certificate Chain, or \`openssl s_client -showcerts\`) and take the last certificate.`;
+}
+
+/** One root only: a CA change at the server needs an OTA first (seed 000: keep a transition period). */
+function singleAnchor(anchors: UsedSite[]): Finding[] {
+  const out: Finding[] = [];
+  const byClient = new Map<unknown, UsedSite[]>();
+  for (const u of anchors) if (u.client) byClient.set(u.client, [...(byClient.get(u.client) ?? []), u]);
+  for (const [, uses] of byClient) {
+    const roots = uses.filter((u) => certOf(u.site)?.role === 'root');
+    if (uses.length !== 1 || roots.length !== 1) continue;
+    const u = roots[0];
+    if (u.client!.settings.some((s) => s.role === 'bundle' || s.role === 'global')) continue;
+    out.push(finding('cert-single-trust-anchor', { file: u.file, range: u.setting.range },
+      `\`${u.client!.name ?? u.client!.api.struct}\` trusts one root only (${nameOf(certOf(u.site)!)}). If the server moves to another CA, devices lose contact until an OTA reaches them: `
+      + 'put the next root next to it in the same PEM buffer (mbedTLS tries each), or attach the certificate bundle.'));
+  }
+  return out;
+}
+
+export const certWeak: Rule = {
+  id: 'cert-weak',
+  run(ctx) {
+    const out: Finding[] = [];
+    for (const site of firmwareSites(ctx)) {
+      const cert = certOf(site);
+      if (!cert) continue;
+      if (cert.key.type === 'RSA' && cert.key.bits && cert.key.bits < 2048) {
+        out.push(finding('cert-weak', site, `${nameOf(cert)} has a ${cert.key.bits}-bit RSA key. Mbed TLS's default verification profile requires 2048 bits, so a chain through it fails (flag BAD_KEY); such keys are breakable.`));
+      }
+      const hash = cert.signature.hash;
+      if (cert.role !== 'root' && (hash === 'MD5' || hash === 'SHA-1')) {
+        out.push(finding('cert-weak', site, `${nameOf(cert)} is signed with ${hash}. Mbed TLS's default profile rejects it (flag BAD_MD, "The certificate is signed with an unacceptable hash"), and ${hash} collisions are practical.`));
+      }
+    }
+    return out;
+  },
+};
+
+export const privateKeyInFirmware: Rule = {
+  id: 'private-key-in-firmware',
+  run(ctx) {
+    if (ctx.macros.lookup('CONFIG_SECURE_FLASH_ENC_ENABLED') === 1) return [];
+    return firmwareSites(ctx).filter((s) => s.block.key && s.block.key.format !== 'unknown').map((site) =>
+      finding('private-key-in-firmware', site, `A private key (${keyName(site)}) is compiled into the firmware while flash encryption is off (CONFIG_SECURE_FLASH_ENC_ENABLED): `
+        + 'anyone with the device can read it with esptool read_flash and impersonate it. Enable flash encryption, keep the key in an encrypted NVS partition, or use the DS peripheral / a secure element.'));
+  },
+};
+
+function keyName(site: CertSite): string {
+  const k = site.block.key!;
+  const where = site.origin === 'file' ? path.basename(site.file) : 'a C literal';
+  const size = k.curve ? ` ${k.curve}` : k.bits ? ` ${k.bits}` : '';
+  return `${k.type ?? 'unknown type'}${size}${k.encrypted ? ', encrypted' : ''}, in ${where}`;
+}
+
+export const clientCertKeyMismatch: Rule = {
+  id: 'client-cert-key-mismatch',
+  run(ctx) {
+    const out: Finding[] = [];
+    const certs = usedSites(ctx, 'clientCert');
+    for (const k of usedSites(ctx, 'clientKey')) {
+      const c = certs.find((x) => x.client && x.client === k.client);
+      const cert = c && certOf(c.site);
+      const key = k.site.block.key;
+      if (!cert || !key || keyMatchesCertificate(key, cert) !== false) continue;
+      out.push(finding('client-cert-key-mismatch', { file: k.file, range: k.setting.range },
+        `This private key does not belong to the client certificate ${nameOf(cert)}: the server rejects the handshake (CertificateVerify fails; usually a fatal alert, -0x7780).`,
+        { related: [{ file: c!.file, range: c!.setting.range, message: 'the client certificate' }] }));
+    }
+    return out;
+  },
+};
+
+export const CERTIFICATE_RULES: readonly Rule[] = [certMalformed, certValidity, trustAnchorRoles, certWeak, privateKeyInFirmware, clientCertKeyMismatch];

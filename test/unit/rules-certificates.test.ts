@@ -1,0 +1,183 @@
+// The certificate rules on certificates generated at run time (relative to a fixed now) and on the two
+// real certificates of seed 002, embedded each way ESP-IDF code embeds them.
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { before, describe, it } from 'node:test';
+import { extractC } from '../../server/src/c/extract';
+import { extractCMake } from '../../server/src/project/embeds';
+import type { FileFacts } from '../../server/src/rules/context';
+import type { Finding } from '../../server/src/rules/finding';
+import { runRules } from '../../server/src/rules/index';
+import { extractCertFile } from '../../server/src/x509/certFile';
+import { makeChain, makeSelfSigned, type Chain } from '../support/certs';
+import { contextOf, fakeProject, NOW } from '../support/analyse';
+
+const ROOT = '/work/proj';
+const C = `${ROOT}/main/client.c`;
+const CERT_RULES = /^(cert-|private-key|client-cert)/;
+
+/** PEM as ESP-IDF code writes it in C: one literal per line, each with its "\n". */
+const cLiteral = (pem: string) => pem.trim().split(/\r?\n/).map((l) => `    "${l}\\n"`).join('\n');
+
+const httpClient = (caExpr: string, extra = '') => `#include "esp_http_client.h"
+${extra}
+void fetch(void)
+{
+    esp_http_client_config_t config = {
+        .url = "https://api.example.com/v1",
+        .cert_pem = ${caExpr},
+    };
+    esp_http_client_init(&config);
+}
+`;
+
+async function check(files: Record<string, string | Uint8Array>, sdkconfig: Record<string, string> = {}, cmake?: string): Promise<Finding[]> {
+  const facts: FileFacts[] = [];
+  for (const [file, content] of Object.entries(files)) {
+    if (file.endsWith('.c')) facts.push({ file, hash: file, c: await extractC(content as string) });
+    else facts.push({ file, hash: file, certFile: await extractCertFile(typeof content === 'string' ? Buffer.from(content) : content) });
+  }
+  if (cmake) facts.push({ file: `${ROOT}/main/CMakeLists.txt`, hash: 'cmake', cmake: extractCMake(`${ROOT}/main/CMakeLists.txt`, cmake, ROOT) });
+  const project = { ...fakeProject(sdkconfig), files: Object.keys(files) };
+  return runRules(contextOf(facts, project, Object.keys(files))).filter((f) => CERT_RULES.test(f.rule));
+}
+
+const rules = (findings: Finding[]) => findings.map((f) => f.rule).sort();
+
+describe('certificate rules on generated certificates', () => {
+  let chain: Chain;
+  before(async () => { chain = await makeChain({ now: NOW, key: 'p256' }); });
+
+  it('a root in a C literal: only the single-anchor note', async () => {
+    const src = httpClient('root_ca', `static const char root_ca[] =\n${cLiteral(chain.root.pem)};`);
+    const findings = await check({ [C]: src });
+    assert.deepEqual(rules(findings), ['cert-single-trust-anchor']);
+    assert.match(findings[0].message, /`config` trusts one root only \(ESP TLS Lens Tests Root CA\)|trusts one root only/);
+  });
+
+  it('a leaf given as the CA (the seed 002 story): error on the certificate, related to the config', async () => {
+    const src = httpClient('leaf', `static const char *leaf =\n${cLiteral(chain.leaf.pem)};`);
+    const [f] = (await check({ [C]: src })).filter((x) => x.rule === 'cert-leaf-as-trust-anchor');
+    assert.equal(f.severity, 'error');
+    assert.equal(f.range.start.line, 2, 'on the literal itself');
+    assert.match(f.message, /is a server's own certificate \(not a CA.*-0x2700 \(NOT_TRUSTED\).*not among the roots known offline; fetch the server's chain for api\.example\.com/);
+    assert.equal(f.related?.[0].file, C);
+    assert.match(f.related![0].message, /trusted by `config`/);
+  });
+
+  it('an intermediate as the CA: warning', async () => {
+    const src = httpClient('ca', `static const char *ca =\n${cLiteral(chain.intermediate.pem)};`);
+    assert.deepEqual(rules(await check({ [C]: src })), ['cert-intermediate-as-trust-anchor']);
+  });
+
+  it('an embedded file reached through _binary_ symbols', async () => {
+    const src = httpClient('(const char *)ca_start', 'extern const uint8_t ca_start[] asm("_binary_server_ca_pem_start");');
+    const cmake = 'idf_component_register(SRCS "client.c" EMBED_TXTFILES "certs/server_ca.pem")';
+    const leafFindings = await check({ [C]: src, [`${ROOT}/main/certs/server_ca.pem`]: chain.leaf.pem }, {}, cmake);
+    const f = leafFindings.find((x) => x.rule === 'cert-leaf-as-trust-anchor')!;
+    assert.equal(f.file, `${ROOT}/main/certs/server_ca.pem`);
+    assert.equal(f.related?.[0].range.start.line, 6);
+    const rootFindings = await check({ [C]: src, [`${ROOT}/main/certs/server_ca.pem`]: chain.root.pem + chain.root.pem.replace(/\n$/, '') + '\n' }, {}, cmake);
+    assert.deepEqual(rules(rootFindings), [], 'two roots in the buffer: no single-anchor note');
+  });
+
+  it('dates mean what the build makes of them', async () => {
+    const expired = await makeChain({ now: NOW, key: 'p256', root: { notBefore: -4000, notAfter: -10, cn: 'Expired Root' } });
+    const src = httpClient('root_ca', `static const char root_ca[] =\n${cLiteral(expired.root.pem)};`);
+    const off = (await check({ [C]: src })).find((f) => f.rule === 'cert-expired')!;
+    assert.match(off.message, /^Expired Root expired on 2025-12-22 \(10 days ago\)\. This build does not check dates \(CONFIG_MBEDTLS_HAVE_TIME_DATE is off/);
+    const on = (await check({ [C]: src }, { CONFIG_MBEDTLS_HAVE_TIME_DATE: 'y' })).find((f) => f.rule === 'cert-expired')!;
+    assert.match(on.message, /the device rejects chains through it \(flag EXPIRED, -0x2700\)/);
+
+    const soon = await makeChain({ now: NOW, key: 'p256', root: { notAfter: 30, cn: 'Soon Root' } });
+    const [s] = (await check({ [C]: httpClient('r', `static const char r[] =\n${cLiteral(soon.root.pem)};`) })).filter((f) => f.rule === 'cert-expires-soon');
+    assert.match(s.message, /Soon Root expires on 2026-01-31, in 30 days \(warning at 90/);
+
+    const future = await makeChain({ now: NOW, key: 'p256', root: { notBefore: 5, notAfter: 400, cn: 'Future Root' } });
+    const [n] = (await check({ [C]: httpClient('r', `static const char r[] =\n${cLiteral(future.root.pem)};`) })).filter((f) => f.rule === 'cert-not-yet-valid');
+    assert.match(n.message, /Future Root is valid only from 2026-01-06/);
+  });
+
+  it('weak keys and hashes', async () => {
+    const weak = await makeChain({ now: NOW, key: 'rsa1024', hash: 'SHA-1' });
+    const src = httpClient('ca', `static const char *ca =\n${cLiteral(weak.intermediate.pem)};`);
+    const findings = (await check({ [C]: src })).filter((f) => f.rule === 'cert-weak');
+    assert.deepEqual(findings.map((f) => f.message.match(/1024-bit RSA|signed with SHA-1/)?.[0]).sort(), ['1024-bit RSA', 'signed with SHA-1']);
+  });
+
+  it('a private key compiled in without flash encryption; quiet with it', async () => {
+    const src = `static const char *client_key =\n${cLiteral(chain.leafKeyPem)};`;
+    const [f] = await check({ [C]: src });
+    assert.equal(f.rule, 'private-key-in-firmware');
+    assert.match(f.message, /A private key \(EC P-256, in a C literal\) is compiled into the firmware while flash encryption is off/);
+    assert.deepEqual(await check({ [C]: src }, { CONFIG_SECURE_FLASH_ENC_ENABLED: 'y' }), []);
+  });
+
+  it('a client certificate with the wrong key', async () => {
+    const other = await makeSelfSigned(NOW, { key: 'p384', cn: 'other', slot: 'other' });
+    const src = `#include "esp_tls.h"
+static const char client_crt[] =
+${cLiteral(chain.leaf.pem)};
+static const char client_key[] =
+${cLiteral(other.keyPem)};
+void f(void) {
+    esp_tls_cfg_t cfg = {
+        .crt_bundle_attach = esp_crt_bundle_attach,
+        .clientcert_buf = (const unsigned char *)client_crt,
+        .clientcert_bytes = sizeof(client_crt),
+        .clientkey_buf = (const unsigned char *)client_key,
+        .clientkey_bytes = sizeof(client_key),
+    };
+}`;
+    const findings = await check({ [C]: src }, { CONFIG_SECURE_FLASH_ENC_ENABLED: 'y' });
+    const [m] = findings.filter((f) => f.rule === 'client-cert-key-mismatch');
+    assert.match(m.message, /does not belong to the client certificate/);
+    const good = src.replace(cLiteral(other.keyPem), cLiteral(chain.leafKeyPem));
+    assert.deepEqual(rules(await check({ [C]: good }, { CONFIG_SECURE_FLASH_ENC_ENABLED: 'y' })).filter((r) => r === 'client-cert-key-mismatch'), []);
+  });
+
+  it('malformed: a bad character, a missing END, and literal pieces missing their \\n', async () => {
+    const lines = chain.root.pem.trim().split('\n');
+    const badChar = [...lines];
+    badChar[2] = badChar[2].slice(0, 10) + '*' + badChar[2].slice(11);
+    const [a] = (await check({ [C]: `static const char *ca =\n${cLiteral(badChar.join('\n'))};` })).filter((f) => f.rule === 'cert-malformed');
+    assert.equal(a.range.start.line, 3);
+    assert.equal(a.range.start.character, 15, 'on the bad character');
+    const noEnd = `static const char *ca =\n${cLiteral(lines.slice(0, -1).join('\n'))};`;
+    assert.ok((await check({ [C]: noEnd })).some((f) => f.rule === 'cert-malformed' && /without a matching END/.test(f.message)));
+    const joined = `static const char *ca =\n    "${lines[0]}"\n${cLiteral(lines.slice(1, 3).join('\n')).replace(/\\n"$/, '"')}\n${cLiteral(lines.slice(3).join('\n'))};`;
+    const j = (await check({ [C]: joined })).filter((f) => f.rule === 'cert-malformed').sort((x, y) => x.range.start.line - y.range.start.line);
+    assert.equal(j.length, 2);
+    assert.equal(j[0].severity, 'error');
+    assert.match(j[0].message, /The BEGIN line ends without "\\n"/);
+    assert.equal(j[0].range.start.line, 1);
+    assert.equal(j[1].severity, 'warning');
+    assert.equal(j[1].range.start.line, 3);
+  });
+});
+
+describe('seed 002: the two real certificates of the forum post', () => {
+  const fixture = (f: string) => readFileSync(path.resolve(__dirname, '../fixtures/seed002', f), 'utf8');
+  const now = new Date('2022-06-01T00:00:00Z');
+
+  it('Amazon Root CA 1 (works): a root, valid until 2038, single anchor only', async () => {
+    const facts: FileFacts[] = [{ file: C, hash: 'a', c: await extractC(fixture('ota_amazon_root.c')) }];
+    const findings = runRules({ ...contextOf(facts, fakeProject({})), now }).filter((f) => CERT_RULES.test(f.rule));
+    assert.deepEqual(findings.map((f) => f.rule), ['cert-single-trust-anchor']);
+    assert.match(findings[0].message, /Amazon Root CA 1/);
+  });
+
+  it('the www.optimized.realyze.com leaf (fails with -0x2700): leaf as trust anchor, and expired at a later now', async () => {
+    const facts: FileFacts[] = [{ file: C, hash: 'r', c: await extractC(fixture('ota_letsencrypt_leaf.c')) }];
+    const at = (d: Date) => runRules({ ...contextOf(facts, fakeProject({})), now: d }).filter((f) => CERT_RULES.test(f.rule));
+    const june = at(now);
+    assert.deepEqual(june.map((f) => f.rule).sort(), ['cert-expires-soon', 'cert-leaf-as-trust-anchor']);
+    const leaf = june.find((f) => f.rule === 'cert-leaf-as-trust-anchor')!;
+    assert.match(leaf.message, /^www\.optimized\.realyze\.com is a server's own certificate \(not a CA, issued by R3, valid until 2022-07-04\)/);
+    assert.match(leaf.message, /fetch the server's chain for optimized\.realyze\.com/);
+    assert.equal(leaf.range.start.line, 5);
+    const later = at(new Date('2026-01-01T00:00:00Z'));
+    assert.ok(later.some((f) => f.rule === 'cert-expired' && /expired on 2022-07-04/.test(f.message)));
+  });
+});
