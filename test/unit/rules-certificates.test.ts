@@ -15,7 +15,7 @@ import { contextOf, fakeProject, NOW } from '../support/analyse';
 
 const ROOT = '/work/proj';
 const C = `${ROOT}/main/client.c`;
-const CERT_RULES = /^(cert-|private-key|client-cert)/;
+const CERT_RULES = /^(cert-|private-key|client-cert|pem-)/;
 
 /** PEM as ESP-IDF code writes it in C: one literal per line, each with its "\n". */
 const cLiteral = (pem: string) => pem.trim().split(/\r?\n/).map((l) => `    "${l}\\n"`).join('\n');
@@ -179,5 +179,57 @@ describe('seed 002: the two real certificates of the forum post', () => {
     assert.equal(leaf.range.start.line, 5);
     const later = at(new Date('2026-01-01T00:00:00Z'));
     assert.ok(later.some((f) => f.rule === 'cert-expired' && /expired on 2022-07-04/.test(f.message)));
+  });
+});
+
+describe('pem-not-nul-terminated', () => {
+  let chain: Chain;
+  before(async () => { chain = await makeChain({ now: NOW, key: 'p256' }); });
+  const esptls = (len: string) => `#include "esp_tls.h"
+extern const uint8_t ca_start[] asm("_binary_ca_pem_start");
+extern const uint8_t ca_end[]   asm("_binary_ca_pem_end");
+void f(void) {
+    esp_tls_cfg_t cfg = {
+        .cacert_buf = ca_start,
+        .cacert_bytes = ${len},
+    };
+}`;
+  const nul = (f: Finding[]) => f.filter((x) => x.rule === 'pem-not-nul-terminated');
+  const pemFile = `${ROOT}/main/ca.pem`;
+
+  it('a PEM file embedded with EMBED_FILES: error on the CMake line, fix switches to EMBED_TXTFILES', async () => {
+    const cmake = 'idf_component_register(SRCS "client.c"\n                    EMBED_FILES "ca.pem")';
+    const [f] = nul(await check({ [C]: esptls('ca_end - ca_start'), [pemFile]: chain.root.pem }, {}, cmake));
+    assert.equal(f.file, `${ROOT}/main/CMakeLists.txt`);
+    assert.match(f.message, /ca\.pem is PEM text embedded with EMBED_FILES, so it gets no NUL byte: .*-0x2180/);
+    const { applyEdits } = await import('../support/edits');
+    assert.equal(applyEdits(cmake, f.fixes![0].edits[0].edits), 'idf_component_register(SRCS "client.c"\n                    EMBED_TXTFILES "ca.pem")');
+  });
+
+  it('moves one file out of a longer EMBED_FILES list', async () => {
+    const cmake = 'idf_component_register(SRCS "client.c" EMBED_FILES "fw_key.der" "ca.pem")';
+    const [f] = nul(await check({ [C]: esptls('ca_end - ca_start'), [pemFile]: chain.root.pem }, {}, cmake));
+    const { applyEdits } = await import('../support/edits');
+    assert.equal(applyEdits(cmake, f.fixes![0].edits[0].edits), 'idf_component_register(SRCS "client.c" EMBED_TXTFILES "ca.pem" EMBED_FILES "fw_key.der" )');
+  });
+
+  it('end - start - 1 drops the NUL of a text embed; end - start is right', async () => {
+    const cmake = 'idf_component_register(SRCS "client.c" EMBED_TXTFILES "ca.pem")';
+    const [f] = nul(await check({ [C]: esptls('ca_end - ca_start - 1'), [pemFile]: chain.root.pem }, {}, cmake));
+    assert.match(f.message, /cacert_bytes = ca_end - ca_start - 1 leaves out the NUL byte/);
+    assert.equal(f.fixes![0].edits[0].edits[0].newText, 'ca_end - ca_start');
+    assert.deepEqual(nul(await check({ [C]: esptls('ca_end - ca_start'), [pemFile]: chain.root.pem }, {}, cmake)), []);
+  });
+
+  it('strlen where the length is taken as is', async () => {
+    const lit = `static const char ca[] =\n${cLiteral(chain.root.pem)};\n`;
+    const tls = lit + 'void f(void) { esp_tls_cfg_t cfg = { .cacert_buf = (const unsigned char *)ca, .cacert_bytes = strlen(ca) }; }';
+    const [a] = nul(await check({ [C]: tls }));
+    assert.equal(a.fixes![0].edits[0].edits[0].newText, 'strlen(ca) + 1');
+    const http = lit + 'void f(void) { esp_http_client_config_t c = { .url = "https://a.example.com", .cert_pem = ca, .cert_len = strlen(ca) }; }';
+    const [b] = nul(await check({ [C]: http }));
+    assert.match(b.message, /a non-zero cert_len makes esp_http_client use the length as is/);
+    assert.match(b.fixes![0].title, /Remove cert_len/);
+    assert.deepEqual(nul(await check({ [C]: lit + 'void f(void) { esp_tls_cfg_t cfg = { .cacert_buf = (const unsigned char *)ca, .cacert_bytes = sizeof(ca) }; }' })), []);
   });
 });

@@ -17,8 +17,10 @@ export interface EmbedFact {
   /** `server_root_cert_pem` for `_binary_server_root_cert_pem_start`. */
   symbol: string;
   via: 'EMBED_TXTFILES' | 'EMBED_FILES' | 'target_add_binary_data' | 'COMPONENT_EMBED_TXTFILES' | 'COMPONENT_EMBED_FILES';
-  /** The path token in the CMake file, and the keyword (or TEXT/BINARY word) that decides the mode. */
+  /** The path token in the CMake file (inside its quotes; `tokenRange` includes them), and the keyword
+   * (or TEXT/BINARY word) that decides the mode. */
   range: Range;
+  tokenRange: Range;
   modeRange: Range;
   /** The whole command, and the other files its EMBED_ list holds (a fix that moves one needs to know). */
   commandRange: Range;
@@ -80,7 +82,7 @@ export function extractEmbeds(cmakeFile: string, text: string, projectDir?: stri
     const resolved = /\$\{/.test(written) ? undefined : path.resolve(dir, written);
     out.push({
       written, file: resolved, mode, via, symbol: embedSymbol(rename ?? written),
-      range: lines.range(token.start, token.end), modeRange: lines.range(modeTok.start, modeTok.end),
+      range: lines.range(token.start, token.end), tokenRange: lines.range(token.start - (token.quoted ? 1 : 0), token.end + (token.quoted ? 1 : 0)), modeRange: lines.range(modeTok.start, modeTok.end),
       commandRange: lines.range(cmd.start, cmd.end), listSize,
     });
   };

@@ -14,7 +14,7 @@ export const RULES: readonly RuleInfo[] = [
   rule('global-ca-store-empty', 'warning', 'use_global_ca_store is set but nothing fills the global CA store.', true),
   rule('embed-symbol-missing', 'error', '_binary_X_start is referenced but no component embeds X.', true),
   rule('embed-file-missing', 'error', 'A CMake embed names a file that does not exist.', true),
-  rule('pem-not-nul-terminated', 'error', 'A PEM handed to mbedTLS without its terminating NUL.'),
+  rule('pem-not-nul-terminated', 'error', 'A PEM handed to mbedTLS without its terminating NUL.', true),
   rule('cert-expired', 'error', 'A certificate the firmware uses has expired.', true),
   rule('cert-not-yet-valid', 'error', 'A certificate the firmware uses is not valid yet.', true),
   rule('cert-expires-soon', 'warning', 'A certificate the firmware uses expires soon.', true),

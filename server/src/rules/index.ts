@@ -5,6 +5,7 @@ import { globalCaStoreEmpty } from './globalCaStoreEmpty';
 import type { Rule, RuleContext } from './context';
 import type { Finding, SeverityOrOff } from './finding';
 import { mbedtlsHostnameMissing, mbedtlsVerifyDisabled } from './mbedtlsClient';
+import { pemNotNulTerminated } from './pemNotNulTerminated';
 import { tlsHostnameCheckSkipped } from './tlsHostnameCheckSkipped';
 import { tlsNoServerVerification } from './tlsNoServerVerification';
 
@@ -16,6 +17,7 @@ export const ALL_RULES: readonly Rule[] = [
   globalCaStoreEmpty,
   embedSymbolMissing,
   embedFileMissing,
+  pemNotNulTerminated,
   ...CERTIFICATE_RULES,
 ];
 
