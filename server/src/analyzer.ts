@@ -6,14 +6,15 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { extractC } from './c/extract';
-import { fieldHover, type FieldHover } from './c/fieldHover';
+import { fieldHover, wordAt } from './c/fieldHover';
 import { discoverProjects, isThirdParty, projectForFile } from './project/discover';
 import { extractCMake } from './project/embeds';
 import { extractCertFile } from './x509/certFile';
+import { certificateHover } from './x509/hover';
 import type { EspIdfProject } from './project/model';
 import { tooLargeReason } from './project/walk';
 import type { FileFacts, RuleContext } from './rules/context';
-import type { Finding, Position } from './rules/finding';
+import type { Finding, Position, Range } from './rules/finding';
 import { runRules } from './rules/index';
 import { trustLenses, type TrustLens } from './rules/trustLens';
 import { macroEnvFor } from './sdkconfig/macros';
@@ -130,10 +131,15 @@ export class Analyzer {
   findingsFor(file: string): Finding[] { return this.findingsByFile.get(file) ?? []; }
   lensesFor(file: string): TrustLens[] { return this.lensesByFile.get(file) ?? []; }
 
-  /** Hover for the TLS config field at `position` of `file`, whose current text is `text`. */
-  hover(file: string, text: string, position: Position): FieldHover | undefined {
-    const c = this.fileFacts.get(file)?.c;
-    return c ? fieldHover(c, text, position, projectForFile(this.projects, file)?.idfVersion) : undefined;
+  /** Hover at `position` of `file` (current text `text`): a TLS config field, or a certificate. */
+  hover(file: string, text: string, position: Position): { markdown: string; range: Range } | undefined {
+    const facts = this.fileFacts.get(file);
+    if (!facts) return undefined;
+    const project = projectForFile(this.projects, file);
+    const field = facts.c && fieldHover(facts.c, text, position, project?.idfVersion);
+    if (field) return field;
+    const projectFacts = [...this.fileFacts.values()].filter((f) => projectForFile(this.projects, f.file) === project);
+    return certificateHover(facts, projectFacts, position, this.now(), wordAt(text, position));
   }
   allProjects(): readonly EspIdfProject[] { return this.projects; }
   skippedFiles(): SkippedFile[] { return [...this.skipped].map(([file, reason]) => ({ file, reason })); }

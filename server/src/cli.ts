@@ -1,6 +1,6 @@
 // esp-tls-lens: the command-line twin of the extension. Same analyzer, same findings (DESIGN.md §3).
 // Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or unreadable input.
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Analyzer } from './analyzer';
@@ -9,6 +9,7 @@ import { formatSarif } from './report/sarif';
 import { ruleInfo } from './rules/catalogue';
 import { severityRank, type Finding, type Severity, type SeverityOrOff } from './rules/finding';
 import { defaultSettings } from './settings';
+import { inspectBytes, inspectedJson, inspectedText } from './x509/inspect';
 
 const VERSION = '0.1.0';
 
@@ -22,7 +23,12 @@ commands:
       --rule ID=off|hint|info|warning|error   change a rule's severity (repeatable)
       --fail-on error|warning|info|never      exit 1 when a finding is at or above this (default error)
 
-  decode, inspect, chain, bundle   not in this version yet
+  inspect FILE|-     what a PEM (one or many blocks), DER or C file holds: subject, issuer,
+                     validity, role, key, signature, SHA-256, size; private keys without their content
+      --json                       one JSON object per block
+      --now ISO-8601               the time validity is counted from (default: now)
+
+  decode, chain, bundle   not in this version yet
 
 exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or unreadable input`;
 
@@ -34,7 +40,8 @@ async function main(argv: string[]): Promise<number> {
   if (command === '--help' || command === '-h' || command === 'help') { process.stdout.write(USAGE + '\n'); return 0; }
   if (command === '--version') { process.stdout.write(VERSION + '\n'); return 0; }
   if (command === 'check') return check(rest);
-  if (['decode', 'inspect', 'chain', 'bundle'].includes(command)) {
+  if (command === 'inspect') return inspect(rest);
+  if (['decode', 'chain', 'bundle'].includes(command)) {
     throw new UsageError(`'${command}' is not available in this version of esp-tls-lens yet`);
   }
   throw new UsageError(`unknown command '${command}' (try: esp-tls-lens --help)`);
@@ -69,8 +76,7 @@ function parseCheck(args: string[]): CheckOptions {
   const v = parsed.values;
   const format = oneOf(v.format!, ['text', 'json', 'sarif'] as const, '--format');
   const failOn = oneOf(v['fail-on']!, ['error', 'warning', 'info', 'hint', 'never'] as const, '--fail-on');
-  const now = v.now ? new Date(v.now) : new Date();
-  if (Number.isNaN(now.getTime())) throw new UsageError(`--now: '${v.now}' is not an ISO-8601 date`);
+  const now = parseNow(v.now);
   const idfVersion = v['idf-version']!;
   if (idfVersion && !/^v?\d+\.\d+(\.\d+)?$/.test(idfVersion)) throw new UsageError(`--idf-version: '${idfVersion}' is not X.Y or X.Y.Z`);
   return { paths: parsed.positionals, format, now, idfVersion: idfVersion.replace(/^v/, ''), rules: parseRules(v.rule as string[]), failOn };
@@ -121,6 +127,42 @@ async function check(args: string[]): Promise<number> {
     : formatText(findings, base);
   process.stdout.write(out);
   return failing(findings, opts.failOn) ? 1 : 0;
+}
+
+async function inspect(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false }, now: { type: 'string' } } });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const [target, ...extra] = parsed.positionals;
+  if (!target || extra.length) throw new UsageError('inspect takes one FILE, or - for standard input');
+  const now = parseNow(parsed.values.now);
+  const bytes = target === '-' ? await readStdin() : readOrThrow(target);
+  const items = await inspectBytes(bytes, target === '-' ? '' : target);
+  process.stdout.write(parsed.values.json ? JSON.stringify(inspectedJson(items), null, 2) + '\n' : inspectedText(items, now));
+  return items.length ? 0 : 2;
+}
+
+function parseNow(text: string | undefined): Date {
+  const now = text ? new Date(text) : new Date();
+  if (Number.isNaN(now.getTime())) throw new UsageError(`--now: '${text}' is not an ISO-8601 date`);
+  return now;
+}
+
+function readOrThrow(file: string): Buffer {
+  try {
+    return readFileSync(file);
+  } catch (e) {
+    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+}
+
+async function readStdin(): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 function failing(findings: Finding[], failOn: CheckOptions['failOn']): boolean {

@@ -19,3 +19,9 @@ export class LineIndex {
     return { start: this.position(start), end: this.position(end) };
   }
 }
+
+/** Whether `p` lies in `r` (both ends included, as hovers and code actions expect). */
+export function rangeContains(r: Range, p: Position): boolean {
+  return (p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character)) &&
+    (p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character));
+}

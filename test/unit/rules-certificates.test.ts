@@ -53,7 +53,7 @@ describe('certificate rules on generated certificates', () => {
     const src = httpClient('root_ca', `static const char root_ca[] =\n${cLiteral(chain.root.pem)};`);
     const findings = await check({ [C]: src });
     assert.deepEqual(rules(findings), ['cert-single-trust-anchor']);
-    assert.match(findings[0].message, /`config` trusts one root only \(ESP TLS Lens Tests Root CA\)|trusts one root only/);
+    assert.match(findings[0].message, /`config` trusts one root only \(Test Root CA\)/);
   });
 
   it('a leaf given as the CA (the seed 002 story): error on the certificate, related to the config', async () => {
@@ -231,5 +231,38 @@ void f(void) {
     assert.match(b.message, /a non-zero cert_len makes esp_http_client use the length as is/);
     assert.match(b.fixes![0].title, /Remove cert_len/);
     assert.deepEqual(nul(await check({ [C]: lit + 'void f(void) { esp_tls_cfg_t cfg = { .cacert_buf = (const unsigned char *)ca, .cacert_bytes = sizeof(ca) }; }' })), []);
+  });
+});
+
+describe('certificate hover and the CA in the trust lens', () => {
+  it('the lens names the CA and its expiry; hovers cover the literal, the variable and the embed symbol', async () => {
+    const chain = await makeChain({ now: NOW, key: 'p256' });
+    const { trustLenses } = await import('../../server/src/rules/trustLens');
+    const { certificateHover } = await import('../../server/src/x509/hover');
+    const src = `extern const uint8_t backup_start[] asm("_binary_backup_ca_pem_start");
+static const char root_ca[] =
+${cLiteral(chain.root.pem)};
+void f(void) {
+    esp_http_client_config_t a = { .url = "https://a.example.com", .cert_pem = root_ca };
+    esp_http_client_config_t b = { .url = "https://b.example.com", .cert_pem = (const char *)backup_start };
+}`;
+    const facts: FileFacts[] = [
+      { file: C, hash: 'c', c: await extractC(src) },
+      { file: `${ROOT}/main/backup_ca.pem`, hash: 'p', certFile: await extractCertFile(Buffer.from(chain.intermediate.pem)) },
+      { file: `${ROOT}/main/CMakeLists.txt`, hash: 'm', cmake: extractCMake(`${ROOT}/main/CMakeLists.txt`, 'idf_component_register(SRCS "client.c" EMBED_TXTFILES backup_ca.pem)', ROOT) },
+    ];
+    const ctx = contextOf(facts, fakeProject({}));
+    assert.deepEqual(trustLenses(ctx).map((l) => l.title), [
+      'TLS: CA: Test Root CA (until 2035-12-30) · a.example.com',
+      'TLS: CA: Test Intermediate CA (until 2030-12-31) · b.example.com',
+    ]);
+    const onLiteral = certificateHover(facts[0], facts, { line: 4, character: 10 }, NOW)!;
+    assert.match(onLiteral.markdown, /Test Root CA/);
+    assert.match(onLiteral.markdown, /root CA/);
+    const onSymbol = certificateHover(facts[0], facts, { line: 0, character: 50 }, NOW)!;
+    assert.match(onSymbol.markdown, /`_binary_backup_ca_pem_start`: backup_ca\.pem, embedded as text \(with a NUL byte\) by EMBED_TXTFILES/);
+    assert.match(onSymbol.markdown, /intermediate CA/);
+    const onVariable = certificateHover(facts[0], facts, { line: 9, character: 80 }, NOW, { text: 'root_ca', range: { start: { line: 9, character: 77 }, end: { line: 9, character: 84 } } })!;
+    assert.match(onVariable.markdown, /Root CA/);
   });
 });

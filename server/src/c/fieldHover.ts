@@ -3,6 +3,7 @@
 // have it, against the project's own version. Data: server/src/data/tls-fields.json.
 import fields from '../data/tls-fields.json';
 import type { IdfVersion } from '../project/model';
+import { rangeContains } from '../positions';
 import type { Position, Range } from '../rules/finding';
 import { clientApi, type Role } from '../rules/tlsApis';
 import type { CFileFacts } from './facts';
@@ -88,10 +89,10 @@ function projectNote(tags: string[], idf: IdfVersion): string {
 /** The struct and full field path at `position`: a field of a config initializer, or an assignment to one. */
 function ownerOf(facts: CFileFacts, position: Position): { struct: string; path: string } | undefined {
   for (const c of facts.configs) {
-    const field = c.fields.find((f) => contains(f.range, position));
-    if (field && contains(designatorRange(field.range, field.designator), position)) return { struct: c.structType, path: field.path };
+    const field = c.fields.find((f) => rangeContains(f.range, position));
+    if (field && rangeContains(designatorRange(field.range, field.designator), position)) return { struct: c.structType, path: field.path };
   }
-  const a = facts.assignments.find((x) => contains(x.range, position));
+  const a = facts.assignments.find((x) => rangeContains(x.range, position));
   if (!a) return undefined;
   const target = a.target.replace(/\s+/g, '').replace(/->/g, '.');
   for (const c of facts.configs) {
@@ -107,11 +108,7 @@ function ownerOf(facts: CFileFacts, position: Position): { struct: string; path:
 /** The designator part of `.a.b = value` (a field's range starts at its first dot). */
 const designatorRange = (r: Range, designator: string): Range => ({ start: r.start, end: { line: r.start.line, character: r.start.character + designator.length + 1 } });
 
-const contains = (r: Range, p: Position) =>
-  (p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character)) &&
-  (p.line < r.end.line || (p.line === r.end.line && p.character <= r.end.character));
-
-function wordAt(text: string, p: Position): { text: string; before: string; range: Range } | undefined {
+export function wordAt(text: string, p: Position): { text: string; before: string; range: Range } | undefined {
   const line = lineAt(text, p.line);
   if (line === undefined) return undefined;
   let s = p.character, e = p.character;

@@ -7,6 +7,7 @@ import type { EmbedFact } from '../project/embeds';
 import type { CertFileBlock } from '../x509/certFile';
 import { tlsClients, type Setting, type TlsClient } from './clients';
 import type { FileFacts, RuleContext } from './context';
+import { rangeContains } from '../positions';
 import type { Range } from './finding';
 
 export interface CertSite {
@@ -89,8 +90,5 @@ function globalStoreSites(ctx: RuleContext, files: Map<string, FileFacts>): Used
   return out;
 }
 
-const within = (outer: Range, inner: Range) =>
-  (inner.start.line > outer.start.line || (inner.start.line === outer.start.line && inner.start.character >= outer.start.character)) &&
-  (inner.end.line < outer.end.line || (inner.end.line === outer.end.line && inner.end.character <= outer.end.character)) ||
-  (outer.start.line > inner.start.line || (outer.start.line === inner.start.line && outer.start.character >= inner.start.character)) &&
-  (outer.end.line < inner.end.line || (outer.end.line === inner.end.line && outer.end.character <= inner.end.character));
+/** The literal sits in the setting's value (or is the value). */
+const within = (outer: Range, inner: Range) => rangeContains(outer, inner.start) || rangeContains(inner, outer.start);

@@ -1,6 +1,8 @@
 // The code lens above each TLS client: what it trusts, as esp-tls will pick it (bundle, global store,
 // CA buffer, PSK), or that it verifies no server.
 import { allHold } from '../c/conditions';
+import type { CertInfo } from '../x509/certificate';
+import { sitesOfExpression } from './certSites';
 import { tlsClients, type Setting } from './clients';
 import type { RuleContext } from './context';
 import type { Range } from './finding';
@@ -21,9 +23,19 @@ export function trustLenses(ctx: RuleContext): TrustLens[] {
     const used = order.map((role) => active.find((s) => s.role === role)).find((s): s is Setting => !!s);
     const prefix = c.tls === 'unknown' ? 'If TLS: ' : 'TLS: ';
     const where = c.host ? ` · ${c.host}` : '';
-    const what = !used && c.filledBy ? `set up by ${c.filledBy}()` : describe(used);
+    const what = !used && c.filledBy ? `set up by ${c.filledBy}()` : used?.role === 'ca' ? caText(ctx, c.file, used) : describe(used);
     return { file: c.file, range: c.anchor, title: `${prefix}${what}${where}` };
   });
+}
+
+/** "CA: ISRG Root X1 (until 2035-06-04)", or the symbol when the certificate cannot be read. */
+function caText(ctx: RuleContext, file: string, s: Setting): string {
+  const facts = ctx.files.find((f) => f.file === file);
+  const expr = s.origin === 'call' ? s.value.split(',')[0] : s.value;
+  const certs = facts ? sitesOfExpression(ctx, facts, expr, s.valueRange).map((x) => x.block.cert).filter((x): x is CertInfo => !!x) : [];
+  if (!certs.length) return describe(s);
+  const one = (c: CertInfo) => `${c.subjectCN ?? c.subject} (until ${c.notAfter.toISOString().slice(0, 10)})`;
+  return certs.length === 1 ? `CA: ${one(certs[0])}` : `${certs.length} CAs: ${certs.map(one).join(', ')}`;
 }
 
 function describe(s: Setting | undefined): string {

@@ -1,0 +1,72 @@
+// What a file, a selection or a literal holds, for `esp-tls-lens inspect`, the Inspect Certificate
+// command and hovers: one entry per PEM block (or the DER blob), with its summary or its problem.
+import { decodeCStrings } from '../c/cStrings';
+import type { CertInfo } from './certificate';
+import { extractCertFile } from './certFile';
+import type { BlockContents } from './contents';
+import { readContents } from './contents';
+import { findPemBlocks } from './pem';
+import { certificateSummary, keySummary } from './summary';
+
+export interface Inspected extends BlockContents {
+  label: string;
+  problem?: string;
+}
+
+/** Reads PEM (one or many blocks), DER, or C source / a C selection whose string literals hold PEM. */
+export async function inspectBytes(bytes: Uint8Array, name = ''): Promise<Inspected[]> {
+  const text = Buffer.from(bytes).toString('latin1');
+  const looksLikeC = /\.(c|h|cc|cpp|hpp|ino)$/i.test(name) || /^\s*("|static\s|const\s|#)/.test(text) && text.includes('"-----BEGIN');
+  if (looksLikeC) return inspectPemText(cStringsOf(text));
+  const file = await extractCertFile(bytes);
+  return file.blocks.map((b) => ({ ...b, problem: b.problem?.message }));
+}
+
+/** The text of every string literal in C source, joined: escapes decoded, code between runs dropped. */
+function cStringsOf(text: string): string {
+  let out = '';
+  for (const m of text.matchAll(/(?:(?:u8|u|U|L)?"(?:[^"\\\n]|\\.)*"\s*)+/g)) out += decodeCStrings(m[0], 0, m[0].length).text + '\n';
+  return out;
+}
+
+export async function inspectPemText(text: string): Promise<Inspected[]> {
+  return Promise.all(findPemBlocks(text).map(async (b) => ({ label: b.label, problem: b.problem?.fatal ? b.problem.message : undefined, ...(await readContents(b.label, b.der, b)) })));
+}
+
+export function inspectedMarkdown(items: Inspected[], now: Date): string {
+  if (!items.length) return 'No certificate or key found (no `-----BEGIN` block, and not DER).';
+  return items.map((i, n) => `${items.length > 1 ? `**${n + 1}. ${i.label}**\n\n` : ''}${describe(i, now).markdown}`).join('\n\n---\n\n');
+}
+
+export function inspectedText(items: Inspected[], now: Date): string {
+  if (!items.length) return 'no certificate or key found\n';
+  return items.map((i, n) => [`[${n + 1}] ${i.label}`, ...describe(i, now).lines.map((l) => `    ${l}`)].join('\n')).join('\n') + '\n';
+}
+
+export function inspectedJson(items: Inspected[]): unknown[] {
+  return items.map((i) => ({
+    label: i.label,
+    ...(i.cert ? certJson(i.cert) : {}),
+    ...(i.key ? { key: { format: i.key.format, type: i.key.type, bits: i.key.bits, curve: i.key.curve, encrypted: i.key.encrypted } } : {}),
+    knownIssuer: i.knownIssuer ?? null,
+    problem: i.problem ?? i.certError ?? i.key?.problem ?? null,
+  }));
+}
+
+function certJson(c: CertInfo) {
+  return {
+    subject: c.subject, issuer: c.issuer, serialNumber: c.serialNumber, notBefore: c.notBefore.toISOString(), notAfter: c.notAfter.toISOString(),
+    role: c.role, isCA: c.isCA ?? null, pathLength: c.pathLength ?? null, keyUsage: c.keyUsage, extKeyUsage: c.extKeyUsage, san: c.san,
+    aki: c.aki ?? null, ski: c.ski ?? null, publicKey: c.key, signature: c.signature, sha256: c.sha256, derSize: c.derSize, pemSize: c.pemSize ?? null,
+  };
+}
+
+function describe(i: Inspected, now: Date): { lines: string[]; markdown: string } {
+  if (i.cert) {
+    const s = certificateSummary(i.cert, now);
+    return i.knownIssuer ? { lines: [...s.lines, `Root: ${i.knownIssuer}`], markdown: `${s.markdown}\n\nIssued under **${i.knownIssuer}** (a Mozilla root).` } : s;
+  }
+  if (i.key) return keySummary(i.key);
+  const why = i.problem ?? i.certError ?? 'not a certificate or key this tool reads';
+  return { lines: [`Problem: ${why}`], markdown: `**${i.label}**: ${why}` };
+}
