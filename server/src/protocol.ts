@@ -16,7 +16,23 @@ export interface StatusParams {
   message?: string;
 }
 
+/** Inspect Certificate: a selection (`text`), the literal under `position`, or the whole file. */
+export interface InspectParams {
+  uri: string;
+  text?: string;
+  position?: { line: number; character: number };
+}
+
+export interface InspectResult {
+  /** Markdown for a readable panel. */
+  markdown: string;
+  /** How many certificates and keys were found. */
+  count: number;
+}
+
 export const Methods = {
+  /** Request InspectParams -> InspectResult. */
+  inspect: 'espTlsLens/inspect',
   /** Request, no params: re-index every workspace folder and publish all findings. */
   checkWorkspace: 'espTlsLens/checkWorkspace',
   /** Notification server -> client: what the analysis is doing. */

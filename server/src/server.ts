@@ -6,7 +6,10 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analyzer } from './analyzer';
 import { codeActionsFor, fileOf, toDiagnostic, uriOf } from './diagnostics';
-import { Methods, type CheckWorkspaceResult, type StatusParams } from './protocol';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Methods, type CheckWorkspaceResult, type InspectParams, type InspectResult, type StatusParams } from './protocol';
+import { inspectBytes, inspectedMarkdown } from './x509/inspect';
 import { resolveSettings, settingsSection } from './settings';
 import { WorkQueue } from './workQueue';
 
@@ -110,6 +113,19 @@ connection.onRequest(Methods.checkWorkspace, async (): Promise<CheckWorkspaceRes
     findings: countFindings(),
     skipped: analyzer.skippedFiles(),
   };
+});
+
+connection.onRequest(Methods.inspect, async (p: InspectParams): Promise<InspectResult> => {
+  const file = fileOf(p.uri) ?? '';
+  const doc = documents.get(p.uri);
+  const name = path.basename(file);
+  if (p.position && doc && !p.text) {
+    const hover = analyzer.hover(file, doc.getText(), p.position);
+    if (hover) return { markdown: `# ${name}, line ${p.position.line + 1}\n\n${hover.markdown}`, count: 1 };
+  }
+  const bytes = p.text !== undefined ? Buffer.from(p.text, 'utf8') : doc ? Buffer.from(doc.getText(), 'utf8') : await readFile(file).catch(() => Buffer.alloc(0));
+  const items = await inspectBytes(bytes, file);
+  return { markdown: `# ${p.text !== undefined ? `Selection in ${name}` : name}\n\n${inspectedMarkdown(items, new Date())}`, count: items.length };
 });
 
 /** Publishes the current findings of `files`; a file with none gets an empty list, so nothing goes stale. */

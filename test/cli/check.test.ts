@@ -117,3 +117,27 @@ describe('esp-tls-lens check', () => {
     }
   });
 });
+
+describe('esp-tls-lens inspect', () => {
+  const seed = path.join(repo, 'test/fixtures/seed002');
+  it('summarises a C file\'s certificate literal at a fixed now', async () => {
+    const r = await run(['inspect', path.join(seed, 'ota_letsencrypt_leaf.c'), '--now', '2022-06-01T00:00:00Z']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^\[1\] CERTIFICATE\n {4}Subject: www\.optimized\.realyze\.com\n {4}Issuer: R3\n {4}Valid: 2022-04-05 to 2022-07-04 \(33 days left\)\n {4}Role: leaf\n/);
+  });
+  it('prints JSON for a PEM file and reads standard input', async () => {
+    const pem = readFileSync(path.join(repo, 'test/fixtures/grammars/amazon-root-ca-1.pem'));
+    const child = execFile(process.execPath, [cli, 'inspect', '-', '--json'], { cwd: repo });
+    const out = await new Promise<string>((resolve) => { let s = ''; child.stdout!.on('data', (d) => (s += d)); child.on('close', () => resolve(s)); child.stdin!.end(pem); });
+    const [cert] = JSON.parse(out);
+    assert.equal(cert.subject, 'CN=Amazon Root CA 1, O=Amazon, C=US');
+    assert.equal(cert.role, 'root');
+    assert.equal(cert.notAfter, '2038-01-17T00:00:00.000Z');
+  });
+  it('exits 2 on input without a certificate, and on a missing file', async () => {
+    assert.equal((await run(['inspect', path.join(repo, 'package.json')])).code, 2);
+    const missing = await run(['inspect', '/nonexistent.pem']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /cannot read \/nonexistent\.pem: ENOENT/);
+  });
+});

@@ -211,3 +211,47 @@ describe('language server: code lens, hover and the fixes of the C rules', () =>
     await client.waitForDiagnostics(file, (l) => l.length === 0);
   });
 });
+
+describe('language server: certificates (seed 002, the leaf pasted as the CA)', () => {
+  let client: TestClient;
+  let ws: string;
+  before(async () => {
+    ws = copyDemo();
+    client = new TestClient();
+    await client.initialize(ws);
+    await client.waitForDiagnostics(path.join(ws, 'main/telemetry_client.c'), (l) => l.length === 1);
+  });
+  after(async () => { await client.shutdown(); });
+
+  it('reports the leaf on the certificate itself, related to the config that trusts it, and hovers it', async () => {
+    const file = path.join(ws, 'main/ota_client.c');
+    const text = readFileSync(path.resolve(__dirname, '../fixtures/seed002/ota_letsencrypt_leaf.c'), 'utf8');
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(file), languageId: 'c', version: 1, text } });
+    const diags = await client.waitForDiagnostics(file, (l) => l.some((d) => d.code === 'cert-leaf-as-trust-anchor'));
+    const leaf = diags.find((d) => d.code === 'cert-leaf-as-trust-anchor')!;
+    assert.equal(leaf.severity, 1);
+    assert.equal(leaf.range.start.line, 5);
+    assert.match(String(leaf.message), /www\.optimized\.realyze\.com is a server's own certificate/);
+    assert.deepEqual(leaf.relatedInformation?.map((r) => [r.location.uri, r.location.range.start.line, r.message]), [[uri(file), 41, 'trusted by `config`']]);
+    assert.ok(diags.some((d) => d.code === 'cert-expired'), 'expired since 2022');
+
+    const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: uri(file) }, position: { line: 10, character: 12 } })) as { contents: { value: string } };
+    assert.match(hover.contents.value, /www\.optimized\.realyze\.com/);
+    assert.match(hover.contents.value, /Issuer.*R3/);
+    const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri: uri(file) } })) as { command: { title: string } }[];
+    assert.deepEqual(lenses.map((l) => l.command.title), ['TLS: CA: www.optimized.realyze.com (until 2022-07-04) · optimized.realyze.com']);
+  });
+
+  it('inspects a file, a selection and the literal under the cursor', async () => {
+    const file = path.join(ws, 'main/ota_client.c');
+    const whole = (await client.connection.sendRequest('espTlsLens/inspect', { uri: uri(file) })) as { markdown: string; count: number };
+    assert.equal(whole.count, 1);
+    assert.match(whole.markdown, /^# ota_client\.c/);
+    assert.match(whole.markdown, /SHA-256/);
+    const at = (await client.connection.sendRequest('espTlsLens/inspect', { uri: uri(file), position: { line: 12, character: 8 } })) as { markdown: string };
+    assert.match(at.markdown, /^# ota_client\.c, line 13/);
+    const sel = (await client.connection.sendRequest('espTlsLens/inspect', { uri: uri(file), text: '"-----BEGIN CERTIFICATE-----\\n"\n"garbage\\n"' })) as { markdown: string; count: number };
+    assert.equal(sel.count, 1);
+    assert.match(sel.markdown, /without a matching END line/);
+  });
+});

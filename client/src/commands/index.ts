@@ -3,11 +3,13 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../context';
 import { checkWorkspace } from './checkWorkspace';
+import { inspectCertificate } from './inspectCertificate';
 import { restartServer } from './restartServer';
 
 export function registerCommands(ctx: Ctx, startServer: () => Promise<void>): void {
   const register = (id: string, fn: (...args: unknown[]) => unknown) => ctx.own(vscode.commands.registerCommand(id, fn));
   register('espTlsLens.checkWorkspace', () => checkWorkspace(ctx));
+  register('espTlsLens.inspectCertificate', (uri) => inspectCertificate(ctx, uri instanceof vscode.Uri ? uri : undefined));
   register('espTlsLens.showOutput', () => ctx.log.show());
   register('espTlsLens.restartServer', () => restartServer(ctx, startServer));
 }
