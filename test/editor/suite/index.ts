@@ -111,9 +111,30 @@ export async function run(): Promise<void> {
   await poll('the diagnostic to disappear after the fix', () => (ours(telemetry).length === 0 ? true : undefined), 30_000);
   log('diagnostic gone');
 
+  // Seed 002: a Let's Encrypt leaf pasted where the root belongs. Error on the certificate itself,
+  // related to the config that trusts it; hover and Inspect Certificate read it.
+  const ota = file('main/ota_client.c');
+  const seedText = await vscode.workspace.fs.readFile(vscode.Uri.file(`${ext.extensionPath}/test/fixtures/seed002/ota_letsencrypt_leaf.c`));
+  await vscode.workspace.fs.writeFile(ota, seedText);
+  const otaDoc = await vscode.workspace.openTextDocument(ota);
+  await vscode.window.showTextDocument(otaDoc);
+  const leafDiag = await poll('cert-leaf-as-trust-anchor on main/ota_client.c', () => ours(ota).find((d) => codeValue(d) === 'cert-leaf-as-trust-anchor'), 60_000);
+  assert.equal(leafDiag.severity, vscode.DiagnosticSeverity.Error);
+  assert.match(leafDiag.message, /www\.optimized\.realyze\.com is a server's own certificate/);
+  assert.equal(leafDiag.relatedInformation?.[0]?.message, 'trusted by `config`');
+  assert.equal(otaDoc.lineAt(leafDiag.relatedInformation![0].location.range.start.line).text.trim(), '.cert_pem = ota_cert,');
+  log(`seed 002: ${leafDiag.message.slice(0, 80)}...`);
+  const certHover = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', ota, new vscode.Position(10, 12));
+  const certHoverText = (certHover ?? []).flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : c.value))).join('\n');
+  assert.match(certHoverText, /Issuer.*R3/);
+  const inspected = await vscode.commands.executeCommand<{ count: number; markdown: string }>('espTlsLens.inspectCertificate', ota);
+  assert.equal(inspected?.count, 1);
+  assert.match(inspected!.markdown, /www\.optimized\.realyze\.com/);
+  log('seed 002: hover and Inspect Certificate ok');
+
   // 3. Commands.
   const commands = await vscode.commands.getCommands(true);
-  for (const id of ['espTlsLens.checkWorkspace', 'espTlsLens.showOutput', 'espTlsLens.restartServer']) {
+  for (const id of ['espTlsLens.checkWorkspace', 'espTlsLens.inspectCertificate', 'espTlsLens.showOutput', 'espTlsLens.restartServer']) {
     assert.ok(commands.includes(id), `command ${id} is not registered`);
   }
   const checkWorkspace = async () => {
