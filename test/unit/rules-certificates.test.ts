@@ -266,3 +266,17 @@ void f(void) {
     assert.match(onVariable.markdown, /Root CA/);
   });
 });
+
+describe('naming the root to trust instead', () => {
+  it('names a known Mozilla root and whether the CMN bundle of the project version has it', async () => {
+    const chain = await makeChain({ now: NOW, key: 'p256' });
+    const src = httpClient('ca', `static const char *ca =\n${cLiteral(chain.intermediate.pem)};`);
+    const c = await extractC(src);
+    c.pems[0].blocks[0].knownIssuer = 'ISRG Root X1'; // as if a real Let's Encrypt intermediate had been decoded offline
+    const at = (major: number, minor: number) => runRules(contextOf([{ file: C, hash: 'x', c }], { ...fakeProject({}), idfVersion: { major, minor, source: 'sdkconfig' } }))
+      .find((f) => f.rule === 'cert-intermediate-as-trust-anchor')!.message;
+    assert.match(at(5, 5), /Trust its root: use ISRG Root X1 instead \(a Mozilla root: ESP-IDF's certificate bundle has it, the common \(CMN\) list of v5\.5 too/);
+    c.pems[0].blocks[0].knownIssuer = 'Certum Trusted Network CA 2';
+    assert.match(at(5, 5), /full certificate bundle has it, but not the common \(CMN\) list of v5\.5/);
+  });
+});

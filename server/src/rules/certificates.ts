@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { CertInfo } from '../x509/certificate';
 import { keyMatchesCertificate } from '../x509/privateKey';
+import { idfCommonBundleNames } from '../x509/trustStores';
 import { ruleInfo } from './catalogue';
 import { firmwareSites, usedSites, type CertSite, type UsedSite } from './certSites';
 import type { Rule, RuleContext } from './context';
@@ -113,10 +114,10 @@ export const trustAnchorRoles: Rule = {
       if (cert.role === 'leaf') {
         out.push(finding('cert-leaf-as-trust-anchor', site, `${nameOf(cert)} is a server's own certificate (not a CA, issued by ${cert.issuerCN ?? cert.issuer}, valid until ${day(cert.notAfter)}), given as the CA to trust. `
           + 'mbedTLS accepts a non-CA certificate as a trust anchor only when it is self-signed and is exactly the server\'s certificate, so every handshake fails with -0x2700 (NOT_TRUSTED); '
-          + `and servers replace such certificates every few months. Trust the root that issued it instead: ${rootAdvice(site, host)}`, { related: rel }));
+          + `and servers replace such certificates every few months. Trust its root: ${rootAdvice(ctx, site, host)}`, { related: rel }));
       } else if (cert.role === 'intermediate') {
         out.push(finding('cert-intermediate-as-trust-anchor', site, `${nameOf(cert)} is an intermediate CA (issued by ${cert.issuerCN ?? cert.issuer}). It works until the CA signs the server's next certificate from another intermediate, which CAs do without notice. `
-          + `Trust the root instead: ${rootAdvice(site, host)}`, { related: rel }));
+          + `Trust its root: ${rootAdvice(ctx, site, host)}`, { related: rel }));
       }
     }
     out.push(...singleAnchor(anchors));
@@ -124,8 +125,16 @@ export const trustAnchorRoles: Rule = {
   },
 };
 
-function rootAdvice(site: CertSite, host: string | undefined): string {
-  if (site.block.knownIssuer) return `${site.block.knownIssuer} (a Mozilla root, so ESP-IDF's full certificate bundle has it too: attaching the bundle is the simplest way).`;
+function rootAdvice(ctx: RuleContext, site: CertSite, host: string | undefined): string {
+  const root = site.block.knownIssuer;
+  if (root) {
+    const idf = ctx.project?.idfVersion ?? { major: 5, minor: 5 };
+    const cmn = idfCommonBundleNames(idf)?.includes(root);
+    const bundles = cmn === undefined ? "ESP-IDF's full certificate bundle has it"
+      : cmn ? `ESP-IDF's certificate bundle has it, the common (CMN) list of v${idf.major}.${idf.minor} too`
+      : `ESP-IDF's full certificate bundle has it, but not the common (CMN) list of v${idf.major}.${idf.minor}`;
+    return `use ${root} instead (a Mozilla root: ${bundles}; attaching the bundle is the simplest way).`;
+  }
   return `its root is not among the roots known offline; fetch the server's chain${host ? ` for ${host}` : ''} (ESP-IDF TLS: Fetch Certificate Chain, or \`openssl s_client -showcerts\`) and take the last certificate.`;
 }
 
