@@ -142,15 +142,19 @@ describe('language server without its C grammar', () => {
   });
 });
 
+/** A server on a fresh copy of the demo project, indexed (its one insecure config published). */
+async function demoServer(): Promise<{ client: TestClient; ws: string }> {
+  const ws = copyDemo();
+  const client = new TestClient();
+  await client.initialize(ws);
+  await client.waitForDiagnostics(path.join(ws, 'main/telemetry_client.c'), (l) => l.length === 1);
+  return { client, ws };
+}
+
 describe('language server: code lens, hover and the fixes of the C rules', () => {
   let client: TestClient;
   let ws: string;
-  before(async () => {
-    ws = copyDemo();
-    client = new TestClient();
-    await client.initialize(ws);
-    await client.waitForDiagnostics(path.join(ws, 'main/telemetry_client.c'), (l) => l.length === 1);
-  });
+  before(async () => { ({ client, ws } = await demoServer()); });
   after(async () => { await client.shutdown(); });
 
   const open = async (file: string, text: string) => {
@@ -215,12 +219,7 @@ describe('language server: code lens, hover and the fixes of the C rules', () =>
 describe('language server: certificates (seed 002, the leaf pasted as the CA)', () => {
   let client: TestClient;
   let ws: string;
-  before(async () => {
-    ws = copyDemo();
-    client = new TestClient();
-    await client.initialize(ws);
-    await client.waitForDiagnostics(path.join(ws, 'main/telemetry_client.c'), (l) => l.length === 1);
-  });
+  before(async () => { ({ client, ws } = await demoServer()); });
   after(async () => { await client.shutdown(); });
 
   it('reports the leaf on the certificate itself, related to the config that trusts it, and hovers it', async () => {
