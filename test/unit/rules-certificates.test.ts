@@ -280,3 +280,15 @@ describe('naming the root to trust instead', () => {
     assert.match(at(5, 5), /full certificate bundle has it, but not the common \(CMN\) list of v5\.5/);
   });
 });
+
+describe('custom certificate bundle inputs', () => {
+  it('are firmware certificates too: an expired root in the bundle folder is reported with what the bundle checks', async () => {
+    const expired = await makeChain({ now: NOW, key: 'p256', root: { notBefore: -4000, notAfter: -30, cn: 'Old Root' } });
+    const files = { [`${ROOT}/certs/old_root.pem`]: expired.root.pem, [`${ROOT}/certs/notes.txt.pem.bak`]: 'x' };
+    const findings = await check(files, { CONFIG_MBEDTLS_CERTIFICATE_BUNDLE: 'y', CONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE: 'y', CONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE_PATH: '"certs"' });
+    const [f] = findings.filter((x) => x.rule === 'cert-expired');
+    assert.equal(f.file, `${ROOT}/certs/old_root.pem`);
+    assert.match(f.message, /keeps only its name and key, so the device never checks its dates/);
+    assert.deepEqual(await check(files, {}), [], 'without the custom bundle the folder is not firmware');
+  });
+});

@@ -1,6 +1,7 @@
 // Where the firmware's certificates and keys are, and which client trusts or presents which:
 // PEM blocks in C literals, and files the build embeds (EMBED_TXTFILES/EMBED_FILES/target_add_binary_data)
 // reached through their `_binary_<name>_start` symbols. Files the build does not embed are not firmware.
+import path from 'node:path';
 import type { BinaryRefFact } from '../c/facts';
 import type { PemLiteralBlock, PemLiteralFact } from '../c/pemLiterals';
 import type { EmbedFact } from '../project/embeds';
@@ -15,7 +16,8 @@ export interface CertSite {
   file: string;
   range: Range;
   block: PemLiteralBlock | CertFileBlock;
-  origin: 'literal' | 'file';
+  /** literal: PEM in C; file: a file the build embeds; bundle: an input of the custom certificate bundle. */
+  origin: 'literal' | 'file' | 'bundle';
   /** For a literal: who holds it. For a file: how the build embeds it. */
   literal?: PemLiteralFact;
   embeds: { embed: EmbedFact; cmakeFile: string }[];
@@ -45,8 +47,24 @@ export function firmwareSites(ctx: RuleContext): CertSite[] {
   for (const [file, embeds] of embedsByFile) {
     for (const block of byFile.get(file)?.certFile?.blocks ?? []) sites.push({ file, range: block.range, block, origin: 'file', embeds });
   }
+  for (const file of customBundleInputs(ctx)) {
+    for (const block of byFile.get(file)?.certFile?.blocks ?? []) sites.push({ file, range: block.range, block, origin: 'bundle', embeds: [] });
+  }
   cache.set(ctx, sites);
   return sites;
+}
+
+/**
+ * The files gen_crt_bundle.py turns into the custom x509 bundle: CONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE_PATH,
+ * a file or a folder (whose .pem and .der files it reads), relative to the project.
+ */
+export function customBundleInputs(ctx: RuleContext): string[] {
+  const p = ctx.project;
+  if (!p || p.sdkconfig.get('CONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE')?.value !== 'y') return [];
+  const raw = p.sdkconfig.get('CONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE_PATH')?.value.replace(/^"|"$/g, '');
+  if (!raw) return [];
+  const target = path.resolve(p.root, raw);
+  return ctx.files.map((f) => f.file).filter((f) => f === target || (path.dirname(f) === target && /\.(pem|der)$/i.test(f)));
 }
 
 /** The sites a C expression names: a literal variable or macro, an embedded file's symbol, or a literal written in place. */

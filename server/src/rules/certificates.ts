@@ -64,7 +64,7 @@ export const certValidity: Rule = {
       const asAnchor = anchors.filter((u) => u.site === site);
       const asClient = presented.filter((u) => u.site === site);
       const rel = [...related(asAnchor, 'trusted'), ...related(asClient, 'presented')];
-      const use = asClient.length ? 'client' : asAnchor.length ? 'anchor' : 'unused';
+      const use = asClient.length ? 'client' : asAnchor.length ? 'anchor' : site.origin === 'bundle' ? 'bundle' : 'unused';
       const days = Math.round((cert.notAfter.getTime() - ctx.now.getTime()) / DAY);
       if (cert.notAfter < ctx.now) {
         out.push(finding('cert-expired', site, `${nameOf(cert)} expired on ${day(cert.notAfter)} (${-days} days ago). ${expiredMeaning(ctx, use)}`, { related: rel }));
@@ -78,8 +78,11 @@ export const certValidity: Rule = {
   },
 };
 
-function expiredMeaning(ctx: RuleContext, use: 'client' | 'anchor' | 'unused'): string {
+type Use = 'client' | 'anchor' | 'bundle' | 'unused';
+
+function expiredMeaning(ctx: RuleContext, use: Use): string {
   if (use === 'client') return 'Servers that check client certificates reject it: the handshake ends with a fatal alert (-0x7780).';
+  if (use === 'bundle') return 'The certificate bundle keeps only its name and key, so the device never checks its dates; but servers no longer build chains to an expired root. Replace it in the custom bundle.';
   if (timeChecked(ctx)) return 'With CONFIG_MBEDTLS_HAVE_TIME_DATE on, the device rejects chains through it (flag EXPIRED, -0x2700) once its clock is set.';
   return 'This build does not check dates (CONFIG_MBEDTLS_HAVE_TIME_DATE is off, the ESP-IDF default), so the device still accepts it, '
     + 'but only while the server keeps presenting a chain that leads to it; CAs retire expired roots and intermediates, and then every handshake fails with -0x2700 (NOT_TRUSTED).';
@@ -91,7 +94,8 @@ function notYetMeaning(ctx: RuleContext): string {
     : 'This build does not check dates, so the device accepts it, but a certificate that is not valid yet is usually the wrong file.';
 }
 
-function soonMeaning(ctx: RuleContext, use: 'client' | 'anchor' | 'unused'): string {
+function soonMeaning(ctx: RuleContext, use: Use): string {
+  if (use === 'bundle') return 'The bundle never checks its dates, but servers move to the successor around then: add it to the custom bundle.';
   if (use === 'client') return 'Plan the renewal and an OTA before then: servers reject an expired client certificate.';
   return timeChecked(ctx)
     ? 'With CONFIG_MBEDTLS_HAVE_TIME_DATE on, the device stops trusting it that day: ship its successor (or add the next root) by OTA before then.'
