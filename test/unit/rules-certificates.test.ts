@@ -292,3 +292,20 @@ describe('custom certificate bundle inputs', () => {
     assert.deepEqual(await check(files, {}), [], 'without the custom bundle the folder is not firmware');
   });
 });
+
+describe('every way of embedding leads to the certificate', () => {
+  it('EMBED_TXTFILES, EMBED_FILES, target_add_binary_data (project level), COMPONENT_EMBED_TXTFILES', async () => {
+    const chain = await makeChain({ now: NOW, key: 'p256' });
+    const src = httpClient('(const char *)ca_start', 'extern const uint8_t ca_start[] asm("_binary_server_ca_pem_start");');
+    const ways = [
+      'idf_component_register(SRCS "client.c" EMBED_TXTFILES "server_ca.pem")',
+      'idf_component_register(SRCS "client.c" EMBED_FILES "server_ca.pem")',
+      'set(COMPONENT_EMBED_TXTFILES server_ca.pem)\nregister_component()',
+      'target_add_binary_data(app.elf "${project_dir}/main/server_ca.pem" TEXT)',
+    ];
+    for (const cmake of ways) {
+      const findings = await check({ [C]: src, [`${ROOT}/main/server_ca.pem`]: chain.leaf.pem }, {}, cmake);
+      assert.ok(findings.some((f) => f.rule === 'cert-leaf-as-trust-anchor' && f.file === `${ROOT}/main/server_ca.pem`), cmake);
+    }
+  });
+});
