@@ -103,9 +103,15 @@ function collect(root: Node, ctx: Ctx): CFileFacts {
 function binaryRefs(ctx: Ctx): CFileFacts['binaryRefs'] {
   const out: CFileFacts['binaryRefs'] = [];
   const re = /(?:(\w+)\s*\[\s*\]\s*(?:__asm__|asm)\s*\(\s*")?\b_binary_(\w+?)_(start|end)\b/g;
-  for (let m: RegExpExecArray | null; (m = re.exec(ctx.masked.text));) {
+  // Comments do not reference anything: blank them (keeping offsets) before scanning.
+  const code = ctx.masked.text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (c) => c.replace(/[^\n]/g, ' '));
+  for (let m: RegExpExecArray | null; (m = re.exec(code));) {
     const at = m.index + m[0].indexOf('_binary_');
-    out.push({ symbol: m[2], edge: m[3] as 'start' | 'end', cName: m[1] ?? `_binary_${m[2]}_${m[3]}`, range: { start: positionAt(ctx, at), end: positionAt(ctx, m.index + m[0].length) } });
+    const start = positionAt(ctx, at);
+    out.push({
+      symbol: m[2], edge: m[3] as 'start' | 'end', cName: m[1] ?? `_binary_${m[2]}_${m[3]}`,
+      range: { start, end: positionAt(ctx, m.index + m[0].length) }, conditions: ctx.masked.conditionsAt(start.line),
+    });
   }
   return out;
 }

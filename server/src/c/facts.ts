@@ -95,6 +95,7 @@ export interface BinaryRefFact {
   /** The C name code uses for it: `ca_start` above, or the `_binary_...` name itself. */
   cName: string;
   range: Range;
+  conditions: readonly Condition[];
 }
 
 export interface IncludeFact {

@@ -86,6 +86,8 @@ export function usedSites(ctx: RuleContext, role: 'ca' | 'clientCert' | 'clientK
   const files = new Map(ctx.files.map((f) => [f.file, f]));
   for (const client of tlsClients(ctx)) {
     const file = files.get(client.file)!;
+    // The CA buffer is ignored when the component picks the bundle or the global store first (every component does).
+    if (role === 'ca' && client.settings.some((s) => s.role === 'bundle' || s.role === 'global')) continue;
     for (const setting of client.settings.filter((s) => s.role === role)) {
       // A transport call's value is its argument list; the buffer is the first argument.
       const expr = setting.origin === 'call' ? setting.value.split(',')[0] : setting.value;

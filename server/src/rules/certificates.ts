@@ -18,6 +18,9 @@ function finding(rule: string, site: { file: string; range: Finding['range'] }, 
   return { rule, severity: ruleInfo(rule)!.severity, file: site.file, range: site.range, message, ...extra };
 }
 
+/** A capital first letter and a full stop, so messages joined to it read as sentences. */
+const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? '' : '.');
+
 const certOf = (s: CertSite): CertInfo | undefined => s.block.cert;
 const nameOf = (c: CertInfo) => c.subjectCN ?? c.subject;
 
@@ -37,7 +40,7 @@ export const certMalformed: Rule = {
     for (const site of firmwareSites(ctx)) {
       const b = site.block;
       if (b.problem?.fatal) {
-        out.push(finding('cert-malformed', { file: site.file, range: b.problem.range }, `${b.problem.message}${b.problem.pemError ? ` mbedTLS fails to read it (${b.problem.pemError}).` : ''}`));
+        out.push(finding('cert-malformed', { file: site.file, range: b.problem.range }, `${sentence(b.problem.message)}${b.problem.pemError ? ` mbedTLS fails to read it (${b.problem.pemError}).` : ''}`));
       } else if (b.certError) {
         out.push(finding('cert-malformed', site, `This ${b.label} block does not decode as an X.509 certificate (${b.certError}); mbedtls_x509_crt_parse fails on it.`));
       }
@@ -69,7 +72,7 @@ export const certValidity: Rule = {
       if (cert.notAfter < ctx.now) {
         out.push(finding('cert-expired', site, `${nameOf(cert)} expired on ${day(cert.notAfter)} (${-days} days ago). ${expiredMeaning(ctx, use)}`, { related: rel }));
       } else if (cert.notBefore > ctx.now) {
-        out.push(finding('cert-not-yet-valid', site, `${nameOf(cert)} is valid only from ${day(cert.notBefore)}. ${notYetMeaning(ctx)}`, { related: rel }));
+        out.push(finding('cert-not-yet-valid', site, `${nameOf(cert)} is valid only from ${day(cert.notBefore)}. ${notYetMeaning(ctx, use)}`, { related: rel }));
       } else if (days <= ctx.expiryWarningDays) {
         out.push(finding('cert-expires-soon', site, `${nameOf(cert)} expires on ${day(cert.notAfter)}, in ${days} days (warning at ${ctx.expiryWarningDays}, espTlsLens.expiryWarningDays). ${soonMeaning(ctx, use)}`, { related: rel }));
       }
@@ -83,12 +86,14 @@ type Use = 'client' | 'anchor' | 'bundle' | 'unused';
 function expiredMeaning(ctx: RuleContext, use: Use): string {
   if (use === 'client') return 'Servers that check client certificates reject it: the handshake ends with a fatal alert (-0x7780).';
   if (use === 'bundle') return 'The certificate bundle keeps only its name and key, so the device never checks its dates; but servers no longer build chains to an expired root. Replace it in the custom bundle.';
+  if (use === 'unused') return 'No TLS configuration was traced to it, but it is compiled in: remove it, or replace it if some code does use it.';
   if (timeChecked(ctx)) return 'With CONFIG_MBEDTLS_HAVE_TIME_DATE on, the device rejects chains through it (flag EXPIRED, -0x2700) once its clock is set.';
   return 'This build does not check dates (CONFIG_MBEDTLS_HAVE_TIME_DATE is off, the ESP-IDF default), so the device still accepts it, '
     + 'but only while the server keeps presenting a chain that leads to it; CAs retire expired roots and intermediates, and then every handshake fails with -0x2700 (NOT_TRUSTED).';
 }
 
-function notYetMeaning(ctx: RuleContext): string {
+function notYetMeaning(ctx: RuleContext, use: Use): string {
+  if (use === 'client') return 'Servers that check client certificates reject it until then.';
   return timeChecked(ctx)
     ? 'With CONFIG_MBEDTLS_HAVE_TIME_DATE on, the device rejects it until then (flag FUTURE, "The certificate validity starts in the future").'
     : 'This build does not check dates, so the device accepts it, but a certificate that is not valid yet is usually the wrong file.';
@@ -139,7 +144,7 @@ function rootAdvice(ctx: RuleContext, site: CertSite, host: string | undefined):
       : `ESP-IDF's full certificate bundle has it, but not the common (CMN) list of v${idf.major}.${idf.minor}`;
     return `use ${root} instead (a Mozilla root: ${bundles}; attaching the bundle is the simplest way).`;
   }
-  return `its root is not among the roots known offline; fetch the server's chain${host ? ` for ${host}` : ''} (ESP-IDF TLS: Fetch Certificate Chain, or \`openssl s_client -showcerts\`) and take the last certificate.`;
+  return `it is not among the roots known offline. Look at the chain the server sends (\`openssl s_client -showcerts -connect ${host ?? 'host'}:443\`) and trust the root CA that issued its last certificate; servers seldom send the root itself.`;
 }
 
 /** One root only: a CA change at the server needs an OTA first (seed 000: keep a transition period). */

@@ -3,6 +3,7 @@
 // embed-file-missing: a CMake embed names a file that does not exist (the build stops there).
 // Symbols come from the basename only (shared/reference/embedding.md), so `certs/ca.pem` is `ca_pem`.
 import path from 'node:path';
+import { allHold } from '../c/conditions';
 import type { EmbedFact } from '../project/embeds';
 import { embedSymbol } from '../project/embeds';
 import { ruleInfo } from './catalogue';
@@ -22,6 +23,7 @@ export const embedSymbolMissing: Rule = {
       const reported = new Set<string>();
       for (const ref of f.c?.binaryRefs ?? []) {
         if (embedded.has(ref.symbol) || IDF_SYMBOLS.has(ref.symbol) || reported.has(ref.symbol)) continue;
+        if (allHold(ref.conditions, ctx.macros) === false) continue; // compiled out
         reported.add(ref.symbol);
         const candidate = ctx.project?.files.find((p) => embedSymbol(p) === ref.symbol);
         out.push({
@@ -72,7 +74,7 @@ function seesOnlyPartOfTheBuild(ctx: RuleContext): boolean {
 /** Adds the file to EMBED_TXTFILES of the component whose directory holds the C file. */
 function addEmbedFix(ctx: RuleContext, cFile: FileFacts, candidate: string): Fix[] {
   const cmake = ctx.files
-    .filter((f) => f.cmake?.register && path.dirname(cFile.file).startsWith(path.dirname(f.file)))
+    .filter((f) => f.cmake?.register && !path.relative(path.dirname(f.file), cFile.file).startsWith('..'))
     .sort((a, b) => b.file.length - a.file.length)[0];
   const reg = cmake?.cmake?.register;
   if (!cmake || !reg) return [];

@@ -43,22 +43,23 @@ function binaryEmbeddedPem(ctx: RuleContext): Finding[] {
         range: embed.range,
         message: `${path.basename(site.file)} is PEM text embedded with ${embed.via === 'target_add_binary_data' ? 'BINARY' : embed.via}, so it gets no NUL byte: `
           + `mbedTLS then reads it as DER and fails (${isKey ? '-0x3D00 MBEDTLS_ERR_PK_KEY_INVALID_FORMAT' : '-0x2180 MBEDTLS_ERR_X509_INVALID_FORMAT'}). Embed PEM with EMBED_TXTFILES (or TEXT).`,
-        fixes: [textEmbedFix(cmakeFile, embed)],
+        fixes: textEmbedFix(cmakeFile, embed),
       });
     }
   }
   return out;
 }
 
-function textEmbedFix(cmakeFile: string, embed: EmbedFact): Fix {
+function textEmbedFix(cmakeFile: string, embed: EmbedFact): Fix[] {
   const title = 'Embed it as text (EMBED_TXTFILES), which appends the NUL';
-  if (embed.via === 'target_add_binary_data') return { title, preferred: true, edits: [{ file: cmakeFile, edits: [{ range: embed.modeRange, newText: 'TEXT' }] }] };
+  if (embed.via === 'target_add_binary_data') return [{ title, preferred: true, edits: [{ file: cmakeFile, edits: [{ range: embed.modeRange, newText: 'TEXT' }] }] }];
   if (embed.listSize === 1) {
     const keyword = embed.via === 'COMPONENT_EMBED_FILES' ? 'COMPONENT_EMBED_TXTFILES' : 'EMBED_TXTFILES';
-    return { title, preferred: true, edits: [{ file: cmakeFile, edits: [{ range: embed.modeRange, newText: keyword }] }] };
+    return [{ title, preferred: true, edits: [{ file: cmakeFile, edits: [{ range: embed.modeRange, newText: keyword }] }] }];
   }
+  if (embed.via === 'COMPONENT_EMBED_FILES') return []; // a legacy set() list: moving one file needs a second set(), left to the user
   // Several files in the EMBED_FILES list: move this one to its own EMBED_TXTFILES right before it.
-  return { title, preferred: true, edits: [{ file: cmakeFile, edits: [{ range: embed.modeRange, newText: `EMBED_TXTFILES "${embed.written}" EMBED_FILES` }, { range: embed.tokenRange, newText: '' }] }] };
+  return [{ title, preferred: true, edits: [{ file: cmakeFile, edits: [{ range: embed.modeRange, newText: `EMBED_TXTFILES "${embed.written}" EMBED_FILES` }, { range: embed.tokenRange, newText: '' }] }] }];
 }
 
 /** Length settings that leave the NUL out of a PEM buffer. */
@@ -90,7 +91,9 @@ function nulProblem(ctx: RuleContext, file: FileFacts, struct: string, len: Sett
       fix: { title: 'Count the NUL byte (drop the "- 1")', preferred: true, edits: [{ range: len.valueRange, newText: minusOne[1] }] },
     };
   }
-  if (/^strlen\s*\(/.test(v)) {
+  // A bare strlen(...) only; `strlen(x) + 1` already counts the NUL. Unresolved buffers are most likely PEM text.
+  const buffered = sitesOfExpression(ctx, file, buffer.value, buffer.valueRange);
+  if (/^strlen\s*\([^()]*\)$/.test(v) && (isPem || !buffered.length)) {
     const espTls = struct === 'esp_tls_cfg_t';
     return {
       message: `${len.path} = ${v} does not count the NUL byte: ${espTls ? 'esp-tls hands the length to mbedTLS as is' : `a non-zero ${len.path} makes ${struct.replace(/_config_t$/, '')} use the length as is`}, so the PEM is read as DER and fails (-0x2180 / -0x3D00).`,

@@ -5,6 +5,7 @@ import type { Range } from '../rules/finding';
 import { readContents, type BlockContents } from './contents';
 import { isDer } from './der';
 import { findPemBlocks } from './pem';
+import { derFormat } from './privateKey';
 
 export interface CertFileBlock extends BlockContents {
   label: string;
@@ -32,9 +33,10 @@ export async function extractCertFile(bytes: Uint8Array): Promise<CertFileFacts>
   }
   if (isDer(bytes)) {
     const whole: Range = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-    const asCert = await readContents('CERTIFICATE', bytes);
-    const contents = asCert.cert ? asCert : await readContents('PRIVATE KEY', bytes);
-    return { format: 'der', blocks: [{ label: asCert.cert ? 'CERTIFICATE' : 'PRIVATE KEY', range: whole, ...contents }], size: bytes.length };
+    // DER carries no label: a key is recognised by its structure; anything else is judged as a certificate.
+    const isKey = derFormat(bytes) !== 'unknown';
+    const label = isKey ? 'PRIVATE KEY' : 'CERTIFICATE';
+    return { format: 'der', blocks: [{ label, range: whole, ...(await readContents(label, bytes)) }], size: bytes.length };
   }
   return { format: 'unknown', blocks: [], size: bytes.length };
 }

@@ -16,8 +16,10 @@ export interface BlockContents {
 
 export async function readContents(label: string, der: Uint8Array | undefined, block?: PemBlock): Promise<BlockContents> {
   if (isPrivateKeyLabel(label)) return { key: describePrivateKey(block ?? der!) };
-  if (label !== 'CERTIFICATE' && label !== 'TRUSTED CERTIFICATE' && label !== 'X509 CERTIFICATE') return {};
-  if (!der) return {};
+  if (label === 'TRUSTED CERTIFICATE' || label === 'X509 CERTIFICATE') {
+    return { certError: `mbedTLS reads only "-----BEGIN CERTIFICATE-----" blocks, not ${label}` };
+  }
+  if (label !== 'CERTIFICATE' || !der) return {};
   try {
     const cert = await decodeCertificate(der, block ? block.end - block.start : undefined);
     const issuer = cert.role === 'root' ? undefined : await findKnownIssuer(cert);
