@@ -38,7 +38,8 @@ describe('esp-tls-lens check', () => {
     const r = await run(['check', 'test/fixtures/demo-project']);
     assert.equal(r.code, 1, r.stderr);
     const lines = r.stdout.trim().split('\n');
-    assert.equal(lines.length, 1, r.stdout);
+    assert.deepEqual(lines.map((l) => /\[([a-z0-9-]+)\]$/.exec(l)?.[1]), ['tls-no-server-verification', 'sdkconfig-production-hardening'], r.stdout);
+    assert.match(lines[1], /^test\/fixtures\/demo-project\/sdkconfig\.defaults:1:1: hint: For production: /);
     assert.match(lines[0], /^test\/fixtures\/demo-project\/main\/telemetry_client\.c:16:19: error: `cfg` \(esp_tls_cfg_t\) verifies no server: .* \[tls-no-server-verification\]$/);
   });
 
@@ -46,7 +47,7 @@ describe('esp-tls-lens check', () => {
     const r = await run(['check', '--format', 'json'], demo);
     const out = JSON.parse(r.stdout);
     assert.equal(out.version, 1);
-    assert.deepEqual(out.findings.map((f: { file: string }) => f.file), ['main/telemetry_client.c']);
+    assert.deepEqual(out.findings.map((f: { file: string; rule: string }) => `${f.file} ${f.rule}`), ['main/telemetry_client.c tls-no-server-verification', 'sdkconfig.defaults sdkconfig-production-hardening']);
     const [f] = out.findings;
     assert.equal(f.rule, 'tls-no-server-verification');
     assert.equal(f.severity, 'error');
@@ -80,7 +81,7 @@ describe('esp-tls-lens check', () => {
     assert.equal(warn.code, 0, 'a warning does not fail the default --fail-on error');
     assert.match(warn.stdout, /: warning: /);
     assert.equal((await run(['check', demo, '--rule', 'tls-no-server-verification=warning', '--fail-on', 'warning'])).code, 1);
-    const off = await run(['check', demo, '--rule', 'tls-no-server-verification=off']);
+    const off = await run(['check', demo, '--rule', 'tls-no-server-verification=off', '--rule', 'sdkconfig-production-hardening=off']);
     assert.equal(off.code, 0);
     assert.equal(off.stdout, '');
     assert.equal((await run(['check', demo, '--fail-on', 'never'])).code, 0);
@@ -94,7 +95,7 @@ describe('esp-tls-lens check', () => {
     cpSync(demo, copy, { recursive: true });
     const file = path.join(copy, 'main/telemetry_client.c');
     writeFileSync(file, readFileSync(file, 'utf8').replace('.timeout_ms = 5000,', '.timeout_ms = 5000,\n        .crt_bundle_attach = esp_crt_bundle_attach,'));
-    const clean = await run(['check', copy, '--fail-on', 'hint']);
+    const clean = await run(['check', copy, '--fail-on', 'hint', '--rule', 'sdkconfig-production-hardening=off']);
     assert.equal(clean.code, 0, clean.stdout);
     assert.equal(clean.stdout, '');
   });

@@ -21,10 +21,10 @@ export const TLS_CONFIG_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /** Calls worth a fact: the TLS APIs, and memset (a config zeroed before assignments). Calls taking an address are kept too. */
-const INTERESTING_CALL = /^(esp_transport_ssl_|mbedtls_ssl_|mbedtls_x509_crt_parse|esp_tls_|esp_crt_bundle_|esp_http_client_init$|esp_https_ota|esp_mqtt_client_init$|esp_websocket_client_init$|memset$)/;
+const INTERESTING_CALL = /^(esp_transport_ssl_|mbedtls_ssl_|mbedtls_x509_crt_parse|esp_tls_|esp_crt_bundle_|esp_http_client_init$|esp_https_ota|esp_mqtt_client_init$|esp_websocket_client_init$|memset$|esp_sntp_|sntp_|esp_netif_sntp_|settimeofday$)/;
 
 /** A file mentioning none of these cannot hold a fact we extract; it is not parsed. */
-const TRIGGERS = [...TLS_CONFIG_TYPES, 'esp_transport_ssl_', 'mbedtls_ssl_', 'esp_tls_', '_binary_', '-----BEGIN '];
+const TRIGGERS = [...TLS_CONFIG_TYPES, 'esp_transport_ssl_', 'mbedtls_ssl_', 'esp_tls_', '_binary_', '-----BEGIN ', 'sntp_', 'settimeofday', 'esp_crt_bundle_attach'];
 
 export function mayHoldFacts(text: string): boolean {
   return TRIGGERS.some((t) => text.includes(t));

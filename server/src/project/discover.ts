@@ -8,7 +8,7 @@ import * as path from 'path';
 import type { Component, EspIdfProject, IdfVersion } from './model';
 import { resolveIdfVersion } from './idfVersion';
 import { walk, type SkippedFile } from './walk';
-import { mergeSdkconfig, unquoteSdkconfigValue } from '../sdkconfig/parse';
+import { mergeSdkconfig, parseSdkconfig, unquoteSdkconfigValue } from '../sdkconfig/parse';
 
 export interface DiscoveryOptions {
   /** files.exclude-style globs, relative to each root. */
@@ -114,6 +114,7 @@ async function loadProject(root: string, cmakeText: string, files: string[], opt
     components: await findComponents(root, cmake, opts.env),
     sdkconfigChain: chain.texts.map((t) => t.file),
     sdkconfig: mergeSdkconfig(chain.texts),
+    sdkconfigFiles: chain.texts.map((t) => parseSdkconfig(t.text, t.file)),
     target: chain.target,
     idfVersion,
     files: withChain(files, chain.texts.map((t) => t.file), root),

@@ -1,5 +1,6 @@
 // The ESP-IDF project model: which projects a workspace holds, their components, their sdkconfig
 // chain and their IDF version. Built by project/discover.ts; read by the analyzer, rules and CLI.
+import type { ParsedSdkconfig } from '../sdkconfig/parse';
 
 export type IdfVersionSource = 'sdkconfig' | 'IDF_PATH' | 'setting' | 'assumed';
 
@@ -39,6 +40,8 @@ export interface EspIdfProject {
   sdkconfigChain: string[];
   /** Merged view: later files in the chain win. */
   sdkconfig: Map<string, SdkconfigEntry>;
+  /** Every line of every file of the chain, in chain order (for rules that look at each file, and edits). */
+  sdkconfigFiles?: ParsedSdkconfig[];
   target: string;
   idfVersion: IdfVersion;
   /** Absolute paths of every file worth analysing (C/C++ sources and headers, CMakeLists.txt,

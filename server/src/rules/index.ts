@@ -6,6 +6,7 @@ import type { Rule, RuleContext } from './context';
 import type { Finding, SeverityOrOff } from './finding';
 import { mbedtlsHostnameMissing, mbedtlsVerifyDisabled } from './mbedtlsClient';
 import { pemNotNulTerminated } from './pemNotNulTerminated';
+import { SDKCONFIG_RULES } from './sdkconfig';
 import { tlsHostnameCheckSkipped } from './tlsHostnameCheckSkipped';
 import { tlsNoServerVerification } from './tlsNoServerVerification';
 
@@ -19,6 +20,7 @@ export const ALL_RULES: readonly Rule[] = [
   embedFileMissing,
   pemNotNulTerminated,
   ...CERTIFICATE_RULES,
+  ...SDKCONFIG_RULES,
 ];
 
 export function runRules(ctx: RuleContext, overrides: Readonly<Record<string, SeverityOrOff>> = {}): Finding[] {

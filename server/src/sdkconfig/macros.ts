@@ -1,14 +1,13 @@
 // What the C preprocessor will see from a project's configuration: CONFIG_* macros from the merged
-// sdkconfig, and ESP_IDF_VERSION from the project's IDF version.
+// sdkconfig (with the Kconfig defaults of the project's IDF version for the options we know), and
+// ESP_IDF_VERSION from the project's IDF version.
 import type { MacroEnv } from '../c/conditions';
 import type { EspIdfProject } from '../project/model';
-import path from 'node:path';
+import { ProjectConfig } from './kconfig';
 
 export function macroEnvFor(project: EspIdfProject | undefined): MacroEnv {
   if (!project) return { lookup: () => undefined };
-  // With a generated sdkconfig every option is listed, so an absent CONFIG_ macro is known to be
-  // undefined. With only sdkconfig.defaults the Kconfig default decides, which we do not read here.
-  const complete = project.sdkconfigChain.some((f) => path.basename(f) === 'sdkconfig');
+  const config = new ProjectConfig(project);
   const v = project.idfVersion;
   const versionKnown = v.source !== 'assumed';
   const version: Record<string, number> = {
@@ -21,11 +20,12 @@ export function macroEnvFor(project: EspIdfProject | undefined): MacroEnv {
     lookup(name) {
       if (name in version) return versionKnown && (name !== 'ESP_IDF_VERSION_PATCH' || v.patch !== undefined) ? version[name] : undefined;
       if (!name.startsWith('CONFIG_')) return undefined;
-      const entry = project.sdkconfig.get(name);
-      if (!entry) return complete ? null : undefined;
-      if (entry.value === 'n') return null;
-      if (entry.value === 'y') return 1;
-      const n = Number(entry.value);
+      const effective = config.get(name);
+      // Without a generated sdkconfig, an option we have no Kconfig data for is unknown.
+      if (!effective) return config.complete ? null : undefined;
+      if (effective.value === 'n') return null;
+      if (effective.value === 'y') return 1;
+      const n = Number(effective.value);
       return Number.isFinite(n) ? n : 1; // a string option is defined; its value cannot appear in #if arithmetic
     },
   };

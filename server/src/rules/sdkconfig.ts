@@ -1,0 +1,255 @@
+// The sdkconfig rules: each finding sits on the line that causes it (or, for a Kconfig default, at the
+// top of the project's sdkconfig), with a related location into C where the cause is cross-file.
+import path from 'node:path';
+import { allHold } from '../c/conditions';
+import { optionExists, optionNames, ProjectConfig, type Effective } from '../sdkconfig/kconfig';
+import { ruleInfo } from './catalogue';
+import { tlsClients } from './clients';
+import type { Rule, RuleContext } from './context';
+import type { Finding, Fix, Range, RelatedLocation } from './finding';
+
+const configs = new WeakMap<RuleContext, ProjectConfig>();
+
+/** The project's effective configuration; undefined for files outside any ESP-IDF project. */
+export function configOf(ctx: RuleContext): ProjectConfig | undefined {
+  if (!ctx.project) return undefined;
+  let c = configs.get(ctx);
+  if (!c) { c = new ProjectConfig(ctx.project); configs.set(ctx, c); }
+  return c;
+}
+
+interface Where { file: string; range: Range }
+
+/** The line that sets `name`, or the top of the file that decides the build (sdkconfig, else the last defaults file). */
+function where(ctx: RuleContext, e: Effective | undefined): Where | undefined {
+  if (e?.entry) {
+    const line = e.entry.line;
+    return { file: e.entry.file, range: { start: { line, character: 0 }, end: { line, character: e.entry.name.length } } };
+  }
+  const file = ctx.project?.sdkconfigChain.at(-1);
+  return file ? { file, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } } } : undefined;
+}
+
+const render = (name: string, value: string) => (value === 'n' ? `# ${name} is not set` : `${name}=${value}`);
+
+/** Sets an option where its value comes from: that line, or a new line at the end of sdkconfig.defaults. */
+export function setOptionFix(ctx: RuleContext, name: string, value: string, title: string): Fix | undefined {
+  const e = configOf(ctx)?.get(name);
+  if (e?.entry) {
+    const line = e.entry.line;
+    return { title, preferred: true, edits: [{ file: e.entry.file, edits: [{ range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, newText: `${render(name, value)}\n` }] }] };
+  }
+  const defaults = ctx.project?.sdkconfigFiles?.find((f) => path.basename(f.file) === 'sdkconfig.defaults');
+  if (!defaults) return undefined;
+  const last = defaults.lines.at(-1);
+  const at = last ? { line: last.line, character: last.raw.length } : { line: 0, character: 0 };
+  const sep = last && last.eol === '' ? '\n' : '';
+  const pos = last && last.eol !== '' ? { line: last.line + 1, character: 0 } : at;
+  return { title, preferred: true, edits: [{ file: defaults.file, edits: [{ range: { start: pos, end: pos }, newText: `${sep}${render(name, value)}\n` }] }] };
+}
+
+function finding(rule: string, at: Where, message: string, extra: Partial<Finding> = {}): Finding {
+  return { rule, severity: ruleInfo(rule)!.severity, file: at.file, range: at.range, message, ...extra };
+}
+
+const defaultNote = (e: Effective | undefined, idf: { major: number; minor: number }) =>
+  e?.source === 'default' ? ` (the default in ESP-IDF v${idf.major}.${idf.minor})` : '';
+
+export const sdkconfigVerificationDisabled: Rule = {
+  id: 'sdkconfig-verification-disabled',
+  run(ctx) {
+    const c = configOf(ctx);
+    if (!c || !c.bool('CONFIG_ESP_TLS_INSECURE') || !c.bool('CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY')) return [];
+    const at = where(ctx, c.get('CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY'));
+    if (!at) return [];
+    const fix = setOptionFix(ctx, 'CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY', 'n', 'Verify servers again (CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY off)');
+    return [finding('sdkconfig-verification-disabled', at,
+      'CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY with CONFIG_ESP_TLS_INSECURE: every esp-tls client without a CA, bundle or global store '
+      + 'silently accepts any server (MBEDTLS_SSL_VERIFY_NONE), so anyone on the network can impersonate it. Testing only.', { fixes: fix && [fix] })];
+  },
+};
+
+/** Where the code attaches the certificate bundle: client fields, transport calls, esp_crt_bundle_attach(&conf). */
+function bundleUses(ctx: RuleContext): RelatedLocation[] {
+  const out: RelatedLocation[] = [];
+  for (const client of tlsClients(ctx)) {
+    for (const s of client.settings) if (s.role === 'bundle') out.push({ file: client.file, range: s.range, message: 'attaches the certificate bundle' });
+  }
+  for (const f of ctx.files) for (const call of f.c?.calls ?? []) {
+    if (call.name === 'esp_crt_bundle_attach' && allHold(call.conditions, ctx.macros) !== false) out.push({ file: f.file, range: call.range, message: 'attaches the certificate bundle' });
+  }
+  return out;
+}
+
+export const sdkconfigBundleUnavailable: Rule = {
+  id: 'sdkconfig-bundle-unavailable',
+  run(ctx) {
+    const c = configOf(ctx);
+    if (!c) return [];
+    const uses = bundleUses(ctx);
+    if (!uses.length) return [];
+    const bundle = c.get('CONFIG_MBEDTLS_CERTIFICATE_BUNDLE');
+    if (bundle?.value === 'n') {
+      const at = where(ctx, bundle);
+      const fix = setOptionFix(ctx, 'CONFIG_MBEDTLS_CERTIFICATE_BUNDLE', 'y', 'Enable the certificate bundle (CONFIG_MBEDTLS_CERTIFICATE_BUNDLE=y)');
+      return at ? [finding('sdkconfig-bundle-unavailable', at, `The code attaches the certificate bundle, but CONFIG_MBEDTLS_CERTIFICATE_BUNDLE is off: esp_crt_bundle_attach does not exist in this build (the link fails), or esp-tls logs "use_crt_bundle configured but not enabled in menuconfig" and fails with ESP_ERR_INVALID_STATE.`, { related: uses, fixes: fix && [fix] })] : [];
+    }
+    const none = c.get('CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_NONE');
+    if (none?.value === 'y' && !c.bool('CONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE')) {
+      const at = where(ctx, none);
+      const fix = setOptionFix(ctx, 'CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_FULL', 'y', 'Use the full default bundle (CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_FULL=y)');
+      return at ? [finding('sdkconfig-bundle-unavailable', at, 'The code attaches the certificate bundle, but the bundle is empty: CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_NONE without a custom bundle (CONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE), so no server verifies (-0x2700, NOT_TRUSTED).', { related: uses, fixes: fix && [fix] })] : [];
+    }
+    return [];
+  },
+};
+
+const LEGACY: [string, string][] = [['CONFIG_MBEDTLS_SSL_PROTO_SSL3', 'SSL 3.0'], ['CONFIG_MBEDTLS_SSL_PROTO_TLS1', 'TLS 1.0'], ['CONFIG_MBEDTLS_SSL_PROTO_TLS1_1', 'TLS 1.1']];
+
+export const sdkconfigLegacyProtocol: Rule = {
+  id: 'sdkconfig-legacy-protocol',
+  run(ctx) {
+    const c = configOf(ctx);
+    if (!c) return [];
+    const out: Finding[] = [];
+    for (const [name, label] of LEGACY) {
+      const e = c.get(name);
+      const at = e?.value === 'y' ? where(ctx, e) : undefined;
+      if (!at) continue;
+      const fix = setOptionFix(ctx, name, 'n', `Turn ${label} off (${name})`);
+      out.push(finding('sdkconfig-legacy-protocol', at, `${label} is enabled${defaultNote(e, c.idf)}: it is deprecated (RFC 8996${label === 'SSL 3.0' ? ', RFC 7568' : ''}), common servers refuse it, and a downgrade to it weakens every connection. Turning it off also saves flash.`, { fixes: fix && [fix] }));
+    }
+    return out;
+  },
+};
+
+export const sdkconfigRecordSizeTooSmall: Rule = {
+  id: 'sdkconfig-record-size-too-small',
+  run(ctx) {
+    const c = configOf(ctx);
+    if (!c) return [];
+    const name = c.bool('CONFIG_MBEDTLS_ASYMMETRIC_CONTENT_LEN') ? 'CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN' : 'CONFIG_MBEDTLS_SSL_MAX_CONTENT_LEN';
+    const e = c.get(name);
+    const size = c.int(name);
+    if (size === undefined || size >= 16384) return [];
+    const at = where(ctx, e);
+    const fix = setOptionFix(ctx, name, '16384', `Accept full records (${name}=16384)`);
+    return at ? [finding('sdkconfig-record-size-too-small', at, `${name}=${size}: a server that sends a full 16 KB TLS record (most do, unless they honour the max_fragment_length extension) makes the handshake or a read fail with -0x7200 (MBEDTLS_ERR_SSL_INVALID_RECORD). Lower it only for servers you control.`, { fixes: fix && [fix] })] : [];
+  },
+};
+
+/** Calls that set the clock: SNTP in all its ESP-IDF spellings, or settimeofday. */
+const CLOCK_SETTERS = /^(esp_sntp_init|sntp_init|esp_netif_sntp_init|esp_netif_sntp_start|settimeofday|sntp_setservername|esp_sntp_setservername)$/;
+
+export const sdkconfigClockNeverSet: Rule = {
+  id: 'sdkconfig-clock-never-set',
+  run(ctx) {
+    const c = configOf(ctx);
+    if (!c || !c.bool('CONFIG_MBEDTLS_HAVE_TIME_DATE')) return [];
+    if (ctx.files.some((f) => f.c?.calls.some((call) => CLOCK_SETTERS.test(call.name)))) return [];
+    const at = where(ctx, c.get('CONFIG_MBEDTLS_HAVE_TIME_DATE'));
+    return at ? [finding('sdkconfig-clock-never-set', at, 'CONFIG_MBEDTLS_HAVE_TIME_DATE makes mbedTLS check certificate dates, but nothing in the project sets the clock (no SNTP, no settimeofday): the device starts in 1970, so every certificate "validity starts in the future" and handshakes fail with -0x2700 (flag FUTURE). Start SNTP before connecting, or turn the option off.')] : [];
+  },
+};
+
+export const sdkconfigUnusedDtls: Rule = {
+  id: 'sdkconfig-unused-dtls',
+  run(ctx) {
+    const c = configOf(ctx);
+    const e = c?.get('CONFIG_MBEDTLS_SSL_PROTO_DTLS');
+    if (!c || e?.value !== 'y') return [];
+    const used = ctx.files.some((f) => f.c?.calls.some((call) => call.args.some((a) => /DATAGRAM|_dtls_|DTLS/.test(a.text)) || /dtls/i.test(call.name)));
+    const at = used ? undefined : where(ctx, e);
+    const fix = setOptionFix(ctx, 'CONFIG_MBEDTLS_SSL_PROTO_DTLS', 'n', 'Turn DTLS off (CONFIG_MBEDTLS_SSL_PROTO_DTLS)');
+    return at ? [finding('sdkconfig-unused-dtls', at, 'DTLS is compiled in but nothing in the project uses a datagram transport: turning it off saves flash (several KB) and RAM.', { fixes: fix && [fix] })] : [];
+  },
+};
+
+const ACCELERATORS: [string, string][] = [['CONFIG_MBEDTLS_HARDWARE_AES', 'AES'], ['CONFIG_MBEDTLS_HARDWARE_SHA', 'SHA'], ['CONFIG_MBEDTLS_HARDWARE_MPI', 'RSA/bignum (MPI)']];
+
+export const sdkconfigHardwareAccelerationOff: Rule = {
+  id: 'sdkconfig-hardware-acceleration-off',
+  run(ctx) {
+    const c = configOf(ctx);
+    if (!c) return [];
+    const out: Finding[] = [];
+    for (const [name, what] of ACCELERATORS) {
+      const e = c.get(name);
+      if (e?.source !== 'sdkconfig' || e.value !== 'n') continue; // only an explicit choice; some chips lack the unit
+      const fix = setOptionFix(ctx, name, 'y', `Use the ${what} accelerator (${name}=y)`);
+      out.push(finding('sdkconfig-hardware-acceleration-off', where(ctx, e)!, `${what} hardware acceleration is off: handshakes and bulk encryption run in software, slower and with more CPU time, on chips that have the unit.`, { fixes: fix && [fix] }));
+    }
+    return out;
+  },
+};
+
+export const sdkconfigUnknownOption: Rule = {
+  id: 'sdkconfig-unknown-option',
+  run(ctx) {
+    const p = ctx.project;
+    if (!p?.sdkconfigFiles) return [];
+    const idf = p.idfVersion;
+    const names = optionNames(idf);
+    const out: Finding[] = [];
+    for (const f of p.sdkconfigFiles) {
+      for (const line of f.lines) {
+        // The mbedTLS and ESP-TLS families are catalogued completely: a name there that this version lacks is dead.
+        if (!line.name || !isOurs(line.name) || optionExists(line.name, idf) === true) continue;
+        const nearest = closest(line.name, names);
+        const range = { start: { line: line.line, character: line.raw.indexOf(line.name) }, end: { line: line.line, character: line.raw.indexOf(line.name) + line.name.length } };
+        out.push(finding('sdkconfig-unknown-option', { file: f.file, range },
+          `ESP-IDF v${idf.major}.${idf.minor} has no option ${line.name}: the config tool ignores this line${nearest ? `. Did you mean ${nearest}?` : '.'}`,
+          { fixes: nearest ? [{ title: `Use ${nearest}`, preferred: true, edits: [{ file: f.file, edits: [{ range, newText: nearest }] }] }] : undefined }));
+      }
+    }
+    return out;
+  },
+};
+
+/** Names in the families we catalogue completely (every mbedTLS and ESP-TLS option). */
+const isOurs = (name: string) => /^CONFIG_(MBEDTLS|ESP_TLS)_/.test(name);
+
+/** The option name with the smallest edit distance, when it is close enough to be a typo or a rename. */
+function closest(name: string, names: string[]): string | undefined {
+  let best: string | undefined;
+  let bestD = Infinity;
+  for (const n of names) {
+    const d = distance(name, n);
+    if (d < bestD) { bestD = d; best = n; }
+  }
+  return best && bestD <= Math.max(3, Math.floor(name.length / 4)) ? best : undefined;
+}
+
+function distance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  for (let i = 1; i <= a.length; i++) {
+    let prev = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const cur = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      prev = cur;
+    }
+  }
+  return row[b.length];
+}
+
+const HARDENING: [string, string][] = [['CONFIG_SECURE_BOOT', 'secure boot'], ['CONFIG_SECURE_FLASH_ENC_ENABLED', 'flash encryption'], ['CONFIG_NVS_ENCRYPTION', 'NVS encryption']];
+
+export const sdkconfigProductionHardening: Rule = {
+  id: 'sdkconfig-production-hardening',
+  run(ctx) {
+    const p = ctx.project;
+    const c = configOf(ctx);
+    if (!p || !c || !p.sdkconfigChain.length) return [];
+    const off = HARDENING.filter(([name]) => ctx.macros.lookup(name) !== 1).map(([, what]) => what);
+    if (!off.length) return [];
+    const at = where(ctx, undefined)!;
+    return [finding('sdkconfig-production-hardening', at, `For production: ${off.join(', ')} ${off.length > 1 ? 'are' : 'is'} off. Without them anyone with the board can read keys and certificates from flash or run modified firmware.`)];
+  },
+};
+
+export const SDKCONFIG_RULES: readonly Rule[] = [
+  sdkconfigVerificationDisabled, sdkconfigBundleUnavailable, sdkconfigLegacyProtocol, sdkconfigRecordSizeTooSmall,
+  sdkconfigClockNeverSet, sdkconfigUnusedDtls, sdkconfigHardwareAccelerationOff, sdkconfigUnknownOption, sdkconfigProductionHardening,
+];

@@ -1,0 +1,160 @@
+// The mbedTLS and ESP-TLS options of an IDF version, and the value each one really has in a project:
+// what the sdkconfig chain sets, else the Kconfig default for that version, with `depends on` and
+// `default y if ...` evaluated against the rest of the configuration. This is what ESP-IDF's config
+// tool does when it turns sdkconfig.defaults into a full sdkconfig, for the options we know.
+import { evaluate, type MacroEnv } from '../c/conditions';
+import catalogue from '../data/kconfig-mbedtls.json';
+import type { EspIdfProject, IdfVersion, SdkconfigEntry } from '../project/model';
+
+export interface KconfigSymbol {
+  type: string;
+  category: string;
+  defaults: Partial<Record<'4.4' | '5.5' | '6.0', string>>;
+  depends?: string;
+  meaning: string;
+  menu: string;
+  range?: string;
+  present: string[];
+}
+
+const SYMBOLS = catalogue.symbols as Record<string, KconfigSymbol>;
+
+/** ESP-TLS options (components/esp-tls/Kconfig; shared/reference/esp_tls_behaviour.md). Present in every checked release unless noted. */
+const ESP_TLS: Record<string, { meaning: string; until?: string; since?: string }> = {
+  CONFIG_ESP_TLS_USING_MBEDTLS: { meaning: 'esp-tls uses mbedTLS' },
+  CONFIG_ESP_TLS_USING_WOLFSSL: { meaning: 'esp-tls uses wolfSSL', until: '5.5' },
+  CONFIG_ESP_TLS_USE_SECURE_ELEMENT: { meaning: 'Use the ATECC608A secure element' },
+  CONFIG_ESP_TLS_USE_DS_PERIPHERAL: { meaning: 'Use the Digital Signature peripheral' },
+  CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS: { meaning: 'Client session tickets' },
+  CONFIG_ESP_TLS_SERVER: { meaning: 'Enable the esp-tls server', until: '5.2' },
+  CONFIG_ESP_TLS_SERVER_SESSION_TICKETS: { meaning: 'Server session tickets' },
+  CONFIG_ESP_TLS_SERVER_SESSION_TICKET_TIMEOUT: { meaning: 'Server session ticket timeout' },
+  CONFIG_ESP_TLS_SERVER_CERT_SELECT_HOOK: { meaning: 'Certificate selection hook', since: '5.0' },
+  CONFIG_ESP_TLS_SERVER_MIN_AUTH_MODE_OPTIONAL: { meaning: 'Server: client certificate optional' },
+  CONFIG_ESP_TLS_PSK_VERIFICATION: { meaning: 'Enable PSK verification' },
+  CONFIG_ESP_TLS_INSECURE: { meaning: 'Allow potentially insecure options' },
+  CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY: { meaning: 'Skip server certificate verification by default (testing only)' },
+  CONFIG_ESP_TLS_OCSP_CHECKALL: { meaning: 'Check all certificates with OCSP (wolfSSL)', since: '5.4' },
+  CONFIG_ESP_TLS_DYN_BUF_STRATEGY_SUPPORTED: { meaning: 'Dynamic buffer strategy support (hidden)' },
+};
+
+const versionKey = (v: { major: number; minor: number }) => `${v.major}.${v.minor}`;
+const cmp = (a: string, b: string) => { const [x, y] = a.split('.').map(Number), [p, q] = b.split('.').map(Number); return x - p || y - q; };
+
+/** Does this IDF version have the option? undefined for names outside the mbedTLS / ESP-TLS catalogues. */
+export function optionExists(name: string, idf: { major: number; minor: number }): boolean | undefined {
+  const sym = SYMBOLS[name];
+  const v = versionKey(idf);
+  if (sym) {
+    const checked = sym.present.map((t) => t.split('.').slice(0, 2).join('.'));
+    const known = catalogue.tags.map((t) => t.split('.').slice(0, 2).join('.'));
+    // A minor release we have no column for: judge by the nearest checked release before it.
+    const nearest = known.filter((k) => cmp(k, v) <= 0).at(-1) ?? known[0];
+    return checked.includes(known.includes(v) ? v : nearest);
+  }
+  const tls = ESP_TLS[name];
+  if (tls) return (!tls.since || cmp(v, tls.since) >= 0) && (!tls.until || cmp(v, tls.until) <= 0);
+  return undefined;
+}
+
+/** Every option name this IDF version has (for "did you mean"). */
+export function optionNames(idf: { major: number; minor: number }): string[] {
+  return [...Object.keys(SYMBOLS), ...Object.keys(ESP_TLS)].filter((n) => optionExists(n, idf));
+}
+
+export function symbolInfo(name: string): KconfigSymbol | undefined {
+  return SYMBOLS[name];
+}
+
+export interface Effective {
+  /** `y`, `n`, a number or a quoted string, as sdkconfig writes it. */
+  value: string;
+  /** Where it comes from: a file of the sdkconfig chain, or the Kconfig default of the project's version. */
+  source: 'sdkconfig' | 'default';
+  entry?: SdkconfigEntry;
+}
+
+/** The configuration a project builds with, option by option (memoised; cycles end as unknown). */
+export class ProjectConfig {
+  private readonly memo = new Map<string, Effective | undefined>();
+  private readonly pending = new Set<string>();
+  readonly idf: IdfVersion;
+
+  /** A generated sdkconfig lists every option, so an option it lacks is known to be unset. */
+  readonly complete: boolean;
+
+  constructor(private readonly project: EspIdfProject) {
+    this.idf = project.idfVersion;
+    this.complete = project.sdkconfigChain.some((f) => /(^|[\\/])sdkconfig$/.test(f));
+  }
+
+  get(name: string): Effective | undefined {
+    if (this.memo.has(name)) return this.memo.get(name);
+    if (this.pending.has(name)) return undefined;
+    this.pending.add(name);
+    const value = this.compute(name);
+    this.pending.delete(name);
+    this.memo.set(name, value);
+    return value;
+  }
+
+  bool(name: string): boolean | undefined {
+    const v = this.get(name)?.value;
+    return v === undefined ? undefined : v === 'y';
+  }
+
+  int(name: string): number | undefined {
+    const v = this.get(name)?.value;
+    const n = v === undefined ? NaN : Number(v);
+    return Number.isFinite(n) ? n : undefined;
+  }
+
+  /** Kconfig expressions (`A && !B`, `X = y`) over this configuration. */
+  readonly env: MacroEnv = {
+    lookup: (name) => {
+      if (name === 'y') return 1;
+      if (name === 'n') return 0;
+      if (name.startsWith('IDF_TARGET_')) return name === `IDF_TARGET_${this.project.target.toUpperCase()}` ? 1 : 0;
+      const v = this.get(name.startsWith('CONFIG_') ? name : `CONFIG_${name}`)?.value;
+      if (v === undefined) return name.startsWith('SOC_') || !this.complete ? undefined : null;
+      if (v === 'y') return 1;
+      if (v === 'n') return null;
+      const n = Number(v);
+      return Number.isFinite(n) ? n : 1;
+    },
+  };
+
+  private compute(name: string): Effective | undefined {
+    const entry = this.project.sdkconfig.get(name);
+    if (entry) return { value: entry.value, source: 'sdkconfig', entry };
+    const sym = SYMBOLS[name];
+    if (!sym || !optionExists(name, this.idf)) return undefined;
+    if (sym.depends && this.holds(sym.depends) === false) return sym.type === 'bool' ? { value: 'n', source: 'default' } : undefined;
+    const text = this.idf.major < 5 ? sym.defaults['4.4'] : this.idf.major >= 6 ? sym.defaults['6.0'] ?? sym.defaults['5.5'] : sym.defaults['5.5'] ?? sym.defaults['4.4'];
+    const value = text === undefined ? undefined : this.defaultValue(name, sym, text);
+    return value === undefined ? undefined : { value, source: 'default' };
+  }
+
+  /** "y", "16384", "y (choice default)", "n (choice member)", "y if A && B ; n", "1 if X ; 2 if Y". */
+  private defaultValue(name: string, sym: KconfigSymbol, text: string): string | undefined {
+    if (/\(choice default\)/.test(text)) {
+      // Another member of the same choice set explicitly to y wins over the default member.
+      const other = Object.entries(SYMBOLS).some(([n, s]) => n !== name && s.menu === sym.menu && this.project.sdkconfig.get(n)?.value === 'y');
+      return other ? 'n' : 'y';
+    }
+    if (/^\(none/.test(text)) return undefined; // set through `select` by other options: unknown here
+    if (/\(implicit\)|\(choice member\)/.test(text)) return text.startsWith('y') ? 'y' : 'n';
+    for (const alternative of text.split(';').map((a) => a.trim())) {
+      const m = /^(.*?)\s+if\s+(.*)$/.exec(alternative);
+      if (!m) return alternative;
+      if (this.holds(m[2]) !== false) return m[1]; // an undecidable SOC_ capability counts as present
+    }
+    return sym.type === 'bool' ? 'n' : undefined;
+  }
+
+  private holds(expr: string): boolean | undefined {
+    const c = expr.replace(/(?<![!<>=])=(?!=)/g, '==');
+    const v = evaluate(c, this.env);
+    return v === undefined ? undefined : v !== 0;
+  }
+}

@@ -1,0 +1,127 @@
+// The effective configuration (sdkconfig chain over the Kconfig defaults of the project's IDF version)
+// and the sdkconfig rules, on realistic sdkconfig.defaults and generated sdkconfig files.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { extractC } from '../../server/src/c/extract';
+import type { EspIdfProject } from '../../server/src/project/model';
+import type { FileFacts } from '../../server/src/rules/context';
+import { runRules } from '../../server/src/rules/index';
+import { ProjectConfig, optionExists } from '../../server/src/sdkconfig/kconfig';
+import { mergeSdkconfig, parseSdkconfig } from '../../server/src/sdkconfig/parse';
+import { contextOf } from '../support/analyse';
+import { applyEdits } from '../support/edits';
+
+const ROOT = '/work/proj';
+
+function project(files: Record<string, string>, major = 5, minor = 5): EspIdfProject {
+  const texts = Object.entries(files).map(([name, text]) => ({ file: `${ROOT}/${name}`, text }));
+  return {
+    root: ROOT, components: [{ name: 'main', dir: `${ROOT}/main`, thirdParty: false }],
+    sdkconfigChain: texts.map((t) => t.file), sdkconfig: mergeSdkconfig(texts), sdkconfigFiles: texts.map((t) => parseSdkconfig(t.text, t.file)),
+    target: 'esp32', idfVersion: { major, minor, patch: 0, source: 'sdkconfig' }, files: [],
+  };
+}
+
+async function findings(p: EspIdfProject, c: Record<string, string> = {}, rule?: string) {
+  const facts: FileFacts[] = await Promise.all(Object.entries(c).map(async ([f, t]) => ({ file: `${ROOT}/${f}`, hash: f, c: await extractC(t) })));
+  const all = runRules(contextOf(facts, p)).filter((f) => f.rule.startsWith('sdkconfig-'));
+  return rule ? all.filter((f) => f.rule === rule) : all;
+}
+
+describe('effective configuration', () => {
+  it('reproduces the Kconfig defaults of each IDF version under an empty sdkconfig.defaults', () => {
+    const v55 = new ProjectConfig(project({ 'sdkconfig.defaults': '' }));
+    assert.equal(v55.bool('CONFIG_MBEDTLS_CERTIFICATE_BUNDLE'), true);
+    assert.equal(v55.bool('CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_FULL'), true);
+    assert.equal(v55.bool('CONFIG_MBEDTLS_HAVE_TIME_DATE'), false);
+    assert.equal(v55.bool('CONFIG_MBEDTLS_ASYMMETRIC_CONTENT_LEN'), true);
+    assert.equal(v55.int('CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN'), 16384);
+    assert.equal(v55.get('CONFIG_MBEDTLS_SSL_MAX_CONTENT_LEN'), undefined, 'depends on !ASYMMETRIC_CONTENT_LEN');
+    assert.equal(v55.get('CONFIG_MBEDTLS_SSL_PROTO_TLS1'), undefined, 'TLS 1.0 is gone in v5');
+    const v44 = new ProjectConfig(project({ 'sdkconfig.defaults': '' }, 4, 4));
+    assert.equal(v44.bool('CONFIG_MBEDTLS_SSL_PROTO_TLS1'), true, 'v4.4 still enables TLS 1.0 by default');
+    assert.equal(v44.get('CONFIG_MBEDTLS_SSL_PROTO_TLS1')!.source, 'default');
+  });
+
+  it('the chain wins over defaults, a chosen choice member turns the default member off, depends apply', () => {
+    const c = new ProjectConfig(project({
+      'sdkconfig.defaults': 'CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_CMN=y\n# CONFIG_MBEDTLS_HAVE_TIME is not set\n',
+    }));
+    assert.equal(c.bool('CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_CMN'), true);
+    assert.equal(c.bool('CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_FULL'), false);
+    assert.equal(c.get('CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_CMN')!.entry!.line, 0);
+    assert.equal(c.bool('CONFIG_MBEDTLS_HAVE_TIME_DATE'), false, 'depends on MBEDTLS_HAVE_TIME, which is off');
+  });
+
+  it('knows which release has which option', () => {
+    assert.equal(optionExists('CONFIG_MBEDTLS_SSL_PROTO_TLS1', { major: 4, minor: 4 }), true);
+    assert.equal(optionExists('CONFIG_MBEDTLS_SSL_PROTO_TLS1', { major: 5, minor: 1 }), false);
+    assert.equal(optionExists('CONFIG_ESP_TLS_SERVER', { major: 5, minor: 3 }), false);
+    assert.equal(optionExists('CONFIG_ESP_TLS_INSECURE', { major: 5, minor: 3 }), true);
+    assert.equal(optionExists('CONFIG_LWIP_IPV6', { major: 5, minor: 3 }), undefined);
+  });
+});
+
+describe('sdkconfig rules', () => {
+  it('verification switched off globally, with a fix on that line', async () => {
+    const text = '# Espressif IoT Development Framework (ESP-IDF) 5.5.0 Project Configuration\nCONFIG_ESP_TLS_INSECURE=y\nCONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY=y\n';
+    const [f] = await findings(project({ sdkconfig: text }), {}, 'sdkconfig-verification-disabled');
+    assert.equal(f.range.start.line, 2);
+    assert.equal(applyEdits(text, f.fixes![0].edits[0].edits), text.replace('CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY=y', '# CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY is not set'));
+  });
+
+  it('the bundle attached in code but off in sdkconfig, with the C location related', async () => {
+    const code = { 'main/app.c': 'void f(void) { esp_http_client_config_t c = { .url = "https://a.example.com", .crt_bundle_attach = esp_crt_bundle_attach }; }' };
+    const off = await findings(project({ 'sdkconfig.defaults': '# CONFIG_MBEDTLS_CERTIFICATE_BUNDLE is not set\n' }), code, 'sdkconfig-bundle-unavailable');
+    assert.equal(off.length, 1);
+    assert.equal(off[0].related?.[0].file, `${ROOT}/main/app.c`);
+    assert.equal(off[0].fixes![0].edits[0].edits[0].newText, 'CONFIG_MBEDTLS_CERTIFICATE_BUNDLE=y\n');
+    const none = await findings(project({ 'sdkconfig.defaults': 'CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_NONE=y\n' }), code, 'sdkconfig-bundle-unavailable');
+    assert.match(none[0].message, /bundle is empty/);
+    assert.deepEqual(await findings(project({ 'sdkconfig.defaults': 'CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_NONE=y\nCONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE=y\n' }), code, 'sdkconfig-bundle-unavailable'), []);
+    assert.deepEqual(await findings(project({ 'sdkconfig.defaults': '' }), code, 'sdkconfig-bundle-unavailable'), [], 'the default has the bundle');
+  });
+
+  it('legacy protocols: explicit in v4.4, and the v4.4 default itself, with a fix appended to sdkconfig.defaults', async () => {
+    const defaults = 'CONFIG_IDF_TARGET="esp32"';
+    const fs = await findings(project({ 'sdkconfig.defaults': defaults }, 4, 4), {}, 'sdkconfig-legacy-protocol');
+    assert.deepEqual(fs.map((f) => f.message.slice(0, 7)), ['TLS 1.0', 'TLS 1.1']);
+    assert.match(fs[0].message, /\(the default in ESP-IDF v4\.4\)/);
+    assert.equal(applyEdits(defaults, fs[0].fixes![0].edits[0].edits), 'CONFIG_IDF_TARGET="esp32"\n# CONFIG_MBEDTLS_SSL_PROTO_TLS1 is not set\n');
+    assert.deepEqual(await findings(project({ 'sdkconfig.defaults': '' }), {}, 'sdkconfig-legacy-protocol'), []);
+  });
+
+  it('a record size below 16 KB (the asymmetric buffers that users trim)', async () => {
+    const [f] = await findings(project({ 'sdkconfig.defaults': 'CONFIG_MBEDTLS_ASYMMETRIC_CONTENT_LEN=y\nCONFIG_MBEDTLS_SSL_IN_CONTENT_LEN=4096\nCONFIG_MBEDTLS_SSL_OUT_CONTENT_LEN=2048\n' }), {}, 'sdkconfig-record-size-too-small');
+    assert.match(f.message, /CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN=4096: .*-0x7200/);
+    assert.equal(f.range.start.line, 1);
+  });
+
+  it('dates checked but the clock never set; quiet with SNTP', async () => {
+    const p = project({ 'sdkconfig.defaults': 'CONFIG_MBEDTLS_HAVE_TIME_DATE=y\n' });
+    assert.equal((await findings(p, { 'main/app.c': 'void app_main(void) { esp_tls_conn_http_new_sync(u, &c, t); }' }, 'sdkconfig-clock-never-set')).length, 1);
+    assert.deepEqual(await findings(p, { 'main/app.c': 'void app_main(void) { esp_sntp_setoperatingmode(SNTP_OPMODE_POLL); esp_sntp_init(); }' }, 'sdkconfig-clock-never-set'), []);
+  });
+
+  it('DTLS compiled in but unused; hardware acceleration switched off', async () => {
+    const p = project({ 'sdkconfig.defaults': 'CONFIG_MBEDTLS_SSL_PROTO_DTLS=y\n# CONFIG_MBEDTLS_HARDWARE_AES is not set\n' });
+    assert.equal((await findings(p, {}, 'sdkconfig-unused-dtls')).length, 1);
+    assert.deepEqual(await findings(p, { 'main/coap.c': 'void f(void) { mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_DATAGRAM, 0); }' }, 'sdkconfig-unused-dtls'), []);
+    const [hw] = await findings(p, {}, 'sdkconfig-hardware-acceleration-off');
+    assert.match(hw.message, /^AES hardware acceleration is off/);
+  });
+
+  it('unknown options, with the nearest valid name', async () => {
+    const text = 'CONFIG_MBEDTLS_CERTIFCATE_BUNDLE=y\nCONFIG_MBEDTLS_SSL_PROTO_TLS1=y\nCONFIG_LWIP_IPV6=y\n';
+    const fs = await findings(project({ 'sdkconfig.defaults': text }, 5, 3), {}, 'sdkconfig-unknown-option');
+    assert.deepEqual(fs.map((f) => f.range.start.line), [0, 1]);
+    assert.match(fs[0].message, /ESP-IDF v5\.3 has no option CONFIG_MBEDTLS_CERTIFCATE_BUNDLE: .*Did you mean CONFIG_MBEDTLS_CERTIFICATE_BUNDLE\?/);
+    assert.equal(applyEdits(text, fs[0].fixes![0].edits[0].edits).split('\n')[0], 'CONFIG_MBEDTLS_CERTIFICATE_BUNDLE=y');
+  });
+
+  it('production hardening: one hint naming what is off', async () => {
+    const [f] = await findings(project({ 'sdkconfig.defaults': 'CONFIG_SECURE_FLASH_ENC_ENABLED=y\n' }), {}, 'sdkconfig-production-hardening');
+    assert.match(f.message, /secure boot, NVS encryption are off/);
+    assert.equal(f.severity, 'hint');
+  });
+});
