@@ -7,17 +7,17 @@ import * as assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import * as oniguruma from 'vscode-oniguruma';
-import * as vsctm from 'vscode-textmate';
+import type * as vsctm from 'vscode-textmate';
+import { assertScope, createRegistry, syntax, tokenize as tokenizeWith, tokensOf, type Token } from '../support/textmate';
 
-const root = path.resolve(__dirname, '../..');
 const fixtures = path.resolve(__dirname, '../fixtures/grammars');
 const INJECTION = 'source.c.pem-injection';
 
 /** scopeName -> grammar file: ours from syntaxes/, the rest from tm-grammars. */
 const grammarFiles = new Map<string, string>([
-  ['source.pem', path.join(root, 'syntaxes/pem.tmLanguage.json')],
-  [INJECTION, path.join(root, 'syntaxes/pem-in-c.tmLanguage.json')],
+  ['source.pem', syntax('pem.tmLanguage.json')],
+  [INJECTION, syntax('pem-in-c.tmLanguage.json')],
+  // Grammars the C++ one embeds (asm, glsl, regexp) are not needed by these samples.
   ['source.c', require.resolve('tm-grammars/grammars/c.json')],
   ['source.cpp', require.resolve('tm-grammars/grammars/cpp.json')],
   ['source.cpp.embedded.macro', require.resolve('tm-grammars/grammars/cpp-macro.json')],
@@ -26,65 +26,15 @@ const grammarFiles = new Map<string, string>([
 let registry: vsctm.Registry;
 
 before(async () => {
-  const wasm = readFileSync(require.resolve('vscode-oniguruma/release/onig.wasm'));
-  await oniguruma.loadWASM(wasm.buffer.slice(wasm.byteOffset, wasm.byteOffset + wasm.byteLength));
-  registry = new vsctm.Registry({
-    onigLib: Promise.resolve({
-      createOnigScanner: (sources: string[]) => new oniguruma.OnigScanner(sources),
-      createOnigString: (s: string) => new oniguruma.OnigString(s),
-    }),
-    loadGrammar: async (scopeName: string) => {
-      const file = grammarFiles.get(scopeName);
-      // Grammars the C++ one embeds (asm, glsl, regexp) are not needed by these samples.
-      return file ? vsctm.parseRawGrammar(readFileSync(file, 'utf8'), file) : null;
-    },
+  registry = await createRegistry({
+    grammars: grammarFiles,
     // What package.json's `injectTo: ["source.c", "source.cpp"]` does inside VS Code.
-    getInjections: (scopeName: string) =>
-      scopeName === 'source.c' || scopeName === 'source.cpp' ? [INJECTION] : undefined,
+    injections: { 'source.c': [INJECTION], 'source.cpp': [INJECTION] },
   });
 });
 
-interface Token { line: number; text: string; scopes: string[] }
-
-async function tokenize(scopeName: string, text: string): Promise<Token[]> {
-  const grammar = await registry.loadGrammar(scopeName);
-  assert.ok(grammar, `grammar ${scopeName} loads`);
-  const out: Token[] = [];
-  let state = vsctm.INITIAL;
-  text.split(/\r?\n/).forEach((lineText, line) => {
-    const r = grammar.tokenizeLine(lineText, state);
-    for (const t of r.tokens) out.push({ line, text: lineText.slice(t.startIndex, t.endIndex), scopes: t.scopes });
-    state = r.ruleStack;
-  });
-  return out;
-}
-
-/** The tokens that make up the first occurrence of `text` (on line `line` when given). */
-function tokensOf(tokens: Token[], text: string, line?: number): Token[] {
-  const lines = [...new Set(tokens.map((t) => t.line))].filter((l) => line === undefined || l === line);
-  for (const l of lines) {
-    const onLine = tokens.filter((t) => t.line === l);
-    const joined = onLine.map((t) => t.text).join('');
-    const at = joined.indexOf(text);
-    if (at < 0) continue;
-    const picked: Token[] = [];
-    let pos = 0;
-    for (const t of onLine) {
-      const end = pos + t.text.length;
-      if (end > at && pos < at + text.length) picked.push(t);
-      pos = end;
-    }
-    return picked;
-  }
-  assert.fail(`no tokens for ${JSON.stringify(text)}`);
-}
-
-/** Every token of `text` carries a scope starting with `scope` (TextMate prefix matching). */
-function assertScope(tokens: Token[], text: string, scope: string, line?: number): void {
-  for (const t of tokensOf(tokens, text, line)) {
-    assert.ok(t.scopes.some((s) => s === scope || s.startsWith(scope + '.')),
-      `${JSON.stringify(t.text)} (in ${JSON.stringify(text)}) has ${scope}; scopes: ${t.scopes.join(' ')}`);
-  }
+function tokenize(scopeName: string, text: string): Promise<Token[]> {
+  return tokenizeWith(registry, scopeName, text);
 }
 
 function assertNoPemScope(tokens: Token[], text: string, line?: number): void {
@@ -289,11 +239,11 @@ test('C++ injection: ordinary and raw string literals', async () => {
 });
 
 test('grammar files are plain JSON with the scope names the manifest uses', () => {
-  const pem = JSON.parse(readFileSync(path.join(root, 'syntaxes/pem.tmLanguage.json'), 'utf8'));
+  const pem = JSON.parse(readFileSync(syntax('pem.tmLanguage.json'), 'utf8'));
   assert.equal(pem.scopeName, 'source.pem');
-  const inj = JSON.parse(readFileSync(path.join(root, 'syntaxes/pem-in-c.tmLanguage.json'), 'utf8'));
+  const inj = JSON.parse(readFileSync(syntax('pem-in-c.tmLanguage.json'), 'utf8'));
   assert.equal(inj.scopeName, INJECTION);
   assert.match(inj.injectionSelector, /L:string\.quoted\.double\.c\b/);
   assert.match(inj.injectionSelector, /L:string\.quoted\.double\.cpp\b/);
-  JSON.parse(readFileSync(path.join(root, 'syntaxes/pem.language-configuration.json'), 'utf8'));
+  JSON.parse(readFileSync(syntax('pem.language-configuration.json'), 'utf8'));
 });

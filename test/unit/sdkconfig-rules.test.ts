@@ -125,3 +125,33 @@ describe('sdkconfig rules', () => {
     assert.equal(f.severity, 'hint');
   });
 });
+
+describe('sdkconfig-custom-bundle-invalid', () => {
+  const bundle = 'CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_NONE=y\nCONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE=y\nCONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE_PATH="certs/bundle.pem"\n';
+  async function run(pem: string | undefined, major = 5, minor = 3) {
+    const { extractCertFile } = await import('../../server/src/x509/certFile');
+    const { makeChain } = await import('../support/certs');
+    const { NOW } = await import('../support/analyse');
+    const chain = await makeChain({ now: NOW, key: 'p256' });
+    const file = `${ROOT}/certs/bundle.pem`;
+    const facts: FileFacts[] = pem === undefined ? [] : [{ file, hash: 'b', certFile: await extractCertFile(Buffer.from(pem.replace('ROOT', chain.root.pem.trim()))) }];
+    const ctx = { ...contextOf(facts, project({ 'sdkconfig.defaults': bundle }, major, minor), pem === undefined ? [] : [file]) };
+    return runRules(ctx).filter((f) => f.rule === 'sdkconfig-custom-bundle-invalid');
+  }
+  it('is quiet for a well-formed bundle file', async () => {
+    assert.deepEqual(await run('ROOT\n'), []);
+  });
+  it('a last END line without newline is skipped by gen_crt_bundle.py, so the bundle is empty', async () => {
+    const fs = await run('ROOT');
+    assert.equal(fs.length, 2);
+    assert.match(fs[0].message, /silently leaves this certificate out .*no newline after it/);
+    assert.equal(fs[0].file, `${ROOT}/certs/bundle.pem`);
+    assert.match(fs[1].message, /holds no certificate .*the build stops in gen_crt_bundle\.py/);
+    const [, v55] = await run('ROOT', 5, 5);
+    assert.match(v55.message, /writes an empty bundle/);
+  });
+  it('trailing spaces on the END line; a path that does not exist', async () => {
+    assert.match((await run('ROOT  \n'))[0].message, /END line ends with spaces/);
+    assert.match((await run(undefined))[0].message, /certs\/bundle\.pem, which does not exist/);
+  });
+});

@@ -28,7 +28,7 @@ export const RULES: readonly RuleInfo[] = [
   rule('client-cert-key-mismatch', 'error', 'A client certificate and key that do not belong together.', true),
   rule('sdkconfig-verification-disabled', 'error', 'CONFIG_ESP_TLS_INSECURE with CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY.', true),
   rule('sdkconfig-bundle-unavailable', 'error', 'Code attaches the certificate bundle but sdkconfig has none.', true),
-  rule('sdkconfig-custom-bundle-invalid', 'error', 'The custom certificate bundle is missing, empty or would be skipped.'),
+  rule('sdkconfig-custom-bundle-invalid', 'error', 'The custom certificate bundle is missing, empty or would be skipped.', true),
   rule('sdkconfig-legacy-protocol', 'warning', 'SSL 3.0, TLS 1.0 or TLS 1.1 enabled.', true),
   rule('sdkconfig-no-common-ciphersuite', 'error', 'No cipher suite left that common servers accept.'),
   rule('sdkconfig-record-size-too-small', 'warning', 'CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN below 16384.', true),

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { allHold } from '../c/conditions';
 import { optionExists, optionNames, ProjectConfig, type Effective } from '../sdkconfig/kconfig';
 import { ruleInfo } from './catalogue';
+import { customBundleInputs } from './certSites';
 import { tlsClients } from './clients';
 import type { Rule, RuleContext } from './context';
 import type { Finding, Fix, Range, RelatedLocation } from './finding';
@@ -249,7 +250,38 @@ export const sdkconfigProductionHardening: Rule = {
   },
 };
 
+/** The custom bundle gen_crt_bundle.py builds at compile time: its path must exist and hold certificates it reads. */
+export const sdkconfigCustomBundleInvalid: Rule = {
+  id: 'sdkconfig-custom-bundle-invalid',
+  run(ctx) {
+    const c = configOf(ctx);
+    const p = ctx.project;
+    if (!c || !p || !c.bool('CONFIG_MBEDTLS_CERTIFICATE_BUNDLE') || !c.bool('CONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE')) return [];
+    const pathSetting = c.get('CONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE_PATH');
+    const at = where(ctx, pathSetting ?? c.get('CONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE'));
+    if (!at) return [];
+    const raw = pathSetting?.value.replace(/^"|"$/g, '') ?? '';
+    const rule = 'sdkconfig-custom-bundle-invalid';
+    const buildEffect = c.idf.major > 5 || (c.idf.major === 5 && c.idf.minor >= 5)
+      ? 'gen_crt_bundle.py then writes an empty bundle and every handshake through the bundle fails (-0x2700)'
+      : 'the build stops in gen_crt_bundle.py ("No certificate found")';
+    if (!raw) return [finding(rule, at, `A custom certificate bundle is enabled but CONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE_PATH is empty: ${buildEffect}.`)];
+    const target = path.resolve(p.root, raw);
+    if (!ctx.exists(target)) return [finding(rule, at, `CONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE_PATH names ${raw}, which does not exist (relative to the project folder): the build stops.`)];
+    const inputs = customBundleInputs(ctx).map((f) => ({ file: f, blocks: ctx.files.find((x) => x.file === f)?.certFile?.blocks ?? [] }));
+    const out: Finding[] = [];
+    for (const input of inputs) for (const b of input.blocks) {
+      if (b.label !== 'CERTIFICATE' || !b.bundleSkip) continue;
+      out.push(finding(rule, { file: input.file, range: b.range }, `gen_crt_bundle.py silently leaves this certificate out of the custom bundle: ${b.bundleSkip}.`, { related: [{ file: at.file, range: at.range, message: 'the custom bundle path' }] }));
+    }
+    const read = inputs.flatMap((i) => i.blocks).filter((b) => b.label === 'CERTIFICATE' && b.cert && !b.bundleSkip);
+    if (!read.length) out.push(finding(rule, at, `${raw} holds no certificate gen_crt_bundle.py can read (it takes .pem and .der files of a folder, and PEM blocks whose BEGIN and END lines end with a newline): ${buildEffect}.`));
+    return out;
+  },
+};
+
 export const SDKCONFIG_RULES: readonly Rule[] = [
+  sdkconfigCustomBundleInvalid,
   sdkconfigVerificationDisabled, sdkconfigBundleUnavailable, sdkconfigLegacyProtocol, sdkconfigRecordSizeTooSmall,
   sdkconfigClockNeverSet, sdkconfigUnusedDtls, sdkconfigHardwareAccelerationOff, sdkconfigUnknownOption, sdkconfigProductionHardening,
 ];

@@ -26,7 +26,8 @@ export interface ParsedSdkconfig {
 }
 
 const valueLine = /^(CONFIG_[A-Za-z0-9_]+)=(.*)$/;
-const unsetLine = /^# (CONFIG_[A-Za-z0-9_]+) is not set$/;
+// Like the config tool: anything after "is not set" is ignored.
+const unsetLine = /^# (CONFIG_[A-Za-z0-9_]+) is not set(?:\s.*)?$/;
 
 /** Parses sdkconfig, sdkconfig.defaults and friends. Never throws; odd lines become 'unknown'. */
 export function parseSdkconfig(text: string, file: string): ParsedSdkconfig {
