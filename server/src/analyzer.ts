@@ -9,6 +9,7 @@ import { extractC } from './c/extract';
 import { fieldHover, wordAt } from './c/fieldHover';
 import { discoverProjects, isThirdParty, projectForFile } from './project/discover';
 import { extractCMake } from './project/embeds';
+import { completeOption, optionHover, type OptionCompletion } from './sdkconfig/assist';
 import { extractCertFile } from './x509/certFile';
 import { certificateHover } from './x509/hover';
 import type { EspIdfProject } from './project/model';
@@ -133,13 +134,23 @@ export class Analyzer {
 
   /** Hover at `position` of `file` (current text `text`): a TLS config field, or a certificate. */
   hover(file: string, text: string, position: Position): { markdown: string; range: Range } | undefined {
+    const project = projectForFile(this.projects, file);
+    const word = wordAt(text, position);
+    if (word && /^CONFIG_\w+$/.test(word.text)) {
+      const markdown = optionHover(word.text, project);
+      if (markdown) return { markdown, range: word.range };
+    }
     const facts = this.fileFacts.get(file);
     if (!facts) return undefined;
-    const project = projectForFile(this.projects, file);
     const field = facts.c && fieldHover(facts.c, text, position, project?.idfVersion);
     if (field) return field;
     const projectFacts = [...this.fileFacts.values()].filter((f) => projectForFile(this.projects, f.file) === project);
-    return certificateHover(facts, projectFacts, position, this.now(), wordAt(text, position));
+    return certificateHover(facts, projectFacts, position, this.now(), word);
+  }
+
+  /** Option names and values for the sdkconfig line `linePrefix` (the text before the cursor). */
+  completeSdkconfig(file: string, linePrefix: string): OptionCompletion[] {
+    return completeOption(linePrefix, projectForFile(this.projects, file));
   }
   allProjects(): readonly EspIdfProject[] { return this.projects; }
   skippedFiles(): SkippedFile[] { return [...this.skipped].map(([file, reason]) => ({ file, reason })); }

@@ -1,6 +1,6 @@
 // LSP wiring only: capabilities, and handlers that hand work to the analyzer and publish its findings.
 import {
-  CodeActionKind, CodeLensRefreshRequest, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
+  CodeActionKind, CodeLensRefreshRequest, CompletionItemKind, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
   type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -33,6 +33,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
       codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
       codeLensProvider: { resolveProvider: false },
       hoverProvider: true,
+      completionProvider: { triggerCharacters: ['_', '='] },
     },
     serverInfo: { name: 'esp-tls-lens', version: '0.1.0' },
   };
@@ -96,6 +97,17 @@ connection.onCodeAction((params) => codeActionsFor(params.context.diagnostics));
 connection.onCodeLens(({ textDocument }) => {
   const file = fileOf(textDocument.uri);
   return file ? analyzer.lensesFor(file).map((l) => ({ range: l.range, command: { title: l.title, command: '' } })) : [];
+});
+
+connection.onCompletion(({ textDocument, position }) => {
+  const file = fileOf(textDocument.uri);
+  const doc = documents.get(textDocument.uri);
+  if (!file || !doc || !/^sdkconfig(\.|$)/.test(path.basename(file))) return [];
+  const linePrefix = doc.getText({ start: { line: position.line, character: 0 }, end: position });
+  return analyzer.completeSdkconfig(file, linePrefix).map((c) => ({
+    label: c.label, detail: c.detail, insertText: c.insertText, kind: CompletionItemKind.Property,
+    documentation: c.documentation ? { kind: 'markdown' as const, value: c.documentation } : undefined,
+  }));
 });
 
 connection.onHover(({ textDocument, position }) => {

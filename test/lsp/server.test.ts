@@ -254,3 +254,45 @@ describe('language server: certificates (seed 002, the leaf pasted as the CA)', 
     assert.match(sel.markdown, /without a matching END line/);
   });
 });
+
+describe('language server: sdkconfig', () => {
+  let client: TestClient;
+  let ws: string;
+  let defaults: string;
+  before(async () => {
+    ({ client, ws } = await demoServer());
+    defaults = path.join(ws, 'sdkconfig.defaults');
+  });
+  after(async () => { await client.shutdown(); });
+
+  it('reports the bundle switched off while the code attaches it, on the sdkconfig line, and fixes it', async () => {
+    const text = readFileSync(defaults, 'utf8').replace('CONFIG_MBEDTLS_CERTIFICATE_BUNDLE=y', '# CONFIG_MBEDTLS_CERTIFICATE_BUNDLE is not set');
+    writeFileSync(defaults, text);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(defaults), type: 2 }] });
+    const diags = await client.waitForDiagnostics(defaults, (l) => l.some((d) => d.code === 'sdkconfig-bundle-unavailable'));
+    const d = diags.find((x) => x.code === 'sdkconfig-bundle-unavailable')!;
+    assert.equal(d.range.start.line, 6);
+    assert.equal(d.relatedInformation?.[0].location.uri, uri(path.join(ws, 'main/weather_client.c')));
+    const [action] = (await client.connection.sendRequest('textDocument/codeAction', { textDocument: { uri: uri(defaults) }, range: d.range, context: { diagnostics: [d] } })) as CodeAction[];
+    assert.equal(action.title, 'Enable the certificate bundle (CONFIG_MBEDTLS_CERTIFICATE_BUNDLE=y)');
+    const fixed = applyEdits(text, action.edit!.changes![uri(defaults)] as TextEdit[]);
+    assert.equal(fixed, readFileSync(path.join(demo, 'sdkconfig.defaults'), 'utf8'), 'the fix restores the original line, layout kept');
+    writeFileSync(defaults, fixed);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(defaults), type: 2 }] });
+    await client.waitForDiagnostics(defaults, (l) => !l.some((x) => x.code === 'sdkconfig-bundle-unavailable'));
+  });
+
+  it('hovers an option with its value in effect and where it was set; completes names and values', async () => {
+    const text = readFileSync(defaults, 'utf8') + 'CONFIG_MBEDTLS_SSL_PRO\nCONFIG_MBEDTLS_HAVE_TIME_DATE=';
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(defaults), languageId: 'sdkconfig', version: 1, text } });
+    const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: uri(defaults) }, position: { line: 7, character: 20 } })) as { contents: { value: string } };
+    assert.match(hover.contents.value, /\*\*CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_FULL\*\* \(bool\)/);
+    assert.match(hover.contents.value, /In effect: `y`, set in sdkconfig\.defaults line 8/);
+    const lines = text.split('\n');
+    const names = (await client.connection.sendRequest('textDocument/completion', { textDocument: { uri: uri(defaults) }, position: { line: lines.length - 2, character: lines[lines.length - 2].length } })) as { label: string }[];
+    assert.ok(names.some((c) => c.label === 'CONFIG_MBEDTLS_SSL_PROTO_TLS1_3'), 'option names of the project version');
+    assert.ok(!names.some((c) => c.label === 'CONFIG_MBEDTLS_SSL_PROTO_TLS1'), 'TLS 1.0 is not an option in v5.3');
+    const values = (await client.connection.sendRequest('textDocument/completion', { textDocument: { uri: uri(defaults) }, position: { line: lines.length - 1, character: lines[lines.length - 1].length } })) as { label: string }[];
+    assert.deepEqual(values.map((c) => c.label), ['y', 'n']);
+  });
+});
