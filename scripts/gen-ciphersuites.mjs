@@ -572,6 +572,7 @@ function mbedtlsTable(ver, dir, program) {
       maxVersion: max,
       keyExchange: kex === 'NONE' && min === 'TLS1.3' ? 'TLS1_3' : kex,
       ...describeCipher(f[2], flags),
+      mbedtlsCipher: f[2].replace(/^MBEDTLS_CIPHER_/, ''),
       hash: f[3].replace(/^MBEDTLS_MD_/, ''),
       flags,
       requires: requiresOf(e.conds, where),
@@ -688,21 +689,191 @@ function relevantMacros(tree, roots) {
 }
 
 /**
- * Compact program: ["d",NAME,value?,"file:line"] ["u",NAME,"file:line"]
- * ["if",[[cond,[...body]],[cond,[...body]]...],[...else]?]
+ * Compact program, run in order by the language server:
+ *   ["f", "repo:path", [...]]        the nodes read from one file (provenance)
+ *   ["d", NAME, line] / ["d", NAME, line, "value"]   #define
+ *   ["u", NAME, line]                #undef
+ *   ["if", [[cond, [...]], ...], [...else]?]   #if / #elif / #else, cond as an expression AST
  */
-function emit(nodes, relevant, currentFile) {
+function emit(nodes, relevant) {
   const out = [];
   for (const n of nodes) {
-    if (n.t === 'file') out.push(...emit(n.body, relevant, n.file));
-    else if (n.t === 'define' && relevant.has(n.name) && !n.fn) {
-      out.push(n.value ? ['d', n.name, n.value, `${currentFile}:${n.line}`] : ['d', n.name, `${currentFile}:${n.line}`]);
-    } else if (n.t === 'undef' && relevant.has(n.name)) out.push(['u', n.name, `${currentFile}:${n.line}`]);
+    if (n.t === 'file') {
+      const body = emit(n.body, relevant);
+      if (body.length) out.push(['f', n.file, body]);
+    } else if (n.t === 'define' && relevant.has(n.name) && !n.fn) out.push(n.value ? ['d', n.name, n.line, n.value] : ['d', n.name, n.line]);
+    else if (n.t === 'undef' && relevant.has(n.name)) out.push(['u', n.name, n.line]);
     else if (n.t === 'if') {
-      const branches = n.branches.map((b) => [b.cond, emit(b.body, relevant, currentFile)]);
-      const elseBody = n.else ? emit(n.else, relevant, currentFile) : [];
+      const branches = n.branches.map((b) => [b.cond, emit(b.body, relevant)]);
+      const elseBody = n.else ? emit(n.else, relevant) : [];
       if (branches.every((b) => b[1].length === 0) && elseBody.length === 0) continue;
       out.push(elseBody.length ? ['if', branches, elseBody] : ['if', branches]);
+    }
+  }
+  return out;
+}
+
+/** One node per line, indented, so regenerations diff well. */
+function formatProgram(nodes, indent) {
+  const pad = ' '.repeat(indent);
+  const lines = nodes.map((n) => {
+    if (n[0] === 'f') return `${pad}["f", ${JSON.stringify(n[1])}, [\n${formatProgram(n[2], indent + 2)}\n${pad}]]`;
+    if (n[0] === 'if') {
+      const br = n[1].map((b) => `${pad}  [${JSON.stringify(b[0])}, [\n${formatProgram(b[1], indent + 4)}\n${pad}  ]]`).join(',\n');
+      const el = n[2] ? `, [\n${formatProgram(n[2], indent + 2)}\n${pad}]` : '';
+      return `${pad}["if", [\n${br}\n${pad}]${el}]`;
+    }
+    return pad + JSON.stringify(n);
+  });
+  return lines.join(',\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Partial evaluation: everything that does not depend on a CONFIG_ option is decided here (for
+// example MBEDTLS_PSA_CRYPTO_CONFIG and MBEDTLS_USE_PSA_CRYPTO are never defined by ESP-IDF, so the
+// PSA-configuration branches drop out); what remains is a residual program whose conditions only
+// mention macros that some CONFIG_ option can change. State per macro: def (with value) / undef /
+// unknown.
+
+function numericValue(v) {
+  if (v == null) return null;
+  const m = /^\(?\s*(0[xX][0-9a-fA-F]+|\d+)[uUlL]*\s*\)?$/.exec(v.trim());
+  return m ? Number(m[1]) : null;
+}
+
+function evalPE(e, state) {
+  // returns a number when the value is fixed, else a residual expression
+  switch (e[0]) {
+    case 'n':
+      return e[1];
+    case 'call':
+      return 0;
+    case 'def': {
+      if (e[1].startsWith('CONFIG_')) return e;
+      const s = state.get(e[1]);
+      if (!s || s.s === 'undef') return 0;
+      return s.s === 'def' ? 1 : e;
+    }
+    case 'id': {
+      if (e[1].startsWith('CONFIG_')) return e;
+      const s = state.get(e[1]);
+      if (!s || s.s === 'undef') return 0;
+      if (s.s === 'def') {
+        const v = numericValue(s.value);
+        if (v !== null) return v;
+      }
+      return e;
+    }
+    case '!': {
+      const a = evalPE(e[1], state);
+      return typeof a === 'number' ? (a ? 0 : 1) : ['!', a];
+    }
+    case '&&':
+    case '||': {
+      const isAnd = e[0] === '&&';
+      const rest = [];
+      for (const x of e.slice(1)) {
+        const r = evalPE(x, state);
+        if (typeof r === 'number') {
+          if (isAnd && !r) return 0;
+          if (!isAnd && r) return 1;
+        } else rest.push(r);
+      }
+      if (rest.length === 0) return isAnd ? 1 : 0;
+      return rest.length === 1 ? rest[0] : [e[0], ...rest];
+    }
+    case '?:': {
+      const c = evalPE(e[1], state);
+      if (typeof c === 'number') return evalPE(c ? e[2] : e[3], state);
+      return ['?:', c, evalPE(e[2], state), evalPE(e[3], state)];
+    }
+    case '~': {
+      const a = evalPE(e[1], state);
+      return typeof a === 'number' ? ~a : ['~', a];
+    }
+    default: {
+      const a = evalPE(e[1], state);
+      const b = evalPE(e[2], state);
+      if (typeof a !== 'number' || typeof b !== 'number') return [e[0], a, b];
+      return binaryOp(e[0], a, b);
+    }
+  }
+}
+
+function binaryOp(op, a, b) {
+  switch (op) {
+    case '==': return a === b ? 1 : 0;
+    case '!=': return a !== b ? 1 : 0;
+    case '<': return a < b ? 1 : 0;
+    case '>': return a > b ? 1 : 0;
+    case '<=': return a <= b ? 1 : 0;
+    case '>=': return a >= b ? 1 : 0;
+    case '+': return a + b;
+    case '-': return a - b;
+    case '*': return a * b;
+    case '/': return b ? Math.trunc(a / b) : 0;
+    case '%': return b ? a % b : 0;
+    case '&': return a & b;
+    case '|': return a | b;
+    case '^': return a ^ b;
+    case '<<': return a << b;
+    case '>>': return a >> b;
+    default: throw new Error(`operator ${op}`);
+  }
+}
+
+function mergeStates(target, states) {
+  const keys = new Set(states.flatMap((s) => [...s.keys()]));
+  target.clear();
+  for (const k of keys) {
+    const vals = states.map((s) => s.get(k) ?? { s: 'undef' });
+    const first = vals[0];
+    if (vals.every((v) => v.s === first.s && (v.value ?? null) === (first.value ?? null))) target.set(k, first);
+    else if (vals.every((v) => v.s === 'def')) target.set(k, { s: 'def', value: undefined });
+    else target.set(k, { s: 'unknown' });
+  }
+}
+
+function partialEvaluate(nodes, state) {
+  const out = [];
+  for (const n of nodes) {
+    if (n.t === 'file') out.push({ ...n, body: partialEvaluate(n.body, state) });
+    else if (n.t === 'define') {
+      state.set(n.name, { s: 'def', value: n.fn ? undefined : n.value || undefined });
+      out.push(n);
+    } else if (n.t === 'undef') {
+      state.set(n.name, { s: 'undef' });
+      out.push(n);
+    } else if (n.t === 'if') {
+      const open = []; // branches whose condition depends on the configuration
+      let rest = n.else; // what runs when no open branch does (null: nothing)
+      let fixed = false; // a branch is known to be taken when the open ones are not
+      for (const b of n.branches) {
+        const r = evalPE(b.cond, state);
+        if (typeof r === 'number') {
+          if (!r) continue;
+          rest = b.body;
+          fixed = true;
+          break;
+        }
+        open.push({ cond: r, line: b.line, body: b.body });
+      }
+      if (open.length === 0) {
+        if (rest) out.push(...partialEvaluate(rest, state));
+        continue;
+      }
+      const states = [];
+      const branches = open.map((b) => {
+        const s = new Map(state);
+        const body = partialEvaluate(b.body, s);
+        states.push(s);
+        return { ...b, body };
+      });
+      const s = new Map(state);
+      const elseBody = rest ? partialEvaluate(rest, s) : null;
+      states.push(s);
+      mergeStates(state, states);
+      out.push({ t: 'if', line: n.line, branches, else: elseBody, fixed });
     }
   }
   return out;
@@ -712,27 +883,42 @@ function emit(nodes, relevant, currentFile) {
 // esp_config.h: the plain Kconfig -> macro mapping (for explanations; the program is authoritative).
 
 function kconfigToMacros(espConfigFile) {
+  // "CONFIG_X": { y: [+MACRO / -MACRO when the option is set], n: [... when it is not] }, read from
+  // the #ifdef CONFIG_X / #if CONFIG_X / #else blocks; compound conditions stay in the program only.
   const map = {};
   const unconditional = [];
-  walk(parseFile(espConfigFile), (n, conds) => {
-    if (n.t !== 'define' && n.t !== 'undef') return;
-    if (n.name === 'ESP_CONFIG_H') return;
-    const sign = n.t === 'define' ? '+' : '-';
-    // the innermost condition that mentions a CONFIG_ option decides; earlier elif conditions were
-    // false. We record "CONFIG_X=y -> +MACRO" for #ifdef/#if CONFIG_X, and "=n" for the #else branch.
-    const configConds = conds.filter((c) => [...exprIdents(c)].some((id) => id.startsWith('CONFIG_')));
-    if (configConds.length === 0) {
-      if (!conds.length) unconditional.push(sign + n.name);
-      return;
+  const configTest = (c) => {
+    if ((c[0] === 'def' || c[0] === 'id') && c[1].startsWith('CONFIG_')) return c[1];
+    return null;
+  };
+  const visit = (nodes, attribution) => {
+    for (const n of nodes) {
+      if (n.t === 'define' || n.t === 'undef') {
+        if (n.name === 'ESP_CONFIG_H' || n.fn) continue;
+        const sign = n.t === 'define' ? '+' : '-';
+        if (!attribution) unconditional.push(sign + n.name);
+        else if (attribution !== 'compound') {
+          const e = (map[attribution.opt] ??= { y: [], n: [] });
+          e[attribution.when].push(sign + n.name);
+        }
+      } else if (n.t === 'if') {
+        const guard = n.branches.length === 1 && !n.else && n.branches[0].cond[0] === '!' && n.branches[0].cond[1][1] === 'ESP_CONFIG_H';
+        if (guard) {
+          visit(n.branches[0].body, attribution);
+          continue;
+        }
+        n.branches.forEach((b) => {
+          const opt = configTest(b.cond);
+          visit(b.body, opt ? { opt, when: 'y' } : 'compound');
+        });
+        if (n.else) {
+          const opt = n.branches.length === 1 ? configTest(n.branches[0].cond) : null;
+          visit(n.else, opt ? { opt, when: 'n' } : 'compound');
+        }
+      }
     }
-    const c = configConds[configConds.length - 1];
-    const pos = c[0] === 'def' || c[0] === 'id' ? c[1] : null;
-    const neg = c[0] === '!' && (c[1][0] === 'def' || c[1][0] === 'id') ? c[1][1] : null;
-    const opt = pos ?? neg;
-    if (!opt || !opt.startsWith('CONFIG_')) return; // compound conditions stay in the program only
-    const entry = (map[opt] ??= { y: [], n: [] });
-    entry[pos ? 'y' : 'n'].push(sign + n.name);
-  });
+  };
+  visit(parseFile(espConfigFile), null);
   for (const v of Object.values(map)) {
     v.y = [...new Set(v.y)];
     v.n = [...new Set(v.n)];
@@ -799,12 +985,16 @@ function parseKconfig(file) {
   const blocks = []; // {kind, depends: []}
   let item = null; // current config/menu/choice being described
   let helpIndent = -1;
+  let helpTextIndent = -1;
   const indentOf = (l) => l.match(/^\s*/)[0].replace(/\t/g, '        ').length;
   for (let i = 0; i < lines.length; i++) {
     const raw = lines[i];
     const where = `${file}:${i + 1}`;
     if (helpIndent >= 0) {
-      if (!raw.trim() || indentOf(raw) > helpIndent) continue;
+      // help text runs while lines are blank or indented at least as far as its first line
+      if (!raw.trim()) continue;
+      if (helpTextIndent < 0 && indentOf(raw) > helpIndent) helpTextIndent = indentOf(raw);
+      if (helpTextIndent >= 0 && indentOf(raw) >= helpTextIndent) continue;
       helpIndent = -1;
     }
     const l = raw.replace(/#.*$/, '').trim();
@@ -848,6 +1038,7 @@ function parseKconfig(file) {
       case 'help':
       case '---help---':
         helpIndent = indentOf(raw);
+        helpTextIndent = -1;
         break;
       case 'comment':
         item = { kind: 'comment', depends: [] };
@@ -914,14 +1105,16 @@ function main() {
       ...(table.signatureAlgorithms ?? []).flatMap((g) => g.requires.map((r) => r.replace(/^!/, ''))),
       ...table.removedFromDefaultList.map((r) => r.macro),
     ]);
-    const relevant = relevantMacros(program, roots);
-    const emitted = emit([program], relevant, program.file);
+    const initial = new Map(Object.entries(build).filter(([, v]) => v !== undefined).map(([k, v]) => [k, { s: 'def', value: v }]));
+    const residual = { ...program, body: partialEvaluate(program.body, initial) };
+    const relevant = relevantMacros(residual, roots);
+    const emitted = emit([residual], relevant);
     out.mbedtls[ver] = { tag: SOURCES[ver].tag, commit: SOURCES[ver].commit, ...table };
     const espConfig = path.join(component, 'port/include/mbedtls/esp_config.h');
     const mapping = kconfigToMacros(espConfig);
     const kconfig = parseKconfig(path.join(component, 'Kconfig'));
     const inputs = new Set();
-    walk([program], (n, conds) => {
+    walk([residual], (n, conds) => {
       if ((n.t === 'define' || n.t === 'undef') && relevant.has(n.name)) for (const c of conds) for (const id of exprIdents(c)) if (id.startsWith('CONFIG_')) inputs.add(id);
     });
     // Kconfig entries for every option the program reads, and for what those depend on.
@@ -939,19 +1132,44 @@ function main() {
       mbedtls: ver,
       build: { MBEDTLS_CONFIG_FILE: build.MBEDTLS_CONFIG_FILE, includePath: ['components/mbedtls/port/include', 'mbedtls/include', 'mbedtls/library'] },
       inputs: [...inputs].sort(),
-      program: emitted,
+      program: `@@PROGRAM_${idfKey}@@`,
       kconfigToMacros: mapping.map,
       espConfigUnconditional: mapping.unconditional,
       kconfig: kc,
     };
-    programs[idfKey] = { size: JSON.stringify(emitted).length, inputs: inputs.size, relevant: relevant.size };
+    programs[idfKey] = { emitted, size: JSON.stringify(emitted).length, inputs: inputs.size, relevant: relevant.size };
   }
   const target = a.out ?? path.resolve(path.dirname(new URL(import.meta.url).pathname), '../server/src/data/mbedtls-ciphersuites.json');
-  writeFileSync(target, JSON.stringify(out, null, 1) + '\n');
   for (const [ver, t] of Object.entries(out.mbedtls)) {
-    const inList = t.suites.filter((s) => s.preference !== null).length;
+    const inList = t.suites.filter((x) => x.preference !== null).length;
     console.log(`Mbed TLS ${ver}: ${t.suites.length} suites (${inList} in the default list), ${t.groups.length} groups`);
   }
+  // Long arrays of small records are written one record per line, small objects on one line.
+  const inlined = {};
+  let counter = 0;
+  const placeholder = (text) => {
+    const key = `@@INLINE_${counter++}@@`;
+    inlined[key] = text;
+    return key;
+  };
+  const perLine = (arr, indent) => placeholder(`[\n${arr.map((x) => ' '.repeat(indent) + JSON.stringify(x)).join(',\n')}\n${' '.repeat(indent - 1)}]`);
+  for (const t of Object.values(out.mbedtls)) {
+    t.suites = perLine(t.suites, 4);
+    t.groups = perLine(t.groups, 4);
+    if (t.signatureAlgorithms) t.signatureAlgorithms = perLine(t.signatureAlgorithms, 4);
+  }
+  for (const i of Object.values(out.idf)) {
+    for (const k of Object.keys(i.kconfig)) i.kconfig[k] = placeholder(JSON.stringify(i.kconfig[k]));
+    for (const k of Object.keys(i.kconfigToMacros)) i.kconfigToMacros[k] = placeholder(JSON.stringify(i.kconfigToMacros[k]));
+    i.inputs = placeholder(JSON.stringify(i.inputs));
+    i.espConfigUnconditional = placeholder(JSON.stringify(i.espConfigUnconditional));
+  }
+  let text = JSON.stringify(out, null, 1) + '\n';
+  for (const [k, v] of Object.entries(inlined)) text = text.replace(`"${k}"`, () => v);
+  for (const [k, p] of Object.entries(programs)) text = text.replace(`"@@PROGRAM_${k}@@"`, () => `[\n${formatProgram(p.emitted, 3)}\n  ]`);
+  JSON.parse(text); // still JSON
+  writeFileSync(target, text);
+
   for (const [k, p] of Object.entries(programs)) console.log(`ESP-IDF ${k}: program ${p.size} chars, ${p.relevant} macros, ${p.inputs} CONFIG inputs`);
   console.log(`wrote ${path.relative(process.cwd(), target)}`);
 }

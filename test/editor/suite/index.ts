@@ -132,6 +132,26 @@ export async function run(): Promise<void> {
   assert.match(inspected!.markdown, /www\.optimized\.realyze\.com/);
   log('seed 002: hover and Inspect Certificate ok');
 
+  // sdkconfig: the bundle switched off while weather_client.c attaches it; the fix edits that line.
+  const defaultsUri = file('sdkconfig.defaults');
+  const defaultsDoc = await vscode.workspace.openTextDocument(defaultsUri);
+  assert.equal(defaultsDoc.languageId, 'sdkconfig');
+  const bundleLine = defaultsDoc.getText().split('\n').indexOf('CONFIG_MBEDTLS_CERTIFICATE_BUNDLE=y');
+  const off = new vscode.WorkspaceEdit();
+  off.replace(defaultsUri, defaultsDoc.lineAt(bundleLine).range, '# CONFIG_MBEDTLS_CERTIFICATE_BUNDLE is not set');
+  assert.ok(await vscode.workspace.applyEdit(off));
+  assert.ok(await defaultsDoc.save());
+  const bundleDiag = await poll('sdkconfig-bundle-unavailable on sdkconfig.defaults', () => ours(defaultsUri).find((d) => codeValue(d) === 'sdkconfig-bundle-unavailable'), 60_000);
+  assert.equal(bundleDiag.range.start.line, bundleLine);
+  const sdkActions = await vscode.commands.executeCommand<vscode.CodeAction[]>('vscode.executeCodeActionProvider', defaultsUri, bundleDiag.range, vscode.CodeActionKind.QuickFix.value);
+  const enable = sdkActions.find((a) => /Enable the certificate bundle/.test(a.title));
+  assert.ok(enable?.edit, `no sdkconfig fix; got ${JSON.stringify(sdkActions.map((a) => a.title))}`);
+  assert.ok(await vscode.workspace.applyEdit(enable!.edit!));
+  assert.equal(defaultsDoc.lineAt(bundleLine).text, 'CONFIG_MBEDTLS_CERTIFICATE_BUNDLE=y');
+  assert.ok(await defaultsDoc.save());
+  await poll('the sdkconfig diagnostic to go', () => (ours(defaultsUri).some((d) => codeValue(d) === 'sdkconfig-bundle-unavailable') ? undefined : true), 60_000);
+  log('sdkconfig: bundle-unavailable reported on its line and fixed');
+
   // 3. Commands.
   const commands = await vscode.commands.getCommands(true);
   for (const id of ['espTlsLens.checkWorkspace', 'espTlsLens.inspectCertificate', 'espTlsLens.showOutput', 'espTlsLens.restartServer']) {
