@@ -334,3 +334,17 @@ describe('review fixes', () => {
     assert.deepEqual(found.map((f) => f.message.match(/_binary_(\w+)_start/)![1]), ['here_pem']);
   });
 });
+
+describe('cert-algorithm-disabled', () => {
+  it('a P-384 root while the P-384 curve is off; quiet with the defaults; Ed25519 never', async () => {
+    const p384 = await makeChain({ now: NOW, key: 'p384' });
+    const src = httpClient('ca', `static const char ca[] =\n${cLiteral(p384.root.pem)};`);
+    const [f] = (await check({ [C]: src }, { CONFIG_MBEDTLS_ECP_DP_SECP384R1_ENABLED: 'n' })).filter((x) => x.rule === 'cert-algorithm-disabled');
+    assert.match(f.message, /has an EC P-384 key, but this build turns off CONFIG_MBEDTLS_ECP_DP_SECP384R1_ENABLED: the device cannot verify with it/);
+    assert.equal(f.related?.[0].message, 'used by `config`');
+    assert.deepEqual((await check({ [C]: src })).filter((x) => x.rule === 'cert-algorithm-disabled'), []);
+    const ed = await makeChain({ now: NOW, key: 'ed25519' });
+    const [e] = (await check({ [C]: httpClient('ca', `static const char ca[] =\n${cLiteral(ed.root.pem)};`) })).filter((x) => x.rule === 'cert-algorithm-disabled');
+    assert.match(e.message, /Ed25519 key, which mbedTLS cannot verify with at all/);
+  });
+});

@@ -23,7 +23,7 @@ export const RULES: readonly RuleInfo[] = [
   rule('cert-single-trust-anchor', 'info', 'Only one root is trusted: a CA change needs an OTA.', true),
   rule('cert-malformed', 'error', 'A certificate that mbedTLS cannot parse.', true),
   rule('cert-weak', 'warning', 'RSA below 2048 bits, or MD5/SHA-1 signatures below the root.', true),
-  rule('cert-algorithm-disabled', 'error', 'A certificate needs a key type, curve or hash that sdkconfig disables.'),
+  rule('cert-algorithm-disabled', 'error', 'A certificate needs a key type, curve or hash that sdkconfig disables.', true),
   rule('private-key-in-firmware', 'warning', 'A private key is compiled into the image while flash encryption is off.', true),
   rule('client-cert-key-mismatch', 'error', 'A client certificate and key that do not belong together.', true),
   rule('sdkconfig-verification-disabled', 'error', 'CONFIG_ESP_TLS_INSECURE with CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY.', true),

@@ -7,6 +7,7 @@ import type { CertInfo } from '../x509/certificate';
 import { keyMatchesCertificate } from '../x509/privateKey';
 import { idfCommonBundleNames } from '../x509/trustStores';
 import { ruleInfo } from './catalogue';
+import { configOf } from './sdkconfig';
 import { firmwareSites, usedSites, type CertSite, type UsedSite } from './certSites';
 import type { Rule, RuleContext } from './context';
 import type { Finding, RelatedLocation } from './finding';
@@ -218,4 +219,47 @@ export const clientCertKeyMismatch: Rule = {
   },
 };
 
-export const CERTIFICATE_RULES: readonly Rule[] = [certMalformed, certValidity, trustAnchorRoles, certWeak, privateKeyInFirmware, clientCertKeyMismatch];
+const CURVE_OPTIONS: Record<string, string> = {
+  'P-192': 'CONFIG_MBEDTLS_ECP_DP_SECP192R1_ENABLED', 'P-224': 'CONFIG_MBEDTLS_ECP_DP_SECP224R1_ENABLED',
+  'P-256': 'CONFIG_MBEDTLS_ECP_DP_SECP256R1_ENABLED', 'P-384': 'CONFIG_MBEDTLS_ECP_DP_SECP384R1_ENABLED',
+  'P-521': 'CONFIG_MBEDTLS_ECP_DP_SECP521R1_ENABLED', secp256k1: 'CONFIG_MBEDTLS_ECP_DP_SECP256K1_ENABLED',
+  brainpoolP256r1: 'CONFIG_MBEDTLS_ECP_DP_BP256R1_ENABLED', brainpoolP384r1: 'CONFIG_MBEDTLS_ECP_DP_BP384R1_ENABLED',
+  brainpoolP512r1: 'CONFIG_MBEDTLS_ECP_DP_BP512R1_ENABLED',
+};
+
+/** The options mbedTLS needs to use this certificate's key; [] when it has no way at all (Ed25519). */
+function keyOptions(cert: CertInfo): string[] | undefined {
+  if (cert.key.type === 'RSA') return ['CONFIG_MBEDTLS_RSA_C'];
+  if (cert.key.type === 'EC') return ['CONFIG_MBEDTLS_ECP_C', 'CONFIG_MBEDTLS_ECDSA_C', ...(cert.key.curve && CURVE_OPTIONS[cert.key.curve] ? [CURVE_OPTIONS[cert.key.curve]] : [])];
+  if (cert.key.type === 'Ed25519' || cert.key.type === 'Ed448') return [];
+  return undefined;
+}
+
+/** cert-algorithm-disabled: a trust anchor or client certificate whose key this build cannot use. */
+export const certAlgorithmDisabled: Rule = {
+  id: 'cert-algorithm-disabled',
+  run(ctx) {
+    const config = configOf(ctx);
+    const out: Finding[] = [];
+    const seen = new Set<CertSite>();
+    const uses = [...usedSites(ctx, 'ca').map((u) => ({ u, what: 'verify with' })), ...usedSites(ctx, 'clientCert').map((u) => ({ u, what: 'sign with' }))];
+    for (const { u, what } of uses) {
+      const cert = certOf(u.site);
+      const needed = cert && keyOptions(cert);
+      if (!cert || !needed || seen.has(u.site)) continue;
+      const off = needed.filter((n) => config?.get(n)?.value === 'n');
+      if (!needed.length) {
+        seen.add(u.site);
+        out.push(finding('cert-algorithm-disabled', u.site, `${nameOf(cert)} has an ${cert.key.type} key, which mbedTLS cannot ${what} at all: the handshake fails. Use an RSA or ECDSA (P-256/P-384) certificate.`, { related: related([u], 'used') }));
+      } else if (off.length) {
+        seen.add(u.site);
+        out.push(finding('cert-algorithm-disabled', u.site, `${nameOf(cert)} has an ${keyText(cert)} key, but this build turns off ${off.join(', ')}: the device cannot ${what} it, and the handshake fails. Turn ${off.length > 1 ? 'them' : 'it'} back on in sdkconfig.`, { related: related([u], 'used') }));
+      }
+    }
+    return out;
+  },
+};
+
+const keyText = (c: CertInfo) => (c.key.type === 'EC' ? `EC ${c.key.curve ?? ''}`.trim() : `${c.key.type}${c.key.bits ? ` ${c.key.bits}` : ''}`);
+
+export const CERTIFICATE_RULES: readonly Rule[] = [certMalformed, certValidity, trustAnchorRoles, certWeak, privateKeyInFirmware, clientCertKeyMismatch, certAlgorithmDisabled];
