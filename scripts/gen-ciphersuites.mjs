@@ -847,13 +847,11 @@ function partialEvaluate(nodes, state) {
     } else if (n.t === 'if') {
       const open = []; // branches whose condition depends on the configuration
       let rest = n.else; // what runs when no open branch does (null: nothing)
-      let fixed = false; // a branch is known to be taken when the open ones are not
       for (const b of n.branches) {
         const r = evalPE(b.cond, state);
         if (typeof r === 'number') {
           if (!r) continue;
-          rest = b.body;
-          fixed = true;
+          rest = b.body; // known to run when none of the open branches does
           break;
         }
         open.push({ cond: r, line: b.line, body: b.body });
@@ -873,7 +871,7 @@ function partialEvaluate(nodes, state) {
       const elseBody = rest ? partialEvaluate(rest, s) : null;
       states.push(s);
       mergeStates(state, states);
-      out.push({ t: 'if', line: n.line, branches, else: elseBody, fixed });
+      out.push({ t: 'if', line: n.line, branches, else: elseBody });
     }
   }
   return out;

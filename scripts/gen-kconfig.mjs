@@ -23,6 +23,8 @@ for (const r of rows) {
     meaning: r[col.meaning],
     menu: r[col.menu_path],
     range: clean(r[col.range]),
+    // "A ; B if C": the symbols this one selects (Kconfig `select`), each with its condition.
+    selects: (clean(r[col.selects]) ?? '').split(';').map((x) => x.trim()).filter(Boolean),
     present: tags.filter((t) => r[col[`in_v${t}`]] === 'y'),
   };
 }

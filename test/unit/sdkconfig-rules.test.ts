@@ -155,3 +155,27 @@ describe('sdkconfig-custom-bundle-invalid', () => {
     assert.match((await run(undefined))[0].message, /certs\/bundle\.pem, which does not exist/);
   });
 });
+
+describe('sdkconfig-no-common-ciphersuite', () => {
+  it('quiet on the defaults of v4.4 and v5.5', async () => {
+    assert.deepEqual(await findings(project({ 'sdkconfig.defaults': '' }), {}, 'sdkconfig-no-common-ciphersuite'), []);
+    assert.deepEqual(await findings(project({ 'sdkconfig.defaults': '' }, 4, 4), {}, 'sdkconfig-no-common-ciphersuite'), []);
+  });
+  it('a config trimmed for flash (seed 003): GCM and ChaCha off leave only weak suites; the fix turns GCM back on', async () => {
+    const text = '# trimmed for flash\n# CONFIG_MBEDTLS_GCM_C is not set\n# CONFIG_MBEDTLS_CHACHAPOLY_C is not set\n';
+    const [f] = await findings(project({ 'sdkconfig.defaults': text }), {}, 'sdkconfig-no-common-ciphersuite');
+    assert.equal(f.severity, 'warning');
+    assert.match(f.message, /^Only weak cipher suites are left \(TLS_ECDHE_/);
+    assert.equal(f.range.start.line, 1, 'on the line that turned GCM off');
+    assert.equal(applyEdits(text, f.fixes![0].edits[0].edits), '# trimmed for flash\nCONFIG_MBEDTLS_GCM_C=y\n# CONFIG_MBEDTLS_CHACHAPOLY_C is not set\n');
+  });
+  it('no ECDHE curve and no TLS 1.3: nothing common at all is an error', async () => {
+    const text = ['P256', 'P384', 'P521', 'SECP192R1', 'SECP224R1', 'SECP256R1', 'SECP384R1', 'SECP521R1', 'SECP192K1', 'SECP224K1', 'SECP256K1', 'BP256R1', 'BP384R1', 'BP512R1', 'CURVE25519']
+      .map((c) => `# CONFIG_MBEDTLS_ECP_DP_${c}_ENABLED is not set`).join('\n') + '\n# CONFIG_MBEDTLS_KEY_EXCHANGE_RSA is not set\n';
+    const fs = await findings(project({ 'sdkconfig.defaults': text }), {}, 'sdkconfig-no-common-ciphersuite');
+    assert.equal(fs.length, 1);
+    assert.equal(fs[0].severity, 'error');
+    assert.equal(fs[0].range.start.line, 5, 'on the line that turned P-256 off');
+    assert.match(fs[0].message, /^This mbedTLS build offers no cipher suite that common servers accept .* Enable CONFIG_MBEDTLS_ECP_DP_SECP256R1_ENABLED\.$/);
+  });
+});

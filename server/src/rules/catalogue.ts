@@ -30,7 +30,7 @@ export const RULES: readonly RuleInfo[] = [
   rule('sdkconfig-bundle-unavailable', 'error', 'Code attaches the certificate bundle but sdkconfig has none.', true),
   rule('sdkconfig-custom-bundle-invalid', 'error', 'The custom certificate bundle is missing, empty or would be skipped.', true),
   rule('sdkconfig-legacy-protocol', 'warning', 'SSL 3.0, TLS 1.0 or TLS 1.1 enabled.', true),
-  rule('sdkconfig-no-common-ciphersuite', 'error', 'No cipher suite left that common servers accept.'),
+  rule('sdkconfig-no-common-ciphersuite', 'error', 'No cipher suite left that common servers accept.', true),
   rule('sdkconfig-record-size-too-small', 'warning', 'CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN below 16384.', true),
   rule('sdkconfig-clock-never-set', 'warning', 'Certificate dates are checked but nothing sets the clock.', true),
   rule('sdkconfig-unused-dtls', 'hint', 'DTLS is compiled in but never used.', true),

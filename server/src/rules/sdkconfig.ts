@@ -2,6 +2,7 @@
 // top of the project's sdkconfig), with a related location into C where the cause is cross-file.
 import path from 'node:path';
 import { allHold } from '../c/conditions';
+import { assessSuites, offeredSuites } from '../sdkconfig/ciphersuites';
 import { optionExists, optionNames, ProjectConfig, type Effective } from '../sdkconfig/kconfig';
 import { ruleInfo } from './catalogue';
 import { customBundleInputs } from './certSites';
@@ -280,7 +281,43 @@ export const sdkconfigCustomBundleInvalid: Rule = {
   },
 };
 
+/**
+ * sdkconfig-no-common-ciphersuite: the suites this mbedTLS build offers, against what common servers
+ * accept (Mozilla's intermediate profile; sdkconfig/ciphersuites.ts). IDF v6.0 (Mbed TLS 4) is not modelled.
+ */
+export const sdkconfigNoCommonCiphersuite: Rule = {
+  id: 'sdkconfig-no-common-ciphersuite',
+  run(ctx) {
+    const c = configOf(ctx);
+    if (!c || c.idf.major >= 6 || !ctx.project?.sdkconfigChain.length) return [];
+    const offered = offeredSuites((n) => c.bool(n), c.idf.major < 5 ? '2.28' : '3.6');
+    const verdict = assessSuites(offered);
+    if (verdict.verdict === 'ok') return [];
+    // The finding sits on the first line that turned a needed option off, else at the top of the file.
+    const cause = verdict.missing.map((n) => c.get(n)).find((e) => e?.source === 'sdkconfig');
+    const at = where(ctx, cause);
+    if (!at) return [];
+    const enable = verdict.missing.map((n) => setOptionFix(ctx, n, 'y', '')).filter((f): f is Fix => !!f);
+    const fix: Fix | undefined = enable.length === verdict.missing.length && enable.length
+      ? { title: `Enable ${verdict.missing.join(', ')}`, preferred: true, edits: mergeEdits(enable) }
+      : undefined;
+    const kept = offered.length ? ` It still offers ${offered.length} suite(s), e.g. ${offered.slice(0, 2).map((x) => x.iana).join(', ')}.` : '';
+    const message = verdict.verdict === 'none'
+      ? `This mbedTLS build offers no cipher suite that common servers accept (TLS 1.2 ECDHE with AES-GCM or ChaCha20-Poly1305, or TLS 1.3): handshakes fail with a handshake_failure alert (-0x7780) or "no shared cipher".${kept} Enable ${verdict.missing.join(' and ') || 'AES-GCM with an ECDHE key exchange'}.`
+      : `Only weak cipher suites are left (${verdict.weakOnly.slice(0, 3).map((x) => x.iana).join(', ')}${verdict.weakOnly.length > 3 ? ', ...' : ''}): servers configured to current guidelines refuse them (-0x7780). Enable ${verdict.missing.join(' and ')}.`;
+    return [{ rule: 'sdkconfig-no-common-ciphersuite', severity: verdict.verdict === 'none' ? 'error' : 'warning', file: at.file, range: at.range, message, fixes: fix && [fix] }];
+  },
+};
+
+/** One fix out of several single-option fixes: their edits, grouped by file. */
+function mergeEdits(fixes: Fix[]): Fix['edits'] {
+  const byFile = new Map<string, Fix['edits'][number]['edits']>();
+  for (const f of fixes) for (const e of f.edits) byFile.set(e.file, [...(byFile.get(e.file) ?? []), ...e.edits]);
+  return [...byFile].map(([file, edits]) => ({ file, edits }));
+}
+
 export const SDKCONFIG_RULES: readonly Rule[] = [
+  sdkconfigNoCommonCiphersuite,
   sdkconfigCustomBundleInvalid,
   sdkconfigVerificationDisabled, sdkconfigBundleUnavailable, sdkconfigLegacyProtocol, sdkconfigRecordSizeTooSmall,
   sdkconfigClockNeverSet, sdkconfigUnusedDtls, sdkconfigHardwareAccelerationOff, sdkconfigUnknownOption, sdkconfigProductionHardening,

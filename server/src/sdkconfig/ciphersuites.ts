@@ -477,6 +477,7 @@ export function assessSuites(
     notes.push(`Common suites only work with servers that have ${coverage.rsa ? 'an RSA' : 'an ECDSA'} certificate.`);
   }
   const ctx = context ? { lookup: context.lookup, mbedtls: context.mbedtls, options: context.options ?? {} } : contexts.get(offered);
+  if (ctx && !protocolVersions(ctx.lookup, ctx.mbedtls).client) notes.push('The build has no TLS client (MBEDTLS_SSL_CLI_C is off: CONFIG_MBEDTLS_TLS_SERVER_ONLY).');
   let missing: string[] = [];
   let alternatives: string[][] = [];
   let regains: string | undefined;
@@ -510,15 +511,13 @@ const CANDIDATES = [
   'TLS_DHE_RSA_WITH_CHACHA20_POLY1305_SHA256',
 ];
 
-const sourceCache = new Map<string, Map<string, string[]>>();
+const guardCache = new Map<MbedtlsVersion, Map<string, Expr[]>>();
+const sourceCache = new Map<string, string[]>();
 
-/** CONFIG_ options that can change whether `macro` is defined (through the program's conditions). */
-function configSources(macro: string, mbedtls: MbedtlsVersion): string[] {
-  let perVersion = sourceCache.get(mbedtls);
-  if (!perVersion) sourceCache.set(mbedtls, (perVersion = new Map()));
-  const cached = perVersion.get(macro);
+/** The #if conditions around every #define / #undef of each macro in a version's program. */
+function guardsOf(mbedtls: MbedtlsVersion): Map<string, Expr[]> {
+  const cached = guardCache.get(mbedtls);
   if (cached) return cached;
-  // guards of every #define / #undef of each macro, collected once per version
   const guards = new Map<string, Expr[]>();
   const visit = (nodes: readonly ProgramNode[], conds: Expr[]) => {
     for (const n of nodes) {
@@ -529,13 +528,22 @@ function configSources(macro: string, mbedtls: MbedtlsVersion): string[] {
         guards.set(n[1] as string, list);
       } else if (n[0] === 'if') {
         const branches = n[1] as [Expr, ProgramNode[]][];
-        const all = branches.map(([c]) => c);
         branches.forEach(([c, body]) => visit(body, [...conds, c]));
-        if (n[2]) visit(n[2] as ProgramNode[], [...conds, ...all]);
+        if (n[2]) visit(n[2] as ProgramNode[], [...conds, ...branches.map(([c]) => c)]);
       }
     }
   };
   visit(idfTable(mbedtls).program, []);
+  guardCache.set(mbedtls, guards);
+  return guards;
+}
+
+/** CONFIG_ options that can change whether `macro` is defined (through the program's conditions). */
+function configSources(macro: string, mbedtls: MbedtlsVersion): string[] {
+  const key = `${mbedtls}:${macro}`;
+  const cached = sourceCache.get(key);
+  if (cached) return cached;
+  const guards = guardsOf(mbedtls);
   const identifiers = (e: Expr, out: string[]) => {
     if (e[0] === 'def' || e[0] === 'id') out.push(e[1] as string);
     else if (e[0] !== 'n' && e[0] !== 'call') for (const x of e.slice(1)) identifiers(x as Expr, out);
@@ -548,7 +556,7 @@ function configSources(macro: string, mbedtls: MbedtlsVersion): string[] {
     return [...new Set(ids.flatMap((id) => (isConfig(id) ? [id] : resolve(id, seen))))];
   };
   const result = resolve(macro, new Set());
-  perVersion.set(macro, result);
+  sourceCache.set(key, result);
   return result;
 }
 

@@ -14,6 +14,8 @@ export interface KconfigSymbol {
   meaning: string;
   menu: string;
   range?: string;
+  /** `select` lines: "MBEDTLS_TLS_ENABLED", "MBEDTLS_HKDF_C if MBEDTLS_DYNAMIC_BUFFER". */
+  selects?: string[];
   present: string[];
 }
 
@@ -142,7 +144,7 @@ export class ProjectConfig {
       const other = Object.entries(SYMBOLS).some(([n, s]) => n !== name && s.menu === sym.menu && this.project.sdkconfig.get(n)?.value === 'y');
       return other ? 'n' : 'y';
     }
-    if (/^\(none/.test(text)) return undefined; // set through `select` by other options: unknown here
+    if (/^\(none/.test(text)) return this.selected(name) ? 'y' : 'n'; // only `select` by other options sets it
     if (/\(implicit\)|\(choice member\)/.test(text)) return text.startsWith('y') ? 'y' : 'n';
     for (const alternative of text.split(';').map((a) => a.trim())) {
       const m = /^(.*?)\s+if\s+(.*)$/.exec(alternative);
@@ -150,6 +152,15 @@ export class ProjectConfig {
       if (this.holds(m[2]) !== false) return m[1]; // an undecidable SOC_ capability counts as present
     }
     return sym.type === 'bool' ? 'n' : undefined;
+  }
+
+  /** Whether an enabled option selects `name` (Kconfig `select name [if cond]`). */
+  private selected(name: string): boolean {
+    const short = name.replace(/^CONFIG_/, '');
+    return Object.entries(SYMBOLS).some(([other, s]) => (s.selects ?? []).some((sel) => {
+      const [target, cond] = sel.split(/\s+if\s+/);
+      return target === short && this.bool(other) === true && (!cond || this.holds(cond) !== false);
+    }));
   }
 
   private holds(expr: string): boolean | undefined {
