@@ -9,6 +9,7 @@ import { codeActionsFor, fileOf, toDiagnostic, uriOf } from './diagnostics';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Methods, type CheckWorkspaceResult, type InspectParams, type InspectResult, type StatusParams } from './protocol';
+import { toggleOption } from './sdkconfig/assist';
 import { inspectBytes, inspectedMarkdown } from './x509/inspect';
 import { resolveSettings, settingsSection } from './settings';
 import { WorkQueue } from './workQueue';
@@ -30,7 +31,7 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   return {
     capabilities: {
       textDocumentSync: TextDocumentSyncKind.Incremental,
-      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+      codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix, CodeActionKind.RefactorRewrite] },
       codeLensProvider: { resolveProvider: false },
       hoverProvider: true,
       completionProvider: { triggerCharacters: ['_', '='] },
@@ -92,7 +93,19 @@ connection.onDidChangeWatchedFiles(({ changes }) => {
   }
 });
 
-connection.onCodeAction((params) => codeActionsFor(params.context.diagnostics));
+connection.onCodeAction((params) => {
+  const actions = codeActionsFor(params.context.diagnostics);
+  const doc = documents.get(params.textDocument.uri);
+  const file = fileOf(params.textDocument.uri);
+  if (doc && file && /^sdkconfig(\.|$)/.test(path.basename(file))) {
+    const line = params.range.start.line;
+    const text = doc.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } }).replace(/\r?\n$/, '');
+    const toggle = toggleOption(text);
+    const range = { start: { line, character: 0 }, end: { line, character: text.length } };
+    if (toggle) actions.push({ title: toggle.title, kind: CodeActionKind.RefactorRewrite, edit: { changes: { [params.textDocument.uri]: [{ range, newText: toggle.newText }] } } });
+  }
+  return actions;
+});
 
 // Lenses carry no command yet: they state what a config trusts (checking the server arrives with `chain`).
 connection.onCodeLens(({ textDocument }) => {

@@ -295,4 +295,14 @@ describe('language server: sdkconfig', () => {
     const values = (await client.connection.sendRequest('textDocument/completion', { textDocument: { uri: uri(defaults) }, position: { line: lines.length - 1, character: lines[lines.length - 1].length } })) as { label: string }[];
     assert.deepEqual(values.map((c) => c.label), ['y', 'n']);
   });
+
+  it('offers to set a yes/no option the other way, keeping the line layout', async () => {
+    const actions = (await client.connection.sendRequest('textDocument/codeAction', {
+      textDocument: { uri: uri(defaults) }, range: { start: { line: 8, character: 3 }, end: { line: 8, character: 3 } }, context: { diagnostics: [] },
+    })) as CodeAction[];
+    const [toggle] = actions.filter((a) => a.kind === 'refactor.rewrite');
+    assert.equal(toggle.title, 'Set CONFIG_MBEDTLS_HAVE_TIME_DATE to n');
+    const [edit] = toggle.edit!.changes![uri(defaults)] as TextEdit[];
+    assert.deepEqual(edit, { range: { start: { line: 8, character: 0 }, end: { line: 8, character: 31 } }, newText: '# CONFIG_MBEDTLS_HAVE_TIME_DATE is not set' });
+  });
 });

@@ -179,3 +179,17 @@ describe('sdkconfig-no-common-ciphersuite', () => {
     assert.match(fs[0].message, /^This mbedTLS build offers no cipher suite that common servers accept .* Enable CONFIG_MBEDTLS_ECP_DP_SECP256R1_ENABLED\.$/);
   });
 });
+
+describe('option hover', () => {
+  it('says what an option does to the offered cipher suites, and where its value comes from', async () => {
+    const { optionHover } = await import('../../server/src/sdkconfig/assist');
+    const p = project({ 'sdkconfig.defaults': '# CONFIG_MBEDTLS_CHACHAPOLY_C is not set\n' });
+    const gcm = optionHover('CONFIG_MBEDTLS_GCM_C', p)!;
+    assert.match(gcm, /\*\*Cipher suites:\*\* Turning it off drops 20 of the 58 suites this build offers \(suites common servers accept: 4 → 0\)/);
+    assert.match(gcm, /In effect: `y`, the default in ESP-IDF v5\.5/);
+    const chacha = optionHover('CONFIG_MBEDTLS_CHACHAPOLY_C', p)!;
+    assert.match(chacha, /Turning it on adds 2 to the 58 suites this build offers \(suites common servers accept: 4 → 6\)/);
+    assert.match(chacha, /In effect: `n`, set in sdkconfig\.defaults line 1/);
+    assert.match(optionHover('CONFIG_MBEDTLS_SSL_PROTO_TLS1', p)!, /ESP-IDF v5\.5 has no such option/);
+  });
+});
