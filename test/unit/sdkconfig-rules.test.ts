@@ -193,3 +193,64 @@ describe('option hover', () => {
     assert.match(optionHover('CONFIG_MBEDTLS_SSL_PROTO_TLS1', p)!, /ESP-IDF v5\.5 has no such option/);
   });
 });
+
+describe('review fixes and the installed ESP-IDF', () => {
+  it('an option removed in this release: named with the releases that have it, no rename; and it no longer counts', async () => {
+    const text = 'CONFIG_MBEDTLS_SSL_PROTO_TLS1_1=y\n';
+    const [f] = await findings(project({ 'sdkconfig.defaults': text }), {}, 'sdkconfig-unknown-option');
+    assert.match(f.message, /has no option CONFIG_MBEDTLS_SSL_PROTO_TLS1_1: the config tool ignores this line\. It exists in ESP-IDF v4\.4\.8$/);
+    assert.equal(f.fixes, undefined);
+    assert.deepEqual(await findings(project({ 'sdkconfig.defaults': text }), {}, 'sdkconfig-legacy-protocol'), []);
+  });
+
+  it('the DEFAULT_NONE fix turns NONE off and FULL on, and then the rule is satisfied', async () => {
+    const text = 'CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_NONE=y\n';
+    const code = { 'main/app.c': 'void f(void) { esp_http_client_config_t c = { .url = "https://a.example.com", .crt_bundle_attach = esp_crt_bundle_attach }; }' };
+    const [f] = await findings(project({ 'sdkconfig.defaults': text }), code, 'sdkconfig-bundle-unavailable');
+    const fixed = applyEdits(text, f.fixes![0].edits[0].edits);
+    assert.equal(fixed, '# CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_NONE is not set\nCONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_FULL=y\n');
+    assert.deepEqual(await findings(project({ 'sdkconfig.defaults': fixed }), code, 'sdkconfig-bundle-unavailable'), []);
+  });
+
+  it('reads options and defaults from the installed ESP-IDF Kconfig when IDF_PATH has one', async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const pathMod = await import('node:path');
+    const { readInstalledKconfig } = await import('../../server/src/project/idfKconfig');
+    const idf = mkdtempSync(pathMod.join(tmpdir(), 'idf-'));
+    mkdirSync(pathMod.join(idf, 'components/mbedtls'), { recursive: true });
+    writeFileSync(pathMod.join(idf, 'components/mbedtls/Kconfig'), `menu "mbedTLS"
+    config MBEDTLS_SSL_IN_CONTENT_LEN
+        int "TLS maximum incoming fragment length"
+        default 8192
+    config MBEDTLS_FUTURE_FEATURE
+        bool "A feature newer than the shipped tables"
+        default y
+    choice MBEDTLS_DEFAULT_CERTIFICATE_BUNDLE
+        bool "Default certificate bundle options"
+        default MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_FULL
+        config MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_FULL
+            bool "Use the full default certificate bundle"
+        config MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_NONE
+            bool "Do not use the default certificate bundle"
+    endchoice
+    if MBEDTLS_FUTURE_FEATURE
+        config MBEDTLS_FUTURE_DETAIL
+            bool "detail"
+            default y
+    endif
+endmenu
+`);
+    const installed = (await readInstalledKconfig(idf))!;
+    assert.equal(installed.symbols.get('CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_FULL')?.default, 'y (choice default)');
+    assert.equal(installed.symbols.get('CONFIG_MBEDTLS_FUTURE_DETAIL')?.depends, 'MBEDTLS_FUTURE_FEATURE');
+    const p = { ...project({ 'sdkconfig.defaults': 'CONFIG_MBEDTLS_FUTURE_FEATURE=y\nCONFIG_MBEDTLS_GCM_C=y\n' }), installedKconfig: installed };
+    const c = new ProjectConfig(p);
+    assert.equal(c.source, 'installed');
+    assert.equal(c.int('CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN'), 8192, 'the installed default, not the shipped 16384');
+    assert.equal(c.bool('CONFIG_MBEDTLS_FUTURE_DETAIL'), true);
+    const unknown = await findings(p, {}, 'sdkconfig-unknown-option');
+    assert.deepEqual(unknown.map((f) => f.message.match(/option (\w+)/)![1]), ['CONFIG_MBEDTLS_GCM_C'], 'judged by the installed Kconfig');
+    assert.match(unknown[0].message, /^The installed ESP-IDF has no option/);
+  });
+});

@@ -9,6 +9,7 @@ import type { Component, EspIdfProject, IdfVersion } from './model';
 import { resolveIdfVersion } from './idfVersion';
 import { walk, type SkippedFile } from './walk';
 import { mergeSdkconfig, parseSdkconfig, unquoteSdkconfigValue } from '../sdkconfig/parse';
+import { readInstalledKconfig } from './idfKconfig';
 
 export interface DiscoveryOptions {
   /** files.exclude-style globs, relative to each root. */
@@ -121,6 +122,8 @@ async function loadProject(root: string, cmakeText: string, files: string[], opt
   };
   const name = /\bproject\s*\(\s*"?([A-Za-z0-9_.+-]+)/i.exec(cmake)?.[1];
   if (name) project.name = name;
+  const installed = await readInstalledKconfig(opts.env.IDF_PATH);
+  if (installed) project.installedKconfig = installed;
   return project;
 }
 

@@ -1,6 +1,7 @@
 // The ESP-IDF project model: which projects a workspace holds, their components, their sdkconfig
 // chain and their IDF version. Built by project/discover.ts; read by the analyzer, rules and CLI.
 import type { ParsedSdkconfig } from '../sdkconfig/parse';
+import type { InstalledKconfig } from './idfKconfig';
 
 export type IdfVersionSource = 'sdkconfig' | 'IDF_PATH' | 'setting' | 'assumed';
 
@@ -42,6 +43,8 @@ export interface EspIdfProject {
   sdkconfig: Map<string, SdkconfigEntry>;
   /** Every line of every file of the chain, in chain order (for rules that look at each file, and edits). */
   sdkconfigFiles?: ParsedSdkconfig[];
+  /** The mbedTLS and ESP-TLS Kconfig of the installed ESP-IDF ($IDF_PATH), when there is one. */
+  installedKconfig?: InstalledKconfig;
   target: string;
   idfVersion: IdfVersion;
   /** Absolute paths of every file worth analysing (C/C++ sources and headers, CMakeLists.txt,

@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { allHold } from '../c/conditions';
 import { assessSuites, offeredSuites } from '../sdkconfig/ciphersuites';
-import { optionExists, optionNames, ProjectConfig, type Effective } from '../sdkconfig/kconfig';
+import { ProjectConfig, symbolInfo, type Effective } from '../sdkconfig/kconfig';
 import { ruleInfo } from './catalogue';
 import { customBundleInputs } from './certSites';
 import { tlsClients } from './clients';
@@ -99,7 +99,9 @@ export const sdkconfigBundleUnavailable: Rule = {
     const none = c.get('CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_NONE');
     if (none?.value === 'y' && !c.bool('CONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE')) {
       const at = where(ctx, none);
-      const fix = setOptionFix(ctx, 'CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_FULL', 'y', 'Use the full default bundle (CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_FULL=y)');
+      // A choice: NONE off and FULL on, each where its value comes from.
+      const parts = [setOptionFix(ctx, 'CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_NONE', 'n', ''), setOptionFix(ctx, 'CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_FULL', 'y', '')];
+      const fix: Fix | undefined = parts.every(Boolean) ? { title: 'Use the full default bundle (CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_FULL)', preferred: true, edits: mergeEdits(parts as Fix[]) } : undefined;
       return at ? [finding('sdkconfig-bundle-unavailable', at, 'The code attaches the certificate bundle, but the bundle is empty: CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_NONE without a custom bundle (CONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE), so no server verifies (-0x2700, NOT_TRUSTED).', { related: uses, fixes: fix && [fix] })] : [];
     }
     return [];
@@ -141,14 +143,14 @@ export const sdkconfigRecordSizeTooSmall: Rule = {
 };
 
 /** Calls that set the clock: SNTP in all its ESP-IDF spellings, or settimeofday. */
-const CLOCK_SETTERS = /^(esp_sntp_init|sntp_init|esp_netif_sntp_init|esp_netif_sntp_start|settimeofday|sntp_setservername|esp_sntp_setservername)$/;
+const CLOCK_SETTERS = /^(esp_sntp_init|sntp_init|esp_netif_sntp_init|esp_netif_sntp_start|settimeofday)$/;
 
 export const sdkconfigClockNeverSet: Rule = {
   id: 'sdkconfig-clock-never-set',
   run(ctx) {
     const c = configOf(ctx);
     if (!c || !c.bool('CONFIG_MBEDTLS_HAVE_TIME_DATE')) return [];
-    if (ctx.files.some((f) => f.c?.calls.some((call) => CLOCK_SETTERS.test(call.name)))) return [];
+    if (ctx.files.some((f) => f.c?.calls.some((call) => CLOCK_SETTERS.test(call.name) && allHold(call.conditions, ctx.macros) !== false))) return [];
     const at = where(ctx, c.get('CONFIG_MBEDTLS_HAVE_TIME_DATE'));
     return at ? [finding('sdkconfig-clock-never-set', at, 'CONFIG_MBEDTLS_HAVE_TIME_DATE makes mbedTLS check certificate dates, but nothing in the project sets the clock (no SNTP, no settimeofday): the device starts in 1970, so every certificate "validity starts in the future" and handshakes fail with -0x2700 (flag FUTURE). Start SNTP before connecting, or turn the option off.')] : [];
   },
@@ -160,7 +162,8 @@ export const sdkconfigUnusedDtls: Rule = {
     const c = configOf(ctx);
     const e = c?.get('CONFIG_MBEDTLS_SSL_PROTO_DTLS');
     if (!c || e?.value !== 'y') return [];
-    const used = ctx.files.some((f) => f.c?.calls.some((call) => call.args.some((a) => /DATAGRAM|_dtls_|DTLS/.test(a.text)) || /dtls/i.test(call.name)));
+    const used = ctx.files.some((f) => f.c?.calls.some((call) => allHold(call.conditions, ctx.macros) !== false
+      && (call.args.some((a) => /MBEDTLS_SSL_TRANSPORT_DATAGRAM/.test(a.text)) || /dtls/i.test(call.name))));
     const at = used ? undefined : where(ctx, e);
     const fix = setOptionFix(ctx, 'CONFIG_MBEDTLS_SSL_PROTO_DTLS', 'n', 'Turn DTLS off (CONFIG_MBEDTLS_SSL_PROTO_DTLS)');
     return at ? [finding('sdkconfig-unused-dtls', at, 'DTLS is compiled in but nothing in the project uses a datagram transport: turning it off saves flash (several KB) and RAM.', { fixes: fix && [fix] })] : [];
@@ -189,19 +192,23 @@ export const sdkconfigUnknownOption: Rule = {
   id: 'sdkconfig-unknown-option',
   run(ctx) {
     const p = ctx.project;
-    if (!p?.sdkconfigFiles) return [];
+    const config = configOf(ctx);
+    if (!p?.sdkconfigFiles || !config) return [];
     const idf = p.idfVersion;
-    const names = optionNames(idf);
+    const names = config.names();
     const out: Finding[] = [];
     for (const f of p.sdkconfigFiles) {
       for (const line of f.lines) {
         // The mbedTLS and ESP-TLS families are catalogued completely: a name there that this version lacks is dead.
-        if (!line.name || !isOurs(line.name) || optionExists(line.name, idf) === true) continue;
-        const nearest = closest(line.name, names);
+        if (!line.name || !isOurs(line.name) || config.exists(line.name) === true) continue;
+        // An option other releases have was removed or added, not misspelt: say which releases, suggest no rename.
+        const elsewhere = symbolInfo(line.name)?.present;
+        const nearest = elsewhere ? undefined : closest(line.name, names);
         const range = { start: { line: line.line, character: line.raw.indexOf(line.name) }, end: { line: line.line, character: line.raw.indexOf(line.name) + line.name.length } };
+        const why = elsewhere ? `. It exists in ESP-IDF v${elsewhere.join(', v')}` : nearest ? `. Did you mean ${nearest}?` : '.';
         out.push(finding('sdkconfig-unknown-option', { file: f.file, range },
-          `ESP-IDF v${idf.major}.${idf.minor} has no option ${line.name}: the config tool ignores this line${nearest ? `. Did you mean ${nearest}?` : '.'}`,
-          { fixes: nearest ? [{ title: `Use ${nearest}`, preferred: true, edits: [{ file: f.file, edits: [{ range, newText: nearest }] }] }] : undefined }));
+          `${config.source === 'installed' ? 'The installed ESP-IDF' : `ESP-IDF v${idf.major}.${idf.minor}`} has no option ${line.name}: the config tool ignores this line${why}`,
+          { fixes: nearest ? [{ title: `Use ${nearest}`, edits: [{ file: f.file, edits: [{ range, newText: nearest }] }] }] : undefined }));
       }
     }
     return out;
@@ -219,7 +226,7 @@ function closest(name: string, names: string[]): string | undefined {
     const d = distance(name, n);
     if (d < bestD) { bestD = d; best = n; }
   }
-  return best && bestD <= Math.max(3, Math.floor(name.length / 4)) ? best : undefined;
+  return best && bestD <= 2 ? best : undefined; // a typo, not a different option
 }
 
 function distance(a: string, b: string): number {

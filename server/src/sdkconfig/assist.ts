@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { EspIdfProject } from '../project/model';
 import { assessSuites, offeredSuites } from './ciphersuites';
-import { optionExists, optionNames, ProjectConfig, symbolInfo } from './kconfig';
+import { optionNames, ProjectConfig, symbolInfo } from './kconfig';
 
 /** What an option does to TLS, where that is worth saying on top of its Kconfig prompt. */
 const TLS_EFFECT: Record<string, string> = {
@@ -18,16 +18,16 @@ const TLS_EFFECT: Record<string, string> = {
 };
 
 export function optionHover(name: string, project: EspIdfProject | undefined): string | undefined {
-  const info = symbolInfo(name);
+  const config = project && new ProjectConfig(project);
+  const info = config ? config.symbol(name) : symbolInfo(name);
   if (!info && !project?.sdkconfig.has(name)) return undefined;
   const lines = [`**${name}**${info ? ` (${info.type})` : ''}`];
   if (info) lines.push(info.meaning);
   if (TLS_EFFECT[name]) lines.push(`**TLS:** ${TLS_EFFECT[name]}`);
-  if (project) {
+  if (project && config) {
     const idf = project.idfVersion;
-    const config = new ProjectConfig(project);
     const effective = config.get(name);
-    const exists = optionExists(name, idf);
+    const exists = config.exists(name);
     if (exists === false) lines.push(`**ESP-IDF v${idf.major}.${idf.minor} has no such option.**`);
     const delta = suiteDelta(name, project, config);
     if (delta) lines.push(delta);
@@ -37,7 +37,9 @@ export function optionHover(name: string, project: EspIdfProject | undefined): s
       lines.push(`In effect: \`${effective.value}\`, the default in ESP-IDF v${idf.major}.${idf.minor} (no file of the sdkconfig chain sets it).`);
     }
   }
-  if (info) {
+  if (info && config?.source === 'installed') {
+    lines.push(`Default (installed ESP-IDF's Kconfig): \`${info.defaults['5.5'] ?? 'none'}\`${info.depends ? `; depends on \`${info.depends}\`` : ''}.`);
+  } else if (info) {
     const d = info.defaults;
     lines.push(`Defaults: ${(['4.4', '5.5', '6.0'] as const).filter((v) => d[v]).map((v) => `v${v}: \`${d[v]}\``).join(', ')}${info.depends ? `; depends on \`${info.depends}\`` : ''}.`);
     lines.push(`Menu: ${info.menu}. In ESP-IDF v${info.present.join(', v')}.`);
@@ -68,17 +70,18 @@ export interface OptionCompletion { label: string; detail?: string; documentatio
 /** Option names at the start of a line, or values after `CONFIG_X=`. */
 export function completeOption(lineText: string, project: EspIdfProject | undefined): OptionCompletion[] {
   const idf = project?.idfVersion ?? { major: 5, minor: 5 };
+  const config = project && new ProjectConfig(project);
   const value = /^(CONFIG_\w+)=(\S*)$/.exec(lineText);
   if (value) {
-    const info = symbolInfo(value[1]);
+    const info = config ? config.symbol(value[1]) : symbolInfo(value[1]);
     if (!info) return [];
     if (info.type === 'bool') return [{ label: 'y', detail: 'enabled' }, { label: 'n', detail: 'disabled (writes `# CONFIG_X is not set` in a generated sdkconfig)' }];
     const def = (idf.major < 5 ? info.defaults['4.4'] : info.defaults['5.5']) ?? '';
     return /^[\d"]/.test(def) ? [{ label: def.split(' ')[0], detail: `default in v${idf.major}.${idf.minor}` }] : [];
   }
   if (!/^C?O?N?F?I?G?_?\w*$/.test(lineText)) return [];
-  return optionNames(idf).map((n) => {
-    const info = symbolInfo(n);
+  return (config ? config.names() : optionNames(idf)).map((n) => {
+    const info = config ? config.symbol(n) : symbolInfo(n);
     return { label: n, detail: info?.meaning.split(' — ')[0], documentation: info?.meaning, insertText: `${n}=` };
   });
 }

@@ -84,10 +84,36 @@ export class ProjectConfig {
 
   /** A generated sdkconfig lists every option, so an option it lacks is known to be unset. */
   readonly complete: boolean;
+  /** Options and defaults come from the installed ESP-IDF's Kconfig when there is one, else the shipped table. */
+  readonly source: 'installed' | 'shipped';
 
   constructor(private readonly project: EspIdfProject) {
     this.idf = project.idfVersion;
     this.complete = project.sdkconfigChain.some((f) => /(^|[\\/])sdkconfig$/.test(f));
+    this.source = project.installedKconfig ? 'installed' : 'shipped';
+  }
+
+  /** Does this build have the option? undefined for names outside the mbedTLS / ESP-TLS families. */
+  exists(name: string): boolean | undefined {
+    const installed = this.project.installedKconfig;
+    if (!installed) return optionExists(name, this.idf);
+    return installed.symbols.has(name) ? true : /^CONFIG_(MBEDTLS|ESP_TLS)_/.test(name) ? false : undefined;
+  }
+
+  names(): string[] {
+    const installed = this.project.installedKconfig;
+    return installed ? [...installed.symbols.keys()] : optionNames(this.idf);
+  }
+
+  /** The option's Kconfig entry, from the installed ESP-IDF or the shipped table. */
+  symbol(name: string): KconfigSymbol | undefined {
+    const installed = this.project.installedKconfig?.symbols.get(name);
+    if (!installed) return this.project.installedKconfig ? undefined : SYMBOLS[name];
+    const d = installed.default;
+    return {
+      type: installed.type, category: '', meaning: installed.prompt, menu: '', present: [], selects: installed.selects, depends: installed.depends,
+      defaults: { '4.4': d, '5.5': d, '6.0': d },
+    };
   }
 
   get(name: string): Effective | undefined {
@@ -128,9 +154,10 @@ export class ProjectConfig {
 
   private compute(name: string): Effective | undefined {
     const entry = this.project.sdkconfig.get(name);
-    if (entry) return { value: entry.value, source: 'sdkconfig', entry };
-    const sym = SYMBOLS[name];
-    if (!sym || !optionExists(name, this.idf)) return undefined;
+    // The config tool drops a line for an option this version does not have (sdkconfig-unknown-option says so).
+    if (entry && this.exists(name) !== false) return { value: entry.value, source: 'sdkconfig', entry };
+    const sym = this.symbol(name);
+    if (!sym || !this.exists(name)) return undefined;
     if (sym.depends && this.holds(sym.depends) === false) return sym.type === 'bool' ? { value: 'n', source: 'default' } : undefined;
     const text = this.idf.major < 5 ? sym.defaults['4.4'] : this.idf.major >= 6 ? sym.defaults['6.0'] ?? sym.defaults['5.5'] : sym.defaults['5.5'] ?? sym.defaults['4.4'];
     const value = text === undefined ? undefined : this.defaultValue(name, sym, text);
@@ -141,10 +168,10 @@ export class ProjectConfig {
   private defaultValue(name: string, sym: KconfigSymbol, text: string): string | undefined {
     if (/\(choice default\)/.test(text)) {
       // Another member of the same choice set explicitly to y wins over the default member.
-      const other = Object.entries(SYMBOLS).some(([n, s]) => n !== name && s.menu === sym.menu && this.project.sdkconfig.get(n)?.value === 'y');
+      const other = this.siblings(name, sym).some((n) => this.project.sdkconfig.get(n)?.value === 'y');
       return other ? 'n' : 'y';
     }
-    if (/^\(none/.test(text)) return this.selected(name) ? 'y' : 'n'; // only `select` by other options sets it
+    if (/^\(none/.test(text)) return sym.type === 'bool' ? (this.selected(name) ? 'y' : 'n') : undefined; // only `select` sets it
     if (/\(implicit\)|\(choice member\)/.test(text)) return text.startsWith('y') ? 'y' : 'n';
     for (const alternative of text.split(';').map((a) => a.trim())) {
       const m = /^(.*?)\s+if\s+(.*)$/.exec(alternative);
@@ -154,10 +181,20 @@ export class ProjectConfig {
     return sym.type === 'bool' ? 'n' : undefined;
   }
 
+  /** Other members of the choice `name` belongs to (same menu in the shipped table; same default kind when installed). */
+  private siblings(name: string, sym: KconfigSymbol): string[] {
+    if (this.project.installedKconfig) {
+      return [...this.project.installedKconfig.symbols].filter(([n, s]) => n !== name && /\(choice (default|member)\)/.test(s.default ?? '')).map(([n]) => n)
+        .filter((n) => n.replace(/_[A-Z0-9]+$/, '') === name.replace(/_[A-Z0-9]+$/, ''));
+    }
+    return Object.entries(SYMBOLS).filter(([n, s]) => n !== name && s.menu === sym.menu).map(([n]) => n);
+  }
+
   /** Whether an enabled option selects `name` (Kconfig `select name [if cond]`). */
   private selected(name: string): boolean {
     const short = name.replace(/^CONFIG_/, '');
-    return Object.entries(SYMBOLS).some(([other, s]) => (s.selects ?? []).some((sel) => {
+    const all: [string, { selects?: string[] }][] = this.project.installedKconfig ? [...this.project.installedKconfig.symbols] : Object.entries(SYMBOLS);
+    return all.some(([other, s]) => (s.selects ?? []).some((sel) => {
       const [target, cond] = sel.split(/\s+if\s+/);
       return target === short && this.bool(other) === true && (!cond || this.holds(cond) !== false);
     }));
