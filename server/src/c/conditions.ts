@@ -117,7 +117,8 @@ class ExprParser {
   }
 }
 
-function applyBinary(op: string, a: Tri, b: Tri): Tri {
+/** A C binary operator over known-or-unknown operands (shared with the cipher-suite model's #if programs). */
+export function applyBinary(op: string, a: Tri, b: Tri): Tri {
   // Short-circuit logic still decides with one side unknown.
   if (op === '&&') return a === 0 || b === 0 ? 0 : a === undefined || b === undefined ? undefined : 1;
   if (op === '||') return (a !== undefined && a !== 0) || (b !== undefined && b !== 0) ? 1 : a === undefined || b === undefined ? undefined : 0;

@@ -80,8 +80,18 @@ export function sitesOfExpression(ctx: RuleContext, file: FileFacts, expr: strin
   return ref ? sites.filter((s) => s.embeds.some((e) => e.embed.symbol === ref.symbol)) : [];
 }
 
-/** What each TLS client trusts (role 'ca'), presents ('clientCert') or signs with ('clientKey'). */
+const usedCache = new WeakMap<RuleContext, Map<string, UsedSite[]>>();
+
+/** What each TLS client trusts (role 'ca'), presents ('clientCert') or signs with ('clientKey'); computed once per context. */
 export function usedSites(ctx: RuleContext, role: 'ca' | 'clientCert' | 'clientKey'): UsedSite[] {
+  let byRole = usedCache.get(ctx);
+  if (!byRole) { byRole = new Map(); usedCache.set(ctx, byRole); }
+  let list = byRole.get(role);
+  if (!list) { list = computeUsedSites(ctx, role); byRole.set(role, list); }
+  return list;
+}
+
+function computeUsedSites(ctx: RuleContext, role: 'ca' | 'clientCert' | 'clientKey'): UsedSite[] {
   const out: UsedSite[] = [];
   const files = new Map(ctx.files.map((f) => [f.file, f]));
   for (const client of tlsClients(ctx)) {

@@ -27,7 +27,10 @@
 //    SHA-384, DHE-RSA CBC-SHA256, static-RSA key exchange (GCM, CBC-SHA256, CBC-SHA) and RSA 3DES.
 // A suite only the old profile lists is "weak". Guidelines 6.0 (2025) drop DHE from intermediate and
 // drop the old profile altogether, so a device left with DHE-RSA suites alone gets a note.
+import { applyBinary } from '../c/conditions';
 import raw from '../data/mbedtls-ciphersuites.json';
+
+const BINARY_OPS = new Set(['==', '!=', '<', '>', '<=', '>=', '+', '-', '*', '/', '%', '&', '|', '^', '<<', '>>']);
 
 export type MbedtlsVersion = '2.28' | '3.6';
 /** Final value of a CONFIG_* option (defaults already applied by the caller); undefined = not set. */
@@ -209,25 +212,8 @@ function evalExpr(e: Expr, state: MacroState, lookup: ConfigLookup): number {
     default: {
       const a = arg(1);
       const b = arg(2);
-      switch (op) {
-        case '==': return a === b ? 1 : 0;
-        case '!=': return a !== b ? 1 : 0;
-        case '<': return a < b ? 1 : 0;
-        case '>': return a > b ? 1 : 0;
-        case '<=': return a <= b ? 1 : 0;
-        case '>=': return a >= b ? 1 : 0;
-        case '+': return a + b;
-        case '-': return a - b;
-        case '*': return a * b;
-        case '/': return b ? Math.trunc(a / b) : 0;
-        case '%': return b ? a % b : 0;
-        case '&': return a & b;
-        case '|': return a | b;
-        case '^': return a ^ b;
-        case '<<': return a << b;
-        case '>>': return a >> b;
-        default: throw new Error(`ciphersuites: unknown operator ${op}`);
-      }
+      if (!BINARY_OPS.has(op)) throw new Error(`ciphersuites: unknown operator ${op}`);
+      return applyBinary(op, a, b) ?? 0; // only division by zero is unknown: C's preprocessor calls that an error
     }
   }
 }
