@@ -10,6 +10,7 @@ export const documentSelector: LanguageClientOptions['documentSelector'] = [
   { scheme: 'file', pattern: '**/sdkconfig{,.defaults,.defaults.*,.ci,.ci.*}' },
   { scheme: 'file', pattern: '**/CMakeLists.txt' },
   { scheme: 'file', language: 'pem' },
+  { scheme: 'file', language: 'esp-idf-log' },
   { scheme: 'file', pattern: '**/*.der' },
 ];
 

@@ -10,6 +10,9 @@ import { fieldHover, wordAt } from './c/fieldHover';
 import { discoverProjects, isThirdParty, projectForFile } from './project/discover';
 import { extractCMake } from './project/embeds';
 import { completeOption, optionHover, type OptionCompletion } from './sdkconfig/assist';
+import { findTlsLogLines } from './logs/tlsLines';
+import { decodeCode } from './mbedtls/decode';
+import { decodedMarkdown } from './mbedtls/markdown';
 import { extractCertFile } from './x509/certFile';
 import { certificateHover } from './x509/hover';
 import type { EspIdfProject } from './project/model';
@@ -35,6 +38,8 @@ export interface SkippedFile { file: string; reason: string }
 const C_FILE = /\.(c|h|cc|cpp|cxx|hpp|hh|inc|ino)$/i;
 const CMAKE_FILE = /(^|[\\/])CMakeLists\.txt$/;
 const CERT_FILE = /\.(pem|crt|cer|der|key)$/i;
+/** Monitor captures: *.log, and idf.py monitor's own log.<elf>.<timestamp>.txt. */
+const LOG_FILE = /(\.log|(^|[\\/])log\.[^\\/]+\.\d{14}\.txt)$/i;
 
 /** What each kind of file yields. CMake facts depend on where the file sits (relative paths), so they are cached per place. */
 interface Extractor {
@@ -50,6 +55,7 @@ const EXTRACTORS: Extractor[] = [
   { test: C_FILE, perPlace: false, binary: false, extract: async (b) => ({ c: await extractC(b.toString('utf8')) }) },
   { test: CMAKE_FILE, perPlace: true, binary: false, extract: async (b, file, project) => ({ cmake: extractCMake(file, b.toString('utf8'), project?.root) }) },
   { test: CERT_FILE, perPlace: false, binary: true, extract: async (b) => ({ certFile: await extractCertFile(b) }) },
+  { test: LOG_FILE, perPlace: false, binary: false, extract: async (b) => ({ logLines: findTlsLogLines(b.toString('utf8')) }) },
 ];
 /** Changes to these files change the project model itself (components, sdkconfig chain, IDF version). */
 const MODEL_FILE = /(^|[\\/])(CMakeLists\.txt|sdkconfig(\.defaults(\.[\w.-]+)?)?)$/;
@@ -143,12 +149,23 @@ export class Analyzer {
       const markdown = optionHover(word.text, project);
       if (markdown) return { markdown, range: word.range };
     }
+    const code = word && errorCodeAt(position, word);
+    if (code) {
+      const decoded = this.decode(code.text, file);
+      if (decoded.ok) return { markdown: decodedMarkdown(decoded.results), range: code.range };
+    }
     const facts = this.fileFacts.get(file);
     if (!facts) return undefined;
     const field = facts.c && fieldHover(facts.c, text, position, project?.idfVersion);
     if (field) return field;
     const projectFacts = [...this.fileFacts.values()].filter((f) => projectForFile(this.projects, f.file) === project);
     return certificateHover(facts, projectFacts, position, this.now(), word);
+  }
+
+  /** Decodes an error code for the Mbed TLS version of `file`'s project (both versions when unknown). */
+  decode(input: string, file?: string): ReturnType<typeof decodeCode> {
+    const v = file ? projectForFile(this.projects, file)?.idfVersion : undefined;
+    return decodeCode(input, { idfVersion: v && v.source !== 'assumed' ? `${v.major}.${v.minor}` : undefined });
   }
 
   /** Option names and values for the sdkconfig line `linePrefix` (the text before the cursor). */
@@ -234,6 +251,16 @@ export class Analyzer {
     this.findingsByFile = byFile;
     this.lensesByFile = lenses;
   }
+}
+
+/** An error code or name under the cursor: -0x2700, 0x801A, -9984 (with its sign), MBEDTLS_ERR_*, ESP_ERR_*. */
+function errorCodeAt(position: Position, word: { text: string; before: string; range: Range }): { text: string; range: Range } | undefined {
+  if (/^(MBEDTLS_ERR|ESP_ERR|MBEDTLS_X509_BADCERT|MBEDTLS_X509_BADCRL)_\w+$/.test(word.text)) return word;
+  const hex = /^0x[0-9A-Fa-f]{2,8}$/.test(word.text);
+  const negative = /-\s*$/.test(word.before);
+  if (!hex && !(negative && /^\d{3,5}$/.test(word.text))) return undefined;
+  const start = negative ? { line: position.line, character: word.before.replace(/-\s*$/, '').length } : word.range.start;
+  return { text: `${negative ? '-' : ''}${word.text}`, range: { start, end: word.range.end } };
 }
 
 function changedFiles(before: ReadonlyMap<string, Finding[]>, after: ReadonlyMap<string, Finding[]>): string[] {

@@ -10,6 +10,7 @@ import { ruleInfo } from './rules/catalogue';
 import { severityRank, type Finding, type Severity, type SeverityOrOff } from './rules/finding';
 import { defaultSettings } from './settings';
 import { inspectBytes, inspectedJson, inspectedText } from './x509/inspect';
+import { decodeCode, type DecodedCode } from './mbedtls/decode';
 
 const VERSION = '0.1.0';
 
@@ -28,7 +29,15 @@ commands:
       --json                       one JSON object per block
       --now ISO-8601               the time validity is counted from (default: now)
 
-  decode, chain, bundle   not in this version yet
+  decode CODE...     what an mbedTLS error (-0x2700, -9984, 9984 as ESP-TLS stores it, 262E, -0x262E
+                     composite), ESP-TLS esp_err_t (0x801A) or MBEDTLS_ERR_/ESP_ERR_ name means, and what to do;
+                     flags=0x8 or MBEDTLS_X509_BADCERT_* decodes an X.509 verify-flag mask
+      --idf-version X.Y            v4.x uses Mbed TLS 2.28, v5.x 3.6 (default: both, when they differ)
+      --flags MASK                 the X.509 verify flags that came with -0x2700
+      --hex                        read bare digits (2700) as hexadecimal
+      --json                       a JSON array, one object per code and Mbed TLS version
+
+  chain, bundle   not in this version yet
 
 exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or unreadable input`;
 
@@ -41,7 +50,8 @@ async function main(argv: string[]): Promise<number> {
   if (command === '--version') { process.stdout.write(VERSION + '\n'); return 0; }
   if (command === 'check') return check(rest);
   if (command === 'inspect') return inspect(rest);
-  if (['decode', 'chain', 'bundle'].includes(command)) {
+  if (command === 'decode') return decode(rest);
+  if (['chain', 'bundle'].includes(command)) {
     throw new UsageError(`'${command}' is not available in this version of esp-tls-lens yet`);
   }
   throw new UsageError(`unknown command '${command}' (try: esp-tls-lens --help)`);
@@ -143,6 +153,79 @@ async function inspect(args: string[]): Promise<number> {
   const items = await inspectBytes(bytes, target === '-' ? '' : target);
   process.stdout.write(parsed.values.json ? JSON.stringify(inspectedJson(items), null, 2) + '\n' : inspectedText(items, now));
   return items.length ? 0 : 2;
+}
+
+async function decode(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      // Codes start with '-' (-0x2700): a bare negative number is a code, not an option.
+      args: args.map((a) => (/^-(0x)?[0-9a-f]+$/i.test(a) ? `\u0000${a}` : a)),
+      allowPositionals: true,
+      options: {
+        json: { type: 'boolean', default: false },
+        hex: { type: 'boolean', default: false },
+        'idf-version': { type: 'string', default: '' },
+        flags: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const v = parsed.values;
+  const codes = parsed.positionals.map((p) => p.replace(/^\u0000/, ''));
+  if (!codes.length) throw new UsageError('decode takes at least one CODE (e.g. -0x2700, 0x801A, MBEDTLS_ERR_X509_CERT_VERIFY_FAILED)');
+  const idfVersion = v['idf-version']!;
+  if (idfVersion && !/^v?\d+\.\d+(\.\d+)?$/.test(idfVersion)) throw new UsageError(`--idf-version: '${idfVersion}' is not X.Y or X.Y.Z`);
+  let flags: number | undefined;
+  if (v.flags !== undefined) {
+    const m = /^(0x)?([0-9a-f]+)$/i.exec(v.flags);
+    if (!m || (!m[1] && !/^\d+$/.test(m[2]))) throw new UsageError(`--flags: '${v.flags}' is not a number (0x8 or 8)`);
+    flags = parseInt(m[2], m[1] ? 16 : 10);
+  }
+  const results: DecodedCode[] = [];
+  for (const code of codes) {
+    const r = decodeCode(code, { idfVersion, hex: v.hex, flags });
+    if (!r.ok) throw new UsageError(`decode: ${r.error}`);
+    results.push(...r.results);
+  }
+  process.stdout.write(v.json ? JSON.stringify(results.map(decodedJson), null, 2) + '\n' : results.map(decodedText).join('\n'));
+  return 0;
+}
+
+function decodedJson(r: DecodedCode) {
+  // The DESIGN.md §3 contract first, then what this version adds.
+  const { input, value, mbedtls, strerror, parts, esp, flags, explanation, hints, kind, versions, notes } = r;
+  return { input, value, mbedtls, strerror, parts, esp, flags, explanation, hints, kind, versions, notes };
+}
+
+function decodedText(r: DecodedCode): string {
+  const lines: string[] = [];
+  const where = r.versions.length > 1 ? `Mbed TLS ${r.versions.join(' and ')}` : `Mbed TLS ${r.mbedtls}`;
+  if (r.kind === 'mbedtls') {
+    lines.push(`${r.value}  (${where}; input ${r.input.trim()})`);
+    lines.push(`  strerror: ${r.strerror}`);
+    for (const p of r.parts) lines.push(`  ${p.level === 'high' ? 'high' : 'low '} ${p.value}  ${p.name || '(unknown)'}${p.module ? ` [${p.module}]` : ''}`);
+  } else if (r.kind === 'esp') {
+    lines.push(`${r.value}  ${r.esp?.name ?? '(unknown ESP-TLS code)'}  (esp_err_t; input ${r.input.trim()})`);
+  } else {
+    lines.push(`verify flags ${r.value}  (input ${r.input.trim()})`);
+  }
+  if (r.flags) for (const f of r.flags) lines.push(`  flag ${f.value}  ${f.name || '(unknown bit)'}: ${f.text}`);
+  for (const n of r.notes) lines.push(`  note: ${n}`);
+  lines.push(...wrap(r.explanation, '  '));
+  for (const h of r.hints) lines.push(`  - ${h.text}${h.rule ? ` [${h.rule}]` : ''}${h.command && !h.text.includes(h.command) ? `\n      $ ${h.command}` : ''}`);
+  return lines.join('\n') + '\n';
+}
+
+function wrap(text: string, indent: string, width = 100): string[] {
+  const out: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/)) {
+    if (line && indent.length + line.length + 1 + word.length > width) { out.push(indent + line); line = word; } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) out.push(indent + line);
+  return out;
 }
 
 function parseNow(text: string | undefined): Date {

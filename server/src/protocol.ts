@@ -30,7 +30,13 @@ export interface InspectResult {
   count: number;
 }
 
+/** Decode mbedTLS Error: any form (-0x2700, 9984, MBEDTLS_ERR_..., 0x801A, a verify-flag mask). */
+export interface DecodeParams { input: string; uri?: string }
+export interface DecodeResponse { markdown: string; ok: boolean }
+
 export const Methods = {
+  /** Request DecodeParams -> DecodeResponse. */
+  decode: 'espTlsLens/decode',
   /** Request InspectParams -> InspectResult. */
   inspect: 'espTlsLens/inspect',
   /** Request, no params: re-index every workspace folder and publish all findings. */

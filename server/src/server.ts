@@ -8,7 +8,8 @@ import { Analyzer, isModelFile } from './analyzer';
 import { codeActionsFor, fileOf, toDiagnostic, uriOf } from './diagnostics';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Methods, type CheckWorkspaceResult, type InspectParams, type InspectResult, type StatusParams } from './protocol';
+import { decodedMarkdown } from './mbedtls/markdown';
+import { Methods, type CheckWorkspaceResult, type DecodeParams, type DecodeResponse, type InspectParams, type InspectResult, type StatusParams } from './protocol';
 import { toggleOption } from './sdkconfig/assist';
 import { inspectBytes, inspectedMarkdown } from './x509/inspect';
 import { resolveSettings, settingsSection } from './settings';
@@ -152,6 +153,13 @@ connection.onRequest(Methods.inspect, async (p: InspectParams): Promise<InspectR
   const bytes = p.text !== undefined ? Buffer.from(p.text, 'utf8') : doc ? Buffer.from(doc.getText(), 'utf8') : await readFile(file).catch(() => Buffer.alloc(0));
   const items = await inspectBytes(bytes, file);
   return { markdown: `# ${p.text !== undefined ? `Selection in ${name}` : name}\n\n${inspectedMarkdown(items, new Date())}`, count: items.length };
+});
+
+connection.onRequest(Methods.decode, (p: DecodeParams): DecodeResponse => {
+  const decoded = analyzer.decode(p.input, p.uri ? fileOf(p.uri) : undefined);
+  return decoded.ok
+    ? { ok: true, markdown: `# ${p.input}\n\n${decodedMarkdown(decoded.results)}` }
+    : { ok: false, markdown: `# ${p.input}\n\n${decoded.error}` };
 });
 
 /** Publishes the current findings of `files`; a file with none gets an empty list, so nothing goes stale. */

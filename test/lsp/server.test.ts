@@ -306,3 +306,41 @@ describe('language server: sdkconfig', () => {
     assert.deepEqual(edit, { range: { start: { line: 8, character: 0 }, end: { line: 8, character: 31 } }, newText: '# CONFIG_MBEDTLS_HAVE_TIME_DATE is not set' });
   });
 });
+
+describe('language server: error codes and monitor logs', () => {
+  let client: TestClient;
+  let ws: string;
+  before(async () => { ({ client, ws } = await demoServer()); });
+  after(async () => { await client.shutdown(); });
+
+  it('annotates the TLS failure lines of a monitor log and hovers their codes', async () => {
+    const file = path.join(ws, 'monitor.log');
+    const text = readFileSync(path.resolve(__dirname, '../fixtures/logs/idf-v5.5-handshake-failed.log'), 'utf8');
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(file), languageId: 'esp-idf-log', version: 1, text } });
+    const diags = await client.waitForDiagnostics(file, (l) => l.length > 0);
+    const handshake = diags.find((d) => d.range.start.line === 22)!;
+    assert.equal(handshake.code, 'log-tls-failure');
+    assert.equal(handshake.severity, 3);
+    assert.match(String(handshake.message), /^-0x2700 X509 - Certificate verification failed/);
+    const line = text.split('\n')[22];
+    const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: uri(file) }, position: { line: 22, character: line.indexOf('0x2700') + 2 } })) as { contents: { value: string }; range: { start: { character: number } } };
+    assert.match(hover.contents.value, /\*\*`-0x2700`\*\* \(Mbed TLS 3\.6\)/, 'the demo project is ESP-IDF 5.3: Mbed TLS 3.6');
+    assert.equal(hover.range.start.character, line.indexOf('-0x2700'));
+  });
+
+  it('hovers error codes and names in C, and decodes on request', async () => {
+    const file = path.join(ws, 'main/errors.c');
+    const text = 'void f(int ret) {\n    if (ret == -0x7200) { }\n    if (ret == MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE) { }\n    if (err == ESP_ERR_MBEDTLS_SSL_SETUP_FAILED) { }\n}\n';
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(file), languageId: 'c', version: 1, text } });
+    await client.waitForDiagnostics(file, () => true);
+    const at = async (line: number, character: number) => ((await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: uri(file) }, position: { line, character } })) as { contents: { value: string } } | null)?.contents.value ?? '';
+    assert.match(await at(1, 18), /-0x7200/);
+    assert.match(await at(2, 20), /MBEDTLS_ERR_SSL_HANDSHAKE_FAILURE|-0x7780/);
+    assert.match(await at(3, 20), /0x8017/);
+    const decoded = (await client.connection.sendRequest('espTlsLens/decode', { input: '-9984', uri: uri(file) })) as { ok: boolean; markdown: string };
+    assert.equal(decoded.ok, true);
+    assert.match(decoded.markdown, /^# -9984\n\n\*\*`-0x2700`\*\*/);
+    const bad = (await client.connection.sendRequest('espTlsLens/decode', { input: 'not a code' })) as { ok: boolean };
+    assert.equal(bad.ok, false);
+  });
+});

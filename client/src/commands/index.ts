@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import type { Ctx } from '../context';
 import { checkWorkspace } from './checkWorkspace';
+import { decodeError } from './decodeError';
 import { inspectCertificate } from './inspectCertificate';
 import { restartServer } from './restartServer';
 
@@ -10,6 +11,7 @@ export function registerCommands(ctx: Ctx, startServer: () => Promise<void>): vo
   const register = (id: string, fn: (...args: unknown[]) => unknown) => ctx.own(vscode.commands.registerCommand(id, fn));
   register('espTlsLens.checkWorkspace', () => checkWorkspace(ctx));
   register('espTlsLens.inspectCertificate', (uri) => inspectCertificate(ctx, uri instanceof vscode.Uri ? uri : undefined));
+  register('espTlsLens.decodeError', (input) => decodeError(ctx, typeof input === 'string' ? input : undefined));
   register('espTlsLens.showOutput', () => ctx.log.show());
   register('espTlsLens.restartServer', () => restartServer(ctx, startServer));
 }

@@ -36,6 +36,7 @@ export const RULES: readonly RuleInfo[] = [
   rule('sdkconfig-unused-dtls', 'hint', 'DTLS is compiled in but never used.', true),
   rule('sdkconfig-hardware-acceleration-off', 'hint', 'mbedTLS hardware acceleration is off.', true),
   rule('sdkconfig-unknown-option', 'warning', 'An mbedTLS/ESP-TLS option this IDF version does not have.', true),
+  rule('log-tls-failure', 'info', 'A TLS failure line of an idf.py monitor log, with what its code means.', true),
   rule('sdkconfig-production-hardening', 'hint', 'Secure boot, flash encryption or NVS encryption is off.', true),
 ];
 

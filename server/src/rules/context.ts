@@ -3,6 +3,7 @@
 import type { MacroEnv } from '../c/conditions';
 import type { CFileFacts } from '../c/facts';
 import type { CMakeFacts } from '../project/embeds';
+import type { TlsLogLine } from '../logs/tlsLines';
 import type { CertFileFacts } from '../x509/certFile';
 import type { EspIdfProject } from '../project/model';
 import type { Finding } from './finding';
@@ -16,6 +17,8 @@ export interface FileFacts {
   cmake?: CMakeFacts;
   /** The certificates and keys of a .pem/.crt/.cer/.der/.key file. */
   certFile?: CertFileFacts;
+  /** TLS failure lines of a monitor log. */
+  logLines?: TlsLogLine[];
 }
 
 export interface RuleContext {

@@ -5,6 +5,7 @@ import { globalCaStoreEmpty } from './globalCaStoreEmpty';
 import type { Rule, RuleContext } from './context';
 import type { Finding, SeverityOrOff } from './finding';
 import { mbedtlsHostnameMissing, mbedtlsVerifyDisabled } from './mbedtlsClient';
+import { logTlsFailure } from './logTlsFailure';
 import { pemNotNulTerminated } from './pemNotNulTerminated';
 import { SDKCONFIG_RULES } from './sdkconfig';
 import { tlsHostnameCheckSkipped } from './tlsHostnameCheckSkipped';
@@ -21,6 +22,7 @@ export const ALL_RULES: readonly Rule[] = [
   pemNotNulTerminated,
   ...CERTIFICATE_RULES,
   ...SDKCONFIG_RULES,
+  logTlsFailure,
 ];
 
 export function runRules(ctx: RuleContext, overrides: Readonly<Record<string, SeverityOrOff>> = {}): Finding[] {

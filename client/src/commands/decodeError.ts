@@ -1,0 +1,23 @@
+// ESP-IDF TLS: Decode mbedTLS Error. Takes any form a log or the code shows (-0x2700, -9984, 0x801A,
+// MBEDTLS_ERR_..., ESP_ERR_...), from the selection or an input box, and opens the explanation.
+import * as vscode from 'vscode';
+import { Methods, type DecodeParams, type DecodeResponse } from '../../../server/src/protocol';
+import type { Ctx } from '../context';
+
+export async function decodeError(ctx: Ctx, input?: string): Promise<DecodeResponse | undefined> {
+  if (!ctx.running || !ctx.client) return ctx.notRunning('decode an error');
+  const editor = vscode.window.activeTextEditor;
+  const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection).trim() : undefined;
+  const code = input ?? (await vscode.window.showInputBox({
+    title: 'ESP-IDF TLS: Decode mbedTLS Error',
+    prompt: 'An mbedTLS or ESP-TLS error: -0x2700, -9984, 0x801A, MBEDTLS_ERR_SSL_..., ESP_ERR_..., or a verify-flag mask',
+    value: selected && selected.length < 64 ? selected : undefined,
+    validateInput: (v) => (v.trim() ? undefined : 'Type a code or a name'),
+  }));
+  if (!code) return undefined;
+  const params: DecodeParams = { input: code.trim(), uri: editor?.document.uri.toString() };
+  const result = await ctx.client.sendRequest<DecodeResponse>(Methods.decode, params);
+  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: result.markdown });
+  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+  return result;
+}

@@ -1,0 +1,44 @@
+// log-tls-failure: the TLS failure lines of an `idf.py monitor` capture (logs/tlsLines.ts), each with
+// what its code means for the project's Mbed TLS version and what usually causes it on an ESP32.
+// Not one of DESIGN.md's source rules: a log is evidence of a past run, so findings are informational.
+import { decodeCode, type DecodedCode } from '../mbedtls/decode';
+import { decodedLine } from '../mbedtls/markdown';
+import type { TlsLogLine } from '../logs/tlsLines';
+import { ruleInfo } from './catalogue';
+import type { Rule, RuleContext } from './context';
+import type { Finding } from './finding';
+
+const ID = 'log-tls-failure';
+
+/** What a line means when its code alone does not say it. */
+const KIND_TEXT: Partial<Record<TlsLogLine['kind'], string>> = {
+  'verify-failed': 'The server certificate did not verify; the verification info lines below say why.',
+  'no-verification-option': 'The client config sets no CA, bundle or global store (rule tls-no-server-verification finds it in the code).',
+  'bundle-no-matching-root': "No root in the certificate bundle issued the server's chain: the bundle in use (CMN?) lacks that root, or the server sends an incomplete chain.",
+  'feature-not-enabled': 'The code asks for a feature sdkconfig leaves out (see the sdkconfig rules, e.g. sdkconfig-bundle-unavailable).',
+  'ca-parse-failed': 'The CA buffer did not parse: often a PEM without its NUL byte (rule pem-not-nul-terminated) or a damaged certificate (cert-malformed).',
+  'insecure-ota': 'OTA runs without verifying the server (CONFIG_ESP_HTTPS_OTA_ALLOW_HTTP).',
+};
+
+export const logTlsFailure: Rule = {
+  id: ID,
+  run(ctx) {
+    const out: Finding[] = [];
+    for (const f of ctx.files) for (const line of f.logLines ?? []) {
+      const decoded = line.codes.flatMap((c) => decode(ctx, c, line));
+      const text = KIND_TEXT[line.kind] ?? (line.kind === 'verify-info' ? `Verification: ${line.message}${line.flag ? ` (${line.flag})` : ''}.` : undefined);
+      if (!decoded.length && !text) continue;
+      const first = decoded[0];
+      const message = [first ? decodedLine(first) + '.' : undefined, text, first?.explanation].filter(Boolean).join(' ');
+      out.push({ rule: ID, severity: ruleInfo(ID)!.severity, file: f.file, range: line.range, message });
+    }
+    return out;
+  },
+};
+
+function decode(ctx: RuleContext, code: string, line: TlsLogLine): DecodedCode[] {
+  if (/^\d+$/.test(code) && line.kind === 'socket-error') return []; // an errno, not an mbedTLS code
+  const v = ctx.project?.idfVersion;
+  const r = decodeCode(code, { idfVersion: v && v.source !== 'assumed' ? `${v.major}.${v.minor}` : undefined, hex: line.kind === 'mqtt-last-error' || line.kind === 'http-last-error' });
+  return r.ok ? r.results.slice(0, 1) : [];
+}
