@@ -152,9 +152,22 @@ export async function run(): Promise<void> {
   await poll('the sdkconfig diagnostic to go', () => (ours(defaultsUri).some((d) => codeValue(d) === 'sdkconfig-bundle-unavailable') ? undefined : true), 60_000);
   log('sdkconfig: bundle-unavailable reported on its line and fixed');
 
+  // A monitor capture: the TLS failure lines get a decoded note; the decode command takes any form.
+  const logUri = file('monitor.log');
+  await vscode.workspace.fs.writeFile(logUri, await vscode.workspace.fs.readFile(vscode.Uri.file(`${ext.extensionPath}/test/fixtures/logs/idf-v5.5-handshake-failed.log`)));
+  const logDoc = await vscode.workspace.openTextDocument(logUri);
+  await vscode.window.showTextDocument(logDoc);
+  assert.equal(logDoc.languageId, 'esp-idf-log');
+  const logDiag = await poll('a log-tls-failure note on monitor.log', () => ours(logUri).find((d) => codeValue(d) === 'log-tls-failure' && /-0x2700/.test(d.message)), 60_000);
+  assert.equal(logDiag.severity, vscode.DiagnosticSeverity.Information);
+  const decoded = await vscode.commands.executeCommand<{ ok: boolean; markdown: string }>('espTlsLens.decodeError', '-9984');
+  assert.equal(decoded?.ok, true);
+  assert.match(decoded!.markdown, /X509 - Certificate verification failed/);
+  log(`log note: ${logDiag.message.slice(0, 70)}...; decode command ok`);
+
   // 3. Commands.
   const commands = await vscode.commands.getCommands(true);
-  for (const id of ['espTlsLens.checkWorkspace', 'espTlsLens.inspectCertificate', 'espTlsLens.showOutput', 'espTlsLens.restartServer']) {
+  for (const id of ['espTlsLens.checkWorkspace', 'espTlsLens.inspectCertificate', 'espTlsLens.decodeError', 'espTlsLens.showOutput', 'espTlsLens.restartServer']) {
     assert.ok(commands.includes(id), `command ${id} is not registered`);
   }
   const checkWorkspace = async () => {
