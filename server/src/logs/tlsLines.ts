@@ -16,6 +16,7 @@
 // with CONFIG_LOG_TIMESTAMP_SOURCE_SYSTEM, `HH:MM:SS.mmm`. Lines may carry CONFIG_LOG_COLORS escapes
 // (`\x1b[0;31m` ... `\x1b[0m`, or the same without the ESC byte when a capture dropped it) and the
 // `YYYY-MM-DD HH:MM:SS ` prefix of `idf.py monitor --timestamps`.
+import { VERIFY_FLAGS } from '../mbedtls/catalogue';
 import type { Range } from '../rules/finding';
 
 export type LogLevel = 'E' | 'W' | 'I' | 'D' | 'V';
@@ -130,34 +131,14 @@ const RULES: readonly Rule[] = [
 ];
 
 /** mbedtls_x509_crt_verify_info() strings (identical in Mbed TLS 2.28.8 and 3.6.6; x509_verify_flags.tsv). */
-const VERIFY_FLAGS: readonly (readonly [string, string])[] = [
-  ['MBEDTLS_X509_BADCERT_EXPIRED', 'The certificate validity has expired'],
-  ['MBEDTLS_X509_BADCERT_REVOKED', 'The certificate has been revoked (is on a CRL)'],
-  ['MBEDTLS_X509_BADCERT_CN_MISMATCH', 'The certificate Common Name (CN) does not match with the expected CN'],
-  ['MBEDTLS_X509_BADCERT_NOT_TRUSTED', 'The certificate is not correctly signed by the trusted CA'],
-  ['MBEDTLS_X509_BADCRL_NOT_TRUSTED', 'The CRL is not correctly signed by the trusted CA'],
-  ['MBEDTLS_X509_BADCRL_EXPIRED', 'The CRL is expired'],
-  ['MBEDTLS_X509_BADCERT_MISSING', 'Certificate was missing'],
-  ['MBEDTLS_X509_BADCERT_SKIP_VERIFY', 'Certificate verification was skipped'],
-  ['MBEDTLS_X509_BADCERT_OTHER', 'Other reason (can be used by verify callback)'],
-  ['MBEDTLS_X509_BADCERT_FUTURE', 'The certificate validity starts in the future'],
-  ['MBEDTLS_X509_BADCRL_FUTURE', 'The CRL is from the future'],
-  ['MBEDTLS_X509_BADCERT_KEY_USAGE', 'Usage does not match the keyUsage extension'],
-  ['MBEDTLS_X509_BADCERT_EXT_KEY_USAGE', 'Usage does not match the extendedKeyUsage extension'],
-  ['MBEDTLS_X509_BADCERT_NS_CERT_TYPE', 'Usage does not match the nsCertType extension'],
-  ['MBEDTLS_X509_BADCERT_BAD_MD', 'The certificate is signed with an unacceptable hash.'],
-  ['MBEDTLS_X509_BADCERT_BAD_PK', 'The certificate is signed with an unacceptable PK alg (eg RSA vs ECDSA).'],
-  ['MBEDTLS_X509_BADCERT_BAD_KEY', 'The certificate is signed with an unacceptable key (eg bad curve, RSA too short).'],
-  ['MBEDTLS_X509_BADCRL_BAD_MD', 'The CRL is signed with an unacceptable hash.'],
-  ['MBEDTLS_X509_BADCRL_BAD_PK', 'The CRL is signed with an unacceptable PK alg (eg RSA vs ECDSA).'],
-  ['MBEDTLS_X509_BADCRL_BAD_KEY', 'The CRL is signed with an unacceptable key (eg bad curve, RSA too short).'],
-];
+/** The lines mbedtls_x509_crt_verify_info prints, one per flag (server/src/data/x509-verify-flags.json). */
+const VERIFY_LINES: readonly (readonly [string, string])[] = VERIFY_FLAGS.map((f) => [f.name, f.text] as const);
 
 /** The flag a (possibly truncated) verify-info reason names; undefined when it is too short to tell. */
 export function verifyInfoFlag(reason: string): string | undefined {
   const text = reason.trimEnd();
   if (!text) return undefined;
-  const hits = VERIFY_FLAGS.filter(([, s]) => s.startsWith(text) || text === s);
+  const hits = VERIFY_LINES.filter(([, s]) => s.startsWith(text) || text === s);
   return hits.length === 1 ? hits[0][0] : undefined;
 }
 
