@@ -1,6 +1,7 @@
 // esp-tls-lens: the command-line twin of the extension. Same analyzer, same findings (DESIGN.md §3).
 // Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or unreadable input.
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Analyzer } from './analyzer';
@@ -11,6 +12,9 @@ import { severityRank, type Finding, type Severity, type SeverityOrOff } from '.
 import { defaultSettings } from './settings';
 import { inspectBytes, inspectedJson, inspectedText } from './x509/inspect';
 import { decodeCode, type DecodedCode } from './mbedtls/decode';
+import { FetchChainError, fetchChain } from './net/fetchChain';
+import { analyzeChain, type ChainReport } from './net/analyzeChain';
+import { findPemBlocks } from './x509/pem';
 
 const VERSION = '0.1.0';
 
@@ -37,7 +41,21 @@ commands:
       --hex                        read bare digits (2700) as hexadecimal
       --json                       a JSON array, one object per code and Mbed TLS version
 
-  chain, bundle   not in this version yet
+  chain HOST[:PORT]  the certificate chain a TLS server presents, exactly as sent (TLS 1.2 handshake
+                     read byte by byte; TLS 1.3-only servers via Node, with a note), checked like SSL Labs:
+                     order, missing intermediates, root sent, anchor (Mozilla roots, ESP-IDF CMN bundle),
+                     expiry, SHA-1, weak keys, host name. HOST may be [::1]:8443 or host:port (default 443)
+      --servername N               SNI name (default: HOST unless it is an IP address)
+      --timeout MS                 give up after this long (default 10000)
+      --json                       the DESIGN contract: { host, port, servername, protocol, presented, anchor, problems }
+      --save-root F                write the anchor (PEM) to F; never overwrites
+      --save-chain F               write the presented chain (PEM, as sent) to F; never overwrites
+      --ca F                       also trust the roots in this PEM file (a private CA)
+      --now ISO-8601               the time validity is checked against (default: now)
+      --idf-version X.Y            the ESP-IDF release whose CMN bundle is checked (default: newest known)
+    exit 0 when the chain reaches a trusted root with no error, 1 otherwise
+
+  bundle   not in this version yet
 
 exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or unreadable input`;
 
@@ -51,7 +69,8 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'check') return check(rest);
   if (command === 'inspect') return inspect(rest);
   if (command === 'decode') return decode(rest);
-  if (['chain', 'bundle'].includes(command)) {
+  if (command === 'chain') return chainCommand(rest);
+  if (['bundle'].includes(command)) {
     throw new UsageError(`'${command}' is not available in this version of esp-tls-lens yet`);
   }
   throw new UsageError(`unknown command '${command}' (try: esp-tls-lens --help)`);
@@ -226,6 +245,110 @@ function wrap(text: string, indent: string, width = 100): string[] {
   }
   if (line) out.push(indent + line);
   return out;
+}
+
+/** "host", "host:port", "[v6]:port", "[v6]", a bare IPv6 address, or an https:// URL. */
+function parseHostPort(text: string): { host: string; port: number } {
+  let t = text.trim().replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '');
+  let host: string;
+  let portText: string | undefined;
+  const bracket = /^\[([^\]]+)\](?::(.*))?$/.exec(t);
+  if (bracket) { host = bracket[1]; portText = bracket[2]; }
+  else if (net.isIPv6(t)) host = t;
+  else {
+    const i = t.lastIndexOf(':');
+    if (i >= 0) { host = t.slice(0, i); portText = t.slice(i + 1); } else host = t;
+  }
+  if (!host || (!net.isIP(host) && !/^[a-z0-9_.-]+$/i.test(host))) throw new UsageError(`chain: '${text}' is not HOST[:PORT]`);
+  let port = 443;
+  if (portText !== undefined) {
+    if (!/^\d+$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) throw new UsageError(`chain: port '${portText}' is not 1-65535`);
+    port = Number(portText);
+  }
+  t = host;
+  return { host: t, port };
+}
+
+async function chainCommand(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        servername: { type: 'string' },
+        timeout: { type: 'string', default: '10000' },
+        json: { type: 'boolean', default: false },
+        'save-root': { type: 'string' },
+        'save-chain': { type: 'string' },
+        ca: { type: 'string' },
+        now: { type: 'string' },
+        'idf-version': { type: 'string', default: '' },
+      },
+    });
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  const v = parsed.values;
+  const [target, ...extra] = parsed.positionals;
+  if (!target || extra.length) throw new UsageError('chain takes one HOST[:PORT]');
+  const { host, port } = parseHostPort(target);
+  if (!/^\d+$/.test(v.timeout!) || Number(v.timeout) < 1) throw new UsageError(`--timeout: '${v.timeout}' is not a number of milliseconds`);
+  const now = parseNow(v.now);
+  const idfVersion = v['idf-version']!;
+  if (idfVersion && !/^v?\d+\.\d+(\.\d+)?$/.test(idfVersion)) throw new UsageError(`--idf-version: '${idfVersion}' is not X.Y or X.Y.Z`);
+  for (const f of [v['save-root'], v['save-chain']]) if (f !== undefined && existsOrNot(f)) throw new UsageError(`${f} already exists; not overwriting it`);
+  const extraRoots = v.ca ? findPemBlocks(readOrThrow(v.ca).toString('latin1')).map((b) => b.der).filter((d): d is Uint8Array => d !== undefined) : [];
+  if (v.ca && !extraRoots.length) throw new UsageError(`--ca: ${v.ca} holds no PEM certificate`);
+
+  let fetched;
+  try {
+    fetched = await fetchChain({ host, port, servername: v.servername, timeoutMs: Number(v.timeout) });
+  } catch (e) {
+    if (e instanceof FetchChainError) throw new UsageError(e.message);
+    throw e;
+  }
+  const report = await analyzeChain(fetched, { now, idfVersion: idfVersion || undefined, extraRoots });
+  if (v['save-chain'] !== undefined) writeNew(v['save-chain'], report.presented.map((p) => p.pem).join(''));
+  if (v['save-root'] !== undefined) {
+    if (!report.anchor) throw new UsageError(`--save-root: no root anchors this chain; ${v['save-root']} not written`);
+    writeNew(v['save-root'], report.anchor.pem);
+  }
+  process.stdout.write(v.json ? JSON.stringify(chainJson(report), null, 2) + '\n' : chainText(report, now));
+  return report.trusted ? 0 : 1;
+}
+
+function chainJson(r: ChainReport) {
+  const { host, port, servername, protocol, presented, anchor, problems, exactAsSent, trusted } = r;
+  return { host, port, servername, protocol, presented, anchor, problems, exactAsSent, trusted };
+}
+
+function chainText(r: ChainReport, now: Date): string {
+  const lines: string[] = [];
+  lines.push(`${r.host}:${r.port}  ${r.protocol}  SNI ${r.servername ?? '(none)'}${r.exactAsSent ? '' : '  (chain as Node reports it, not necessarily as sent)'}`);
+  lines.push(`presented (${r.presented.length}):`);
+  r.presented.forEach((p, i) => {
+    const expired = p.notAfter && new Date(p.notAfter) < now ? '  EXPIRED' : '';
+    lines.push(`  #${i + 1} ${p.subject}`);
+    lines.push(`      issuer ${p.issuer}`);
+    lines.push(`      valid ${p.notBefore.slice(0, 10)} to ${p.notAfter.slice(0, 10)}${expired}  sha256 ${p.sha256}`);
+  });
+  lines.push(r.anchor ? `anchor: ${r.anchor.subject} (${r.anchor.source})` : 'anchor: none found');
+  for (const p of r.problems) lines.push(`${p.severity}: ${p.message} [${p.id}]`);
+  lines.push(r.trusted ? 'result: verifies to a trusted root' : 'result: does not verify to a trusted root without errors');
+  return lines.join('\n') + '\n';
+}
+
+function existsOrNot(file: string): boolean {
+  try { statSync(file); return true; } catch { return false; }
+}
+
+function writeNew(file: string, text: string): void {
+  try {
+    writeFileSync(file, text, { flag: 'wx' });
+  } catch (e) {
+    throw new UsageError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code === 'EEXIST' ? 'it already exists; not overwriting it' : (e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
 }
 
 function parseNow(text: string | undefined): Date {

@@ -2,7 +2,7 @@
 // X.509 verify-flag masks, for the Mbed TLS version of the project's ESP-IDF (v4.x → 2.28, v5.x → 3.6).
 // The result objects are the `decode --json` contract of DESIGN.md §3.
 import {
-  ESP_TLS_ERRORS, MBEDTLS_VERSIONS, VERIFY_FLAGS, espErrorByName, espErrorByValue, espErrorPresent, formatMbedtlsCode,
+  MBEDTLS_VERSIONS, VERIFY_FLAGS, espErrorByName, espErrorByValue, espErrorPresent, formatMbedtlsCode,
   mbedtlsErrorEntry, mbedtlsErrorValues, mbedtlsStrerror, splitMbedtlsCode, verifyFlagByName, type MbedtlsVersion,
 } from './catalogue';
 import { explainEsp, explainFlags, explainMbedtls, type Hint } from './explain';
@@ -258,4 +258,3 @@ function genericExplanation(parts: ErrorPart[], version: MbedtlsVersion): string
 }
 
 /** All ESP-TLS esp_err_t codes (for completion or listing). */
-export const espTlsErrors = ESP_TLS_ERRORS;

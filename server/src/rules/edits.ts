@@ -1,5 +1,5 @@
 // Text edits that change C the way a person would: a field added in the initializer's own layout, an
-// include after the last include, a statement added after another or removed with its line.
+// include after the last include, a statement added after another.
 import type { CFileFacts, InitializerShape, TlsConfigFact } from '../c/facts';
 import type { Range, TextEdit } from './finding';
 
@@ -36,11 +36,6 @@ function insertIntoList(s: InitializerShape, field: string): TextEdit {
 export function addLineAfter(range: Range, text: string, indent: string): TextEdit {
   const at = { line: range.end.line + 1, character: 0 };
   return { range: { start: at, end: at }, newText: `${indent}${text}\n` };
-}
-
-/** Removes the lines a statement occupies. */
-export function removeLines(range: Range): TextEdit {
-  return { range: { start: { line: range.start.line, character: 0 }, end: { line: range.end.line + 1, character: 0 } }, newText: '' };
 }
 
 /** `#include "header"` after the last include, unless the file already includes it. */

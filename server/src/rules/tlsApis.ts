@@ -13,8 +13,6 @@ export type Role =
   /** The byte counts of the buffers above (PEM must count its NUL). */
   | 'caLength' | 'clientCertLength' | 'clientKeyLength';
 
-export const VERIFYING: readonly Role[] = ['bundle', 'global', 'ca', 'psk'];
-
 export interface ClientApi {
   struct: string;
   /** The component, as users name it in messages. */
