@@ -61,7 +61,7 @@ describe('certificate rules on generated certificates', () => {
     const [f] = (await check({ [C]: src })).filter((x) => x.rule === 'cert-leaf-as-trust-anchor');
     assert.equal(f.severity, 'error');
     assert.equal(f.range.start.line, 2, 'on the literal itself');
-    assert.match(f.message, /is a server's own certificate \(not a CA.*-0x2700 \(NOT_TRUSTED\).*not among the roots known offline\. Look at the chain the server sends \(`openssl s_client -showcerts -connect api\.example\.com:443`\)/);
+    assert.match(f.message, /is a server's own certificate \(not a CA.*-0x2700 \(NOT_TRUSTED\).*not among the roots known offline\. Look at the chain the server sends \(`esp-tls-lens chain api\.example\.com`, or `openssl s_client -showcerts -connect api\.example\.com:443`\)/);
     assert.equal(f.related?.[0].file, C);
     assert.match(f.related![0].message, /trusted by `config`/);
   });

@@ -145,7 +145,7 @@ function rootAdvice(ctx: RuleContext, site: CertSite, host: string | undefined):
       : `ESP-IDF's full certificate bundle has it, but not the common (CMN) list of v${idf.major}.${idf.minor}`;
     return `use ${root} instead (a Mozilla root: ${bundles}; attaching the bundle is the simplest way).`;
   }
-  return `it is not among the roots known offline. Look at the chain the server sends (\`openssl s_client -showcerts -connect ${host ?? 'host'}:443\`) and trust the root CA that issued its last certificate; servers seldom send the root itself.`;
+  return `it is not among the roots known offline. Look at the chain the server sends (\`esp-tls-lens chain ${host ?? 'host'}\`, or \`openssl s_client -showcerts -connect ${host ?? 'host'}:443\`) and trust the root CA that issued its last certificate; servers seldom send the root itself.`;
 }
 
 /** One root only: a CA change at the server needs an OTA first (seed 000: keep a transition period). */
