@@ -57,7 +57,9 @@ commands:
 
   bundle   not in this version yet
 
-exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or unreadable input`;
+exit codes: 2 for a usage error, unreadable input or a network error (one line on stderr); otherwise
+  check: 0 nothing at or above --fail-on, 1 findings at or above it; chain: 0 trusted, 1 not;
+  decode and inspect: 0`;
 
 class UsageError extends Error {}
 
