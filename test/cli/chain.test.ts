@@ -1,6 +1,5 @@
 // Runs the bundled dist/cli.js `chain` against local TLS servers (build first: node esbuild.mjs).
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -8,30 +7,12 @@ import path from 'node:path';
 import tls from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { makeChain, type Chain } from '../support/certs';
+import { cliPath, runCli } from '../support/cli';
+import { closeAll, listen } from '../support/servers';
 
-const repo = path.resolve(__dirname, '../..');
-const cli = path.join(repo, 'dist/cli.js');
+const cli = cliPath;
 const NOW = '2026-03-01T00:00:00Z';
-
-interface Run { code: number; stdout: string; stderr: string }
-function run(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { cwd: repo, timeout: 15_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
-
-const servers: net.Server[] = [];
-const sockets = new Set<net.Socket>();
-function listen(server: net.Server, host = '127.0.0.1'): Promise<number> {
-  servers.push(server);
-  server.on('connection', (s: net.Socket) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => resolve((server.address() as net.AddressInfo).port));
-  });
-}
+const run = (args: string[]) => runCli(args, { timeout: 15_000 });
 
 let c: Chain;
 let port: number;
@@ -53,8 +34,7 @@ describe('esp-tls-lens chain', { timeout: 60_000 }, () => {
   });
 
   after(async () => {
-    for (const s of sockets) s.destroy();
-    await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+    await closeAll();
     rmSync(dir, { recursive: true, force: true });
   });
 

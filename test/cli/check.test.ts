@@ -1,26 +1,18 @@
 // Runs the bundled dist/cli.js (built by `npm test` before this suite) as a user would.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, it, before } from 'node:test';
 import Ajv from 'ajv-draft-04';
+import { cliPath, repo, runCli } from '../support/cli';
 import addFormats from 'ajv-formats';
 
-const repo = path.resolve(__dirname, '../..');
-const cli = path.join(repo, 'dist/cli.js');
+const cli = cliPath;
 const demo = path.join(repo, 'test/fixtures/demo-project');
 
-interface Run { code: number; stdout: string; stderr: string }
-function run(args: string[], cwd = repo): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { cwd }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[], cwd = repo) => runCli(args, { cwd });
 
 /** The published SARIF 2.1.0 schema, shipped by @microsoft/jest-sarif (a dev dependency). */
 function sarifValidator() {
@@ -128,9 +120,7 @@ describe('esp-tls-lens inspect', () => {
   });
   it('prints JSON for a PEM file and reads standard input', async () => {
     const pem = readFileSync(path.join(repo, 'test/fixtures/grammars/amazon-root-ca-1.pem'));
-    const child = execFile(process.execPath, [cli, 'inspect', '-', '--json'], { cwd: repo });
-    const out = await new Promise<string>((resolve) => { let s = ''; child.stdout!.on('data', (d) => (s += d)); child.on('close', () => resolve(s)); child.stdin!.end(pem); });
-    const [cert] = JSON.parse(out);
+    const [cert] = JSON.parse((await runCli(['inspect', '-', '--json'], { input: pem })).stdout);
     assert.equal(cert.subject, 'CN=Amazon Root CA 1, O=Amazon, C=US');
     assert.equal(cert.role, 'root');
     assert.equal(cert.notAfter, '2038-01-17T00:00:00.000Z');

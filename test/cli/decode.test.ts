@@ -1,21 +1,11 @@
 // Runs the bundled dist/cli.js `decode` (build first: node esbuild.mjs).
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { before, describe, it } from 'node:test';
+import { cliPath, runCli } from '../support/cli';
 
-const repo = path.resolve(__dirname, '../..');
-const cli = path.join(repo, 'dist/cli.js');
-
-interface Run { code: number; stdout: string; stderr: string }
-function run(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [cli, ...args], { cwd: repo }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : -1) : 0, stdout, stderr });
-    });
-  });
-}
+const run = (args: string[]) => runCli(args);
+const cli = cliPath;
 
 const CONTRACT_KEYS = ['input', 'value', 'mbedtls', 'strerror', 'parts', 'esp', 'flags', 'explanation', 'hints'];
 

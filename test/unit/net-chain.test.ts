@@ -6,19 +6,10 @@ import { after, before, describe, it } from 'node:test';
 import { analyzeChain, dnsMatches } from '../../server/src/net/analyzeChain';
 import { FetchChainError, fetchChain, type FetchedChain, ServerFlightParser } from '../../server/src/net/fetchChain';
 import { makeChain, makeSelfSigned, type Chain, type GeneratedCert } from '../support/certs';
+import { closeAll, listen } from '../support/servers';
 
 const NOW = new Date('2026-03-01T00:00:00Z');
-const servers: net.Server[] = [];
 
-const sockets = new Set<net.Socket>();
-function listen(server: net.Server, host = '127.0.0.1'): Promise<number> {
-  servers.push(server);
-  server.on('connection', (s: net.Socket) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, host, () => resolve((server.address() as net.AddressInfo).port));
-  });
-}
 
 function tlsServer(certs: GeneratedCert[], key: string, extra: tls.TlsOptions = {}): tls.Server {
   const server = tls.createServer({ key, cert: certs.map((c) => c.pem).join(''), ...extra }, (s) => s.end());
@@ -52,8 +43,7 @@ before(async () => {
 });
 
 after(async () => {
-  for (const s of sockets) s.destroy();
-  await Promise.all(servers.map((s) => new Promise<void>((resolve) => s.close(() => resolve()))));
+  await closeAll();
 });
 
 describe('fetchChain (raw TLS 1.2)', { timeout: 20_000 }, () => {
