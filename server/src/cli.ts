@@ -3,7 +3,9 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+
+type ParsedResults<T extends ParseArgsConfig> = ReturnType<typeof parseArgs<T>>;
 import { Analyzer } from './analyzer';
 import { formatJson, formatText, sortFindings } from './report/format';
 import { formatSarif } from './report/sarif';
@@ -63,6 +65,15 @@ exit codes: 2 for a usage error, unreadable input or a network error (one line o
 
 class UsageError extends Error {}
 
+/** node:util parseArgs with its complaints turned into usage errors (exit 2, one line). */
+function parseCommand<T extends ParseArgsConfig>(config: T): ParsedResults<T> {
+  try {
+    return parseArgs(config);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   if (!command) { process.stderr.write(USAGE + '\n'); return 2; }
@@ -88,9 +99,7 @@ interface CheckOptions {
 }
 
 function parseCheck(args: string[]): CheckOptions {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommand({
       args,
       allowPositionals: true,
       options: {
@@ -101,9 +110,6 @@ function parseCheck(args: string[]): CheckOptions {
         'fail-on': { type: 'string', default: 'error' },
       },
     });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
   const v = parsed.values;
   const format = oneOf(v.format!, ['text', 'json', 'sarif'] as const, '--format');
   const failOn = oneOf(v['fail-on']!, ['error', 'warning', 'info', 'hint', 'never'] as const, '--fail-on');
@@ -161,12 +167,7 @@ async function check(args: string[]): Promise<number> {
 }
 
 async function inspect(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false }, now: { type: 'string' } } });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
+  const parsed = parseCommand({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false }, now: { type: 'string' } } });
   const [target, ...extra] = parsed.positionals;
   if (!target || extra.length) throw new UsageError('inspect takes one FILE, or - for standard input');
   const now = parseNow(parsed.values.now);
@@ -177,9 +178,7 @@ async function inspect(args: string[]): Promise<number> {
 }
 
 async function decode(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommand({
       // Codes start with '-' (-0x2700): a bare negative number is a code, not an option.
       args: args.map((a) => (/^-(0x)?[0-9a-f]+$/i.test(a) ? `\u0000${a}` : a)),
       allowPositionals: true,
@@ -190,9 +189,6 @@ async function decode(args: string[]): Promise<number> {
         flags: { type: 'string' },
       },
     });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
   const v = parsed.values;
   const codes = parsed.positionals.map((p) => p.replace(/^\u0000/, ''));
   if (!codes.length) throw new UsageError('decode takes at least one CODE (e.g. -0x2700, 0x801A, MBEDTLS_ERR_X509_CERT_VERIFY_FAILED)');
@@ -272,9 +268,7 @@ function parseHostPort(text: string): { host: string; port: number } {
 }
 
 async function chainCommand(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommand({
       args,
       allowPositionals: true,
       options: {
@@ -288,9 +282,6 @@ async function chainCommand(args: string[]): Promise<number> {
         'idf-version': { type: 'string', default: '' },
       },
     });
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
   const v = parsed.values;
   const [target, ...extra] = parsed.positionals;
   if (!target || extra.length) throw new UsageError('chain takes one HOST[:PORT]');
