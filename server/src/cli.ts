@@ -4,8 +4,6 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-
-type ParsedResults<T extends ParseArgsConfig> = ReturnType<typeof parseArgs<T>>;
 import { Analyzer } from './analyzer';
 import { formatJson, formatText, sortFindings } from './report/format';
 import { formatSarif } from './report/sarif';
@@ -64,6 +62,8 @@ exit codes: 2 for a usage error, unreadable input or a network error (one line o
   decode and inspect: 0`;
 
 class UsageError extends Error {}
+
+type ParsedResults<T extends ParseArgsConfig> = ReturnType<typeof parseArgs<T>>;
 
 /** node:util parseArgs with its complaints turned into usage errors (exit 2, one line). */
 function parseCommand<T extends ParseArgsConfig>(config: T): ParsedResults<T> {
