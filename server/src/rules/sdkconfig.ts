@@ -2,7 +2,7 @@
 // top of the project's sdkconfig), with a related location into C where the cause is cross-file.
 import path from 'node:path';
 import { allHold } from '../c/conditions';
-import { assessSuites, offeredSuites } from '../sdkconfig/ciphersuites';
+import { assessSuites, offeredSuites, type Suite, type SuiteAssessment } from '../sdkconfig/ciphersuites';
 import { ProjectConfig, symbolInfo, type Effective } from '../sdkconfig/kconfig';
 import { ruleInfo } from './catalogue';
 import { customBundleInputs } from './certSites';
@@ -10,14 +10,22 @@ import { tlsClients } from './clients';
 import type { Rule, RuleContext } from './context';
 import type { Finding, Fix, Range, RelatedLocation } from './finding';
 
-const configs = new WeakMap<RuleContext, ProjectConfig>();
-
 /** The project's effective configuration; undefined for files outside any ESP-IDF project. */
 export function configOf(ctx: RuleContext): ProjectConfig | undefined {
-  if (!ctx.project) return undefined;
-  let c = configs.get(ctx);
-  if (!c) { c = new ProjectConfig(ctx.project); configs.set(ctx, c); }
-  return c;
+  return ctx.project && ProjectConfig.of(ctx.project);
+}
+
+const suiteVerdicts = new WeakMap<ProjectConfig, { offered: Suite[]; verdict: SuiteAssessment }>();
+
+/** The cipher-suite verdict depends on the configuration only: computed once per project model, not per keystroke. */
+function suitesOf(c: ProjectConfig): { offered: Suite[]; verdict: SuiteAssessment } {
+  let v = suiteVerdicts.get(c);
+  if (!v) {
+    const offered = offeredSuites((n) => c.bool(n), c.idf.major < 5 ? '2.28' : '3.6');
+    v = { offered, verdict: assessSuites(offered) };
+    suiteVerdicts.set(c, v);
+  }
+  return v;
 }
 
 interface Where { file: string; range: Range }
@@ -297,8 +305,7 @@ export const sdkconfigNoCommonCiphersuite: Rule = {
   run(ctx) {
     const c = configOf(ctx);
     if (!c || c.idf.major >= 6 || !ctx.project?.sdkconfigChain.length) return [];
-    const offered = offeredSuites((n) => c.bool(n), c.idf.major < 5 ? '2.28' : '3.6');
-    const verdict = assessSuites(offered);
+    const { offered, verdict } = suitesOf(c);
     if (verdict.verdict === 'ok') return [];
     // The finding sits on the first line that turned a needed option off, else at the top of the file.
     const cause = verdict.missing.map((n) => c.get(n)).find((e) => e?.source === 'sdkconfig');

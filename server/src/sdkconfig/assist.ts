@@ -18,7 +18,7 @@ const TLS_EFFECT: Record<string, string> = {
 };
 
 export function optionHover(name: string, project: EspIdfProject | undefined): string | undefined {
-  const config = project && new ProjectConfig(project);
+  const config = project && ProjectConfig.of(project);
   const info = config ? config.symbol(name) : symbolInfo(name);
   if (!info && !project?.sdkconfig.has(name)) return undefined;
   const lines = [`**${name}**${info ? ` (${info.type})` : ''}`];
@@ -70,7 +70,7 @@ export interface OptionCompletion { label: string; detail?: string; documentatio
 /** Option names at the start of a line, or values after `CONFIG_X=`. */
 export function completeOption(lineText: string, project: EspIdfProject | undefined): OptionCompletion[] {
   const idf = project?.idfVersion ?? { major: 5, minor: 5 };
-  const config = project && new ProjectConfig(project);
+  const config = project && ProjectConfig.of(project);
   const value = /^(CONFIG_\w+)=(\S*)$/.exec(lineText);
   if (value) {
     const info = config ? config.symbol(value[1]) : symbolInfo(value[1]);

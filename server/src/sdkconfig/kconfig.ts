@@ -76,8 +76,17 @@ export interface Effective {
   entry?: SdkconfigEntry;
 }
 
+const perProject = new WeakMap<EspIdfProject, ProjectConfig>();
+
 /** The configuration a project builds with, option by option (memoised; cycles end as unknown). */
 export class ProjectConfig {
+  /** One instance per project model: a project object is rebuilt whenever its sdkconfig chain changes. */
+  static of(project: EspIdfProject): ProjectConfig {
+    let c = perProject.get(project);
+    if (!c) { c = new ProjectConfig(project); perProject.set(project, c); }
+    return c;
+  }
+
   private readonly memo = new Map<string, Effective | undefined>();
   private readonly pending = new Set<string>();
   readonly idf: IdfVersion;

@@ -5,9 +5,17 @@ import type { MacroEnv } from '../c/conditions';
 import type { EspIdfProject } from '../project/model';
 import { ProjectConfig } from './kconfig';
 
+const envs = new WeakMap<EspIdfProject, MacroEnv>();
+
 export function macroEnvFor(project: EspIdfProject | undefined): MacroEnv {
   if (!project) return { lookup: () => undefined };
-  const config = new ProjectConfig(project);
+  let env = envs.get(project);
+  if (!env) { env = buildEnv(project); envs.set(project, env); }
+  return env;
+}
+
+function buildEnv(project: EspIdfProject): MacroEnv {
+  const config = ProjectConfig.of(project);
   const v = project.idfVersion;
   const versionKnown = v.source !== 'assumed';
   const version: Record<string, number> = {
