@@ -60,9 +60,6 @@ const EXTRACTORS: Extractor[] = [
 /** Changes to these files change the project model itself (components, sdkconfig chain, IDF version). */
 const MODEL_FILE = /(^|[\\/])(CMakeLists\.txt|sdkconfig(\.defaults(\.[\w.-]+)?)?)$/;
 
-/** The project model (components, sdkconfig chain, IDF version) is read from disk: these files count once saved. */
-export const isModelFile = (file: string) => MODEL_FILE.test(file);
-
 export class Analyzer {
   private settings: Settings;
   private exclude: string[];

@@ -4,7 +4,7 @@ import {
   type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { Analyzer, isModelFile } from './analyzer';
+import { Analyzer } from './analyzer';
 import { codeActionsFor, fileOf, toDiagnostic, uriOf } from './diagnostics';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -89,8 +89,8 @@ documents.onDidClose(({ document }) => {
 connection.onDidChangeWatchedFiles(({ changes }) => {
   for (const change of changes) {
     const file = fileOf(change.uri);
-    // An open buffer is the truth for a source file; the project model is read from disk even when open.
-    if (file && (!documents.get(change.uri) || isModelFile(file))) void queue.enqueue(change.uri, async () => publish(await analyzer.fileChanged(file)));
+    // The analyzer knows what wins: an open buffer for a source file, the disk for the project model.
+    if (file) void queue.enqueue(change.uri, async () => publish(await analyzer.fileChanged(file)));
   }
 });
 
