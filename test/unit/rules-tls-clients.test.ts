@@ -364,3 +364,17 @@ void connect(esp_tls_t *tls)
     assert.equal((await findingsOf(src.replace('tls_defaults(&cfg);', 'memset(&cfg, 0, sizeof(cfg));'), undefined, NO_VERIFY)).length, 1);
   });
 });
+
+describe('reading URL expressions', () => {
+  it('joins literals, #defines and sdkconfig strings, and marks where it had to stop', async () => {
+    const { readString } = await import('../../server/src/rules/clients');
+    const { extractC } = await import('../../server/src/c/extract');
+    const facts = await extractC('#define HOST "api.example.com"\n#define BASE "https://" HOST\nvoid f(void) { esp_tls_init(); }');
+    const ctx = { project: fakeProject({ CONFIG_OTA_URL: '"https://fw.example.com/a.bin"' }) };
+    assert.equal(readString('BASE "/v1"', facts, ctx), 'https://api.example.com/v1');
+    assert.equal(readString('CONFIG_OTA_URL', facts, ctx), 'https://fw.example.com/a.bin');
+    assert.equal(readString('"https://" runtime_host "/x"', facts, ctx), 'https://…');
+    assert.equal(readString('url', facts, ctx), undefined);
+    assert.equal(readString('"a\\\\tb"', facts, ctx), 'a\\tb');
+  });
+});

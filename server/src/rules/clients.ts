@@ -2,6 +2,7 @@
 // every setting that reaches it (initializer fields, later assignments, transport calls), whether the
 // connection is TLS at all, and where it sits. The rules of this family and the code lens read these.
 import { allHold } from '../c/conditions';
+import { decodeCStrings } from '../c/cStrings';
 import type { CallFact, CFileFacts, FieldAssignmentFact, TlsConfigFact } from '../c/facts';
 import type { Condition } from '../c/mask';
 import type { EspIdfProject } from '../project/model';
@@ -239,20 +240,12 @@ function layoutOf(api: ClientApi, settings: Setting[], project: EspIdfProject | 
  * Reads a C string expression as far as it can: literals, adjacent literals, object-like macros of the
  * file and CONFIG_ strings of the sdkconfig. What cannot be read ends the string with `…`.
  */
-export function readString(expr: string, facts: CFileFacts, ctx: { project?: EspIdfProject }, depth = 0): string | undefined {
-  const tokens = expr.match(/"(?:[^"\\]|\\.)*"|[A-Za-z_]\w*|\S/g) ?? [];
-  if (!tokens.length) return undefined;
-  let out = '';
-  for (const t of tokens) {
-    if (t.startsWith('"')) { out += t.slice(1, -1).replace(/\\(.)/g, '$1'); continue; }
-    if (t === '(' || t === ')') continue;
-    const definition = facts.defines.find((d) => d.name === t)?.value ?? ctx.project?.sdkconfig.get(t)?.value;
-    const value = definition !== undefined && depth < 4 ? readString(definition, facts, ctx, depth + 1) : undefined;
-    if (value === undefined) return out ? `${out}…` : undefined;
-    out += value;
-    if (value.endsWith('…')) return out;
-  }
-  return out;
+export function readString(expr: string, facts: CFileFacts, ctx: { project?: EspIdfProject }): string | undefined {
+  const lookup = (name: string) => facts.defines.find((d) => d.name === name)?.value ?? ctx.project?.sdkconfig.get(name)?.value;
+  const decoded = decodeCStrings(expr, 0, expr.length, lookup);
+  if (!decoded.pieces.length) return undefined;
+  const readTo = decoded.offsets[decoded.offsets.length - 1];
+  return readTo < expr.trimEnd().length ? `${decoded.text}…` : decoded.text;
 }
 
 /** The DNS name in a URL (or a bare host name); undefined for IP addresses and what cannot be read. */
