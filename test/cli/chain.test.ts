@@ -4,11 +4,10 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import tls from 'node:tls';
 import { after, before, describe, it } from 'node:test';
 import { makeChain, type Chain } from '../support/certs';
 import { cliPath, runCli } from '../support/cli';
-import { closeAll, listen } from '../support/servers';
+import { closeAll, listen, tlsServer } from '../support/servers';
 
 const cli = cliPath;
 const NOW = '2026-03-01T00:00:00Z';
@@ -23,11 +22,7 @@ describe('esp-tls-lens chain', { timeout: 60_000 }, () => {
   before(async () => {
     assert.ok(existsSync(cli), 'dist/cli.js is missing: run `node esbuild.mjs` first');
     c = await makeChain({ now: new Date(NOW), leaf: { ip: ['127.0.0.1', '::1'] } });
-    const make = () => {
-      const s = tls.createServer({ key: c.leafKeyPem, cert: c.serverChainPem }, (sock) => sock.end());
-      s.on('tlsClientError', () => undefined);
-      return s;
-    };
+    const make = () => tlsServer(c.serverChainPem, c.leafKeyPem);
     port = await listen(make());
     port6 = await listen(make(), '::1').catch(() => undefined);
     dir = mkdtempSync(path.join(os.tmpdir(), 'chain-cli-'));

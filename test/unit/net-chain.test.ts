@@ -6,16 +6,12 @@ import { after, before, describe, it } from 'node:test';
 import { analyzeChain, dnsMatches } from '../../server/src/net/analyzeChain';
 import { FetchChainError, fetchChain, type FetchedChain, ServerFlightParser } from '../../server/src/net/fetchChain';
 import { makeChain, makeSelfSigned, type Chain, type GeneratedCert } from '../support/certs';
-import { closeAll, listen } from '../support/servers';
+import { closeAll, listen, tlsServer } from '../support/servers';
 
 const NOW = new Date('2026-03-01T00:00:00Z');
 
 
-function tlsServer(certs: GeneratedCert[], key: string, extra: tls.TlsOptions = {}): tls.Server {
-  const server = tls.createServer({ key, cert: certs.map((c) => c.pem).join(''), ...extra }, (s) => s.end());
-  server.on('tlsClientError', () => undefined);
-  return server;
-}
+const pems = (certs: GeneratedCert[]) => certs.map((c) => c.pem).join('');
 
 function ders(chain: FetchedChain): Buffer[] {
   return chain.presented.map((d) => Buffer.from(d));
@@ -48,7 +44,7 @@ after(async () => {
 
 describe('fetchChain (raw TLS 1.2)', { timeout: 20_000 }, () => {
   it('returns leaf + intermediate byte for byte', async () => {
-    const port = await listen(tlsServer([c.leaf, c.intermediate], c.leafKeyPem));
+    const port = await listen(tlsServer(pems([c.leaf, c.intermediate]), c.leafKeyPem));
     const got = await fetchChain({ host: '127.0.0.1', port, timeoutMs: 3000 });
     assert.equal(got.protocol, 'TLSv1.2');
     assert.equal(got.exactAsSent, true);
@@ -57,7 +53,7 @@ describe('fetchChain (raw TLS 1.2)', { timeout: 20_000 }, () => {
   });
 
   it('keeps the exact order, unrelated certificate included', async () => {
-    const port = await listen(tlsServer([c.leaf, unrelated, c.intermediate], c.leafKeyPem));
+    const port = await listen(tlsServer(pems([c.leaf, unrelated, c.intermediate]), c.leafKeyPem));
     const got = await fetchChain({ host: '127.0.0.1', port, timeoutMs: 3000 });
     expectDers(got, [c.leaf, unrelated, c.intermediate]);
     const report = await analyzeChain(got, { now: NOW });
@@ -65,15 +61,15 @@ describe('fetchChain (raw TLS 1.2)', { timeout: 20_000 }, () => {
   });
 
   it('leaf only, and leaf + intermediate + root', async () => {
-    const p1 = await listen(tlsServer([c.leaf], c.leafKeyPem));
+    const p1 = await listen(tlsServer(pems([c.leaf]), c.leafKeyPem));
     expectDers(await fetchChain({ host: '127.0.0.1', port: p1, timeoutMs: 3000 }), [c.leaf]);
-    const p2 = await listen(tlsServer([c.leaf, c.intermediate, c.root], c.leafKeyPem));
+    const p2 = await listen(tlsServer(pems([c.leaf, c.intermediate, c.root]), c.leafKeyPem));
     expectDers(await fetchChain({ host: '127.0.0.1', port: p2, timeoutMs: 3000 }), [c.leaf, c.intermediate, c.root]);
   });
 
   it('works over IPv6 (::1) when available', async (t) => {
     if (!ipv6) { t.skip('no ::1 on this machine'); return; }
-    const port = await listen(tlsServer([c.leaf, c.intermediate], c.leafKeyPem), '::1');
+    const port = await listen(tlsServer(pems([c.leaf, c.intermediate]), c.leafKeyPem), '::1');
     expectDers(await fetchChain({ host: '::1', port, timeoutMs: 3000 }), [c.leaf, c.intermediate]);
   });
 
@@ -81,7 +77,7 @@ describe('fetchChain (raw TLS 1.2)', { timeout: 20_000 }, () => {
     const seen: string[] = [];
     const ctxA = tls.createSecureContext({ key: c.leafKeyPem, cert: c.serverChainPem });
     const ctxB = tls.createSecureContext({ key: other.leafKeyPem, cert: other.serverChainPem });
-    const server = tlsServer([c.leaf, c.intermediate], c.leafKeyPem, {
+    const server = tlsServer(pems([c.leaf, c.intermediate]), c.leafKeyPem, {
       SNICallback: (name, cb) => { seen.push(name); cb(null, name === 'other.example.com' ? ctxB : ctxA); },
     });
     const port = await listen(server);
@@ -96,7 +92,7 @@ describe('fetchChain (raw TLS 1.2)', { timeout: 20_000 }, () => {
   });
 
   it('falls back to node:tls for a TLS 1.3-only server and says so', async () => {
-    const port = await listen(tlsServer([c.leaf, c.intermediate], c.leafKeyPem, { minVersion: 'TLSv1.3' }));
+    const port = await listen(tlsServer(pems([c.leaf, c.intermediate]), c.leafKeyPem, { minVersion: 'TLSv1.3' }));
     const got = await fetchChain({ host: '127.0.0.1', port, timeoutMs: 3000 });
     assert.equal(got.protocol, 'TLSv1.3');
     assert.equal(got.exactAsSent, false);
