@@ -3,6 +3,12 @@ import type { Position, Range } from '../rules/finding';
 import type { Condition } from './mask';
 import type { PemLiteralFact } from './pemLiterals';
 
+/** One spelling for an access expression so facts can be compared: `&s_app -> tls` and `s_app.tls`
+ *  name the same object (address-of dropped, whitespace removed, `->` read as `.`). */
+export function accessPath(expr: string): string {
+  return expr.replace(/^&\s*/, '').replace(/\s+/g, '').replace(/->/g, '.');
+}
+
 /** One designated field in a config initializer: `.crt_bundle_attach = esp_crt_bundle_attach`. */
 export interface FieldFact {
   /** Dotted path for nested designators: `broker.verification.certificate`. */

@@ -6,7 +6,7 @@ import type { IdfVersion } from '../project/model';
 import { rangeContains } from '../positions';
 import type { Position, Range } from '../rules/finding';
 import { clientApi, type Role } from '../rules/tlsApis';
-import type { CFileFacts } from './facts';
+import { accessPath, type CFileFacts } from './facts';
 
 interface FieldInfo { declaration: string; doc: string; guard?: string; present: { idf: string[]; note?: string; component?: string }; source: string }
 const structs = fields.structs as Record<string, Record<string, FieldInfo>>;
@@ -94,9 +94,9 @@ function ownerOf(facts: CFileFacts, position: Position): { struct: string; path:
   }
   const a = facts.assignments.find((x) => rangeContains(x.range, position));
   if (!a) return undefined;
-  const target = a.target.replace(/\s+/g, '').replace(/->/g, '.');
+  const target = accessPath(a.target);
   for (const c of facts.configs) {
-    const name = c.variable?.replace(/->/g, '.');
+    const name = c.variable && accessPath(c.variable);
     if (!name) continue;
     if (target === name) return { struct: c.structType, path: a.field };
     if (target.startsWith(name + '.')) return { struct: c.structType, path: `${target.slice(name.length + 1)}.${a.field}` };

@@ -3,7 +3,7 @@
 // connection is TLS at all, and where it sits. The rules of this family and the code lens read these.
 import { allHold } from '../c/conditions';
 import { decodeCStrings } from '../c/cStrings';
-import type { CallFact, CFileFacts, FieldAssignmentFact, TlsConfigFact } from '../c/facts';
+import { accessPath, type CallFact, type CFileFacts, type FieldAssignmentFact, type TlsConfigFact } from '../c/facts';
 import type { Condition } from '../c/mask';
 import type { EspIdfProject } from '../project/model';
 import type { RuleContext } from './context';
@@ -80,16 +80,16 @@ function clientsOfFile(file: string, facts: CFileFacts, ctx: RuleContext): TlsCl
     const layout = layoutOf(api, settings, ctx.project);
     clients.push(resolve(ctx, {
       file, facts, api, config, name: config.variable, anchor: config.nameRange, layout,
-      ota: !!config.variable && otaConfigs.has(normalize(config.variable)), lastWrite: lastWriteOf(facts, config),
+      ota: !!config.variable && otaConfigs.has(accessPath(config.variable)), lastWrite: lastWriteOf(facts, config),
       filledBy: filledBy(facts, config),
     }, settings, connectTarget(facts, config)));
   }
   for (const call of facts.calls) {
     if (call.name !== 'esp_transport_ssl_init' || !call.assignedTo) continue;
     if (allHold(call.conditions, ctx.macros) === false) continue;
-    const handle = normalize(call.assignedTo);
+    const handle = accessPath(call.assignedTo);
     const settings = facts.calls
-      .filter((c) => TRANSPORT_CALLS[c.name] && c.args[0] && normalize(c.args[0].text) === handle)
+      .filter((c) => TRANSPORT_CALLS[c.name] && c.args[0] && accessPath(c.args[0].text) === handle)
       .map((c): Setting => ({
         role: TRANSPORT_CALLS[c.name], path: c.name, value: c.args.slice(1).map((a) => a.text).join(', ') || 'true',
         range: c.range, valueRange: c.range, statementRange: c.statementRange, conditions: c.conditions, origin: 'call',
@@ -145,7 +145,7 @@ function settingsOfConfig(facts: CFileFacts, config: TlsConfigFact, api: ClientA
     written: f.designator, removal: f.removal,
   }));
   if (!config.variable) return fromInit;
-  const name = normalize(config.variable);
+  const name = accessPath(config.variable);
   const fromAssignments = facts.assignments
     .filter((a) => config.scope === 'global' || config.form === 'member' || sameFunction(a.functionRange, config.functionRange))
     .filter((a) => config.scope === 'global' || config.form === 'member' || a.range.start.line > config.range.start.line)
@@ -161,8 +161,8 @@ function settingsOfConfig(facts: CFileFacts, config: TlsConfigFact, api: ClientA
 /** esp-tls takes the server from the connect call: esp_tls_conn_http_new*(url, &cfg, ...) or esp_tls_conn_new*(host, len, port, &cfg, ...). */
 function connectTarget(facts: CFileFacts, config: TlsConfigFact): { url?: string; host?: string } {
   if (config.structType !== 'esp_tls_cfg_t' || !config.variable) return {};
-  const name = normalize(config.variable);
-  const call = facts.calls.find((c) => c.name.startsWith('esp_tls_conn_') && c.args.some((a) => a.text.startsWith('&') && normalize(a.text) === name));
+  const name = accessPath(config.variable);
+  const call = facts.calls.find((c) => c.name.startsWith('esp_tls_conn_') && c.args.some((a) => a.text.startsWith('&') && accessPath(a.text) === name));
   if (!call?.args[0]) return {};
   return call.name.startsWith('esp_tls_conn_http_new') ? { url: call.args[0].text } : { host: call.args[0].text };
 }
@@ -172,24 +172,24 @@ const READS_CONFIG = /^(esp_tls_conn_|esp_tls_init|esp_http_client_init$|esp_mqt
 
 function filledBy(facts: CFileFacts, config: TlsConfigFact): string | undefined {
   if (!config.variable) return undefined;
-  const name = normalize(config.variable);
+  const name = accessPath(config.variable);
   return facts.calls.find((c) => !READS_CONFIG.test(c.name) && sameFunction(c.functionRange, config.functionRange)
-    && c.args.some((a) => a.text.trim().startsWith('&') && normalize(a.text) === name))?.name;
+    && c.args.some((a) => a.text.trim().startsWith('&') && accessPath(a.text) === name))?.name;
 }
 
 function lastWriteOf(facts: CFileFacts, config: TlsConfigFact): Range | undefined {
   if (!config.variable) return undefined;
-  const name = normalize(config.variable);
+  const name = accessPath(config.variable);
   const writes = [
     ...facts.assignments.filter((a) => pathWithin(name, a) && sameFunction(a.functionRange, config.functionRange)).map((a) => a.statementRange),
-    ...facts.calls.filter((c) => c.name === 'memset' && c.args[0] && normalize(c.args[0].text) === name).map((c) => c.statementRange),
+    ...facts.calls.filter((c) => c.name === 'memset' && c.args[0] && accessPath(c.args[0].text) === name).map((c) => c.statementRange),
   ];
   return writes.reduce<Range | undefined>((last, r) => (!last || r.end.line > last.end.line ? r : last), undefined);
 }
 
 /** `cfg.broker.verification.certificate = x` is the path `broker.verification.certificate` of `cfg`. */
 function pathWithin(config: string, a: FieldAssignmentFact): string | undefined {
-  const target = normalize(a.target);
+  const target = accessPath(a.target);
   if (target === config) return a.field;
   if (target.startsWith(config + '.')) return `${target.slice(config.length + 1)}.${a.field}`;
   return undefined;
@@ -197,10 +197,10 @@ function pathWithin(config: string, a: FieldAssignmentFact): string | undefined 
 
 /** `s_client.tls.x = ...` where `tls` is a member of a TLS config type and no initializer declares it. */
 function memberConfigsFromAssignments(facts: CFileFacts): TlsConfigFact[] {
-  const known = new Set(facts.configs.map((c) => c.variable && normalize(c.variable)));
+  const known = new Set(facts.configs.map((c) => c.variable && accessPath(c.variable)));
   const seen = new Map<string, TlsConfigFact>();
   for (const a of facts.assignments) {
-    const target = normalize(a.target);
+    const target = accessPath(a.target);
     const member = target.split('.').pop()!;
     const struct = facts.memberTypes[member];
     if (!struct || known.has(target) || seen.has(target) || target === member) continue;
@@ -218,13 +218,13 @@ function otaTargets(facts: CFileFacts): Set<string> {
   const targets = new Set<string>();
   for (const c of facts.configs) {
     if (c.structType !== OTA_STRUCT) continue;
-    for (const f of c.fields) if (f.path === 'http_config') targets.add(normalize(f.value.replace(/^&\s*/, '')));
+    for (const f of c.fields) if (f.path === 'http_config') targets.add(accessPath(f.value));
   }
-  for (const a of facts.assignments) if (a.field === 'http_config') targets.add(normalize(a.value.replace(/^&\s*/, '')));
+  for (const a of facts.assignments) if (a.field === 'http_config') targets.add(accessPath(a.value));
   const ownOta = new Set(facts.configs.filter((c) => c.structType === OTA_STRUCT).map((c) => c.variable));
   for (const call of facts.calls) {
     const arg = call.args[0]?.text.replace(/^&\s*/, '');
-    if (call.name === 'esp_https_ota' && arg && !ownOta.has(arg)) targets.add(normalize(arg));
+    if (call.name === 'esp_https_ota' && arg && !ownOta.has(arg)) targets.add(accessPath(arg));
   }
   return targets;
 }
@@ -257,8 +257,6 @@ function hostOf(text: string | undefined, bare: boolean): string | undefined {
 }
 
 const wholeLines = (r: Range): Range => ({ start: { line: r.start.line, character: 0 }, end: { line: r.end.line + 1, character: 0 } });
-
-const normalize = (expr: string) => expr.replace(/^&\s*/, '').replace(/\s+/g, '').replace(/->/g, '.');
 
 function sameFunction(a: Range | undefined, b: Range | undefined): boolean {
   if (!b) return true;

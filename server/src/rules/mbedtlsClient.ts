@@ -4,7 +4,7 @@
 //   mbedtls-verify-disabled: mbedtls_ssl_conf_authmode(&conf, MBEDTLS_SSL_VERIFY_NONE | _OPTIONAL)
 //   mbedtls-hostname-missing: no mbedtls_ssl_set_hostname() for a client's ssl context, or a placeholder
 import { allHold } from '../c/conditions';
-import type { CallFact } from '../c/facts';
+import { accessPath, type CallFact } from '../c/facts';
 import { ruleInfo } from './catalogue';
 import type { FileFacts, Rule, RuleContext } from './context';
 import type { Finding } from './finding';
@@ -17,7 +17,7 @@ function callsOf(ctx: RuleContext, name: string): Located[] {
     (f.c?.calls ?? []).filter((c) => c.name === name && allHold(c.conditions, ctx.macros) !== false).map((call) => ({ file: f.file, call })));
 }
 
-const arg = (c: CallFact, i: number) => c.args[i]?.text.replace(/^&\s*/, '').replace(/\s+/g, '').replace(/->/g, '.');
+const arg = (c: CallFact, i: number) => c.args[i] && accessPath(c.args[i].text);
 
 /** Which ssl configs are clients, from mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_CLIENT, ...). */
 function endpoints(ctx: RuleContext): Map<string, 'client' | 'server'> {
