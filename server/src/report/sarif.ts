@@ -1,4 +1,4 @@
-// SARIF 2.1.0 for code-scanning services: one run, the rules that ran, one physical location per result.
+// SARIF 2.1.0 for code-scanning services: one run, every rule of the catalogue, one physical location per result.
 import { docsUrl, RULES } from '../rules/catalogue';
 import type { Finding, Severity } from '../rules/finding';
 import { relativePath } from './format';
@@ -6,8 +6,7 @@ import { relativePath } from './format';
 const level: Record<Severity, 'error' | 'warning' | 'note'> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
 export function formatSarif(findings: readonly Finding[], base: string, toolVersion: string): string {
-  const rules = RULES.filter((r) => r.implemented);
-  const index = new Map(rules.map((r, i) => [r.id, i]));
+  const index = new Map(RULES.map((r, i) => [r.id, i]));
   const region = (f: { range: Finding['range'] }) => ({
     startLine: f.range.start.line + 1,
     startColumn: f.range.start.character + 1,
@@ -25,7 +24,7 @@ export function formatSarif(findings: readonly Finding[], base: string, toolVers
         driver: {
           name: 'esp-tls-lens',
           version: toolVersion,
-          rules: rules.map((r) => ({
+          rules: RULES.map((r) => ({
             id: r.id,
             shortDescription: { text: r.summary },
             helpUri: docsUrl(r.id),
