@@ -19,7 +19,9 @@ import type { EspIdfProject } from './project/model';
 import { tooLargeReason } from './project/walk';
 import type { FileFacts, RuleContext } from './rules/context';
 import type { Finding, Position, Range } from './rules/finding';
+import { tlsClients, type TlsClient } from './rules/clients';
 import { runRules } from './rules/index';
+import { rangeContains } from './positions';
 import { trustLenses, type TrustLens } from './rules/trustLens';
 import { macroEnvFor } from './sdkconfig/macros';
 import { defaultSettings, type Settings } from './settings';
@@ -170,6 +172,29 @@ export class Analyzer {
     return completeOption(linePrefix, projectForFile(this.projects, file));
   }
   allProjects(): readonly EspIdfProject[] { return this.projects; }
+  projectOf(file: string): EspIdfProject | undefined { return projectForFile(this.projects, file); }
+  get currentSettings(): Settings { return this.settings; }
+
+  /** What the rules see for `file`'s project (or the file alone, outside any project). */
+  contextFor(file: string): RuleContext {
+    const project = projectForFile(this.projects, file);
+    const files = project ? [...this.fileFacts.values()].filter((f) => projectForFile(this.projects, f.file) === project) : [this.fileFacts.get(file)].filter((f): f is FileFacts => !!f);
+    return this.ruleContext(project, files);
+  }
+
+  /** The TLS client whose config holds `position`, else the nearest one above it in `file`. */
+  clientAt(file: string, position: Position): { client: TlsClient; ctx: RuleContext } | undefined {
+    const ctx = this.contextFor(file);
+    const inFile = tlsClients(ctx).filter((c) => c.file === file && c.tls !== 'no');
+    const span = (c: TlsClient) => c.config?.range ?? c.initCall?.statementRange ?? c.anchor;
+    const client = inFile.find((c) => rangeContains(span(c), position))
+      ?? inFile.filter((c) => c.anchor.start.line <= position.line).sort((a, b) => b.anchor.start.line - a.anchor.start.line)[0];
+    return client && { client, ctx };
+  }
+
+  private ruleContext(project: EspIdfProject | undefined, files: FileFacts[]): RuleContext {
+    return { files, project, macros: macroEnvFor(project), now: this.now(), exists: existsSync, expiryWarningDays: this.settings.expiryWarningDays };
+  }
   skippedFiles(): SkippedFile[] { return [...this.skipped].map(([file, reason]) => ({ file, reason })); }
   analysedFileCount(): number { return this.fileFacts.size; }
 
@@ -233,9 +258,7 @@ export class Analyzer {
     const byFile = new Map([...this.findingsByFile].filter(([file]) => !inScope(file)));
     const lenses = new Map([...this.lensesByFile].filter(([file]) => !inScope(file)));
     for (const [project, files] of groups) {
-      const ctx: RuleContext = {
-        files, project, macros: macroEnvFor(project), now: this.now(), exists: existsSync, expiryWarningDays: this.settings.expiryWarningDays,
-      };
+      const ctx = this.ruleContext(project, files);
       const findings = runRules(ctx, this.settings.rules);
       for (const lens of trustLenses(ctx)) lenses.set(lens.file, [...(lenses.get(lens.file) ?? []), lens]);
       for (const f of findings) {

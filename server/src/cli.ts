@@ -1,7 +1,6 @@
 // esp-tls-lens: the command-line twin of the extension. Same analyzer, same findings (DESIGN.md §3).
 // Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or unreadable input.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Analyzer } from './analyzer';
@@ -14,6 +13,7 @@ import { inspectBytes, inspectedJson, inspectedText } from './x509/inspect';
 import { decodeCode, type DecodedCode } from './mbedtls/decode';
 import { FetchChainError, fetchChain } from './net/fetchChain';
 import { analyzeChain, type ChainReport } from './net/analyzeChain';
+import { parseServerAddress, type ServerAddress } from './net/address';
 import { findPemBlocks } from './x509/pem';
 
 const VERSION = '0.1.0';
@@ -245,26 +245,11 @@ function wrap(text: string, indent: string, width = 100): string[] {
   return out;
 }
 
-/** "host", "host:port", "[v6]:port", "[v6]", a bare IPv6 address, or an https:// URL. */
-function parseHostPort(text: string): { host: string; port: number } {
-  let t = text.trim().replace(/^[a-z]+:\/\//i, '').replace(/\/.*$/, '');
-  let host: string;
-  let portText: string | undefined;
-  const bracket = /^\[([^\]]+)\](?::(.*))?$/.exec(t);
-  if (bracket) { host = bracket[1]; portText = bracket[2]; }
-  else if (net.isIPv6(t)) host = t;
-  else {
-    const i = t.lastIndexOf(':');
-    if (i >= 0) { host = t.slice(0, i); portText = t.slice(i + 1); } else host = t;
-  }
-  if (!host || (!net.isIP(host) && !/^[a-z0-9_.-]+$/i.test(host))) throw new UsageError(`chain: '${text}' is not HOST[:PORT]`);
-  let port = 443;
-  if (portText !== undefined) {
-    if (!/^\d+$/.test(portText) || Number(portText) < 1 || Number(portText) > 65535) throw new UsageError(`chain: port '${portText}' is not 1-65535`);
-    port = Number(portText);
-  }
-  t = host;
-  return { host: t, port };
+/** "host", "host:port", "[v6]:port", a bare IPv6 address, or a URL (https://, mqtts://, wss://). */
+function parseHostPort(text: string): ServerAddress {
+  const address = parseServerAddress(text);
+  if (!address) throw new UsageError(`chain: '${text}' is not HOST[:PORT] or a TLS URL (port 1-65535)`);
+  return address;
 }
 
 async function chainCommand(args: string[]): Promise<number> {

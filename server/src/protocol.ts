@@ -34,7 +34,114 @@ export interface InspectResult {
 export interface DecodeParams { input: string; uri?: string }
 export interface DecodeResponse { markdown: string; ok: boolean }
 
+/** A server to connect to, and optionally the TLS client (C file + the client's anchor) it belongs to. */
+export interface ServerTarget {
+  host: string;
+  port?: number;
+  /** SNI name, for IP addresses (defaults to the host otherwise). */
+  servername?: string;
+  uri?: string;
+  position?: { line: number; character: number };
+}
+
+/** The TLS client under (or nearest above) a position: what the lens and "under the cursor" resolve to. */
+export interface ClientAtParams { uri: string; position: { line: number; character: number } }
+export interface ClientAtResult {
+  /** `cfg`, or the struct type for a literal. */
+  name: string;
+  struct: string;
+  /** The client's anchor (where its lens sits): pass it back as ServerTarget.position. */
+  position: { line: number; character: number };
+  host?: string;
+  port?: number;
+  url?: string;
+}
+
+export interface FetchChainParams extends ServerTarget { timeoutMs?: number }
+
+/** One presented certificate, ready to show. */
+export interface ChainCertView {
+  index: number;
+  pem: string;
+  subject: string;
+  subjectCN?: string;
+  issuer: string;
+  notBefore: string;
+  notAfter: string;
+  sha256: string;
+  /** leaf | intermediate | root (self-signed) | unrelated (not on the leaf's path). */
+  role: 'leaf' | 'intermediate' | 'root' | 'unrelated';
+  /** "RSA 2048", "EC P-256". */
+  key: string;
+  signature: string;
+  /** DNS and IP SANs. */
+  san: string[];
+  /** "valid", "expired", "not yet valid", "expires in N days". */
+  validity: string;
+  validityState: 'ok' | 'warning' | 'error';
+}
+
+export interface ChainView {
+  host: string;
+  port: number;
+  servername: string | null;
+  protocol: string;
+  exactAsSent: boolean;
+  trusted: boolean;
+  certificates: ChainCertView[];
+  anchor: { subject: string; name: string; source: 'mozilla' | 'presented' | 'extra'; pem: string; notAfter: string } | null;
+  problems: { id: string; severity: 'error' | 'warning' | 'info'; message: string }[];
+  /** The IDF version the bundle membership was judged for, and where it came from. */
+  idf: string;
+  /** Is the anchor in ESP-IDF's default bundle of that version: FULL (Mozilla list) and CMN. */
+  bundle: { full: boolean; cmn: boolean | undefined } | null;
+  /** The TLS client the chain was fetched for (it receives the embed edits), when there is one. */
+  client?: ClientAtResult & { uri: string };
+  /** The roots that "embed" would write: the anchor, or the self-signed top of the chain. */
+  embeddable: { name: string; pem: string }[];
+}
+
+export type FetchChainResult = { ok: true; view: ChainView } | { ok: false; error: string; code: string };
+
+/** Builds the edits that make a TLS client trust `pems` (embed) or the ESP-IDF bundle (bundle). */
+export interface TrustEditParams {
+  uri: string;
+  position: { line: number; character: number };
+  action: 'embed' | 'bundle';
+  /** PEM blocks to embed (action 'embed'). */
+  pems?: string[];
+  /** A name for the PEM file, e.g. the CA's name; made safe and unique by the server. */
+  name?: string;
+}
+
+/** An LSP WorkspaceEdit (documentChanges with a CreateFile that never overwrites) plus what it does, in words. */
+export type TrustEditResult =
+  | { ok: true; edit: { documentChanges: unknown[] }; summary: string[] }
+  | { ok: false; error: string };
+
+export interface CheckServerParams extends ServerTarget { timeoutMs?: number }
+
+/** The outcome of a device-like handshake, step by step. */
+export interface CheckServerResult {
+  ok: boolean;
+  /** Set when the connection could not be made at all (network, timeout). */
+  error?: string;
+  /** The mbedTLS (or ESP-TLS) error the device would most likely report, e.g. "-0x2700". */
+  expected?: { code: string; name: string; flags?: string[]; log: string[]; reason: string };
+  /** Each step (connect, hello, suite, certificate, trust, hostname, dates) with its verdict. */
+  steps: { step: string; ok: boolean | null; detail: string }[];
+  markdown: string;
+}
+
 export const Methods = {
+  /** Request ClientAtParams -> ClientAtResult | null. */
+  clientAt: 'espTlsLens/clientAt',
+  /** Request FetchChainParams -> FetchChainResult (cancellable). Connects to the network: only on a person's request. */
+  fetchChain: 'espTlsLens/fetchChain',
+  /** Request TrustEditParams -> TrustEditResult. Computes edits; the client applies them. */
+  trustEdit: 'espTlsLens/trustEdit',
+  /** Request CheckServerParams -> CheckServerResult (cancellable). Connects to the network: only on a person's request. */
+  checkServer: 'espTlsLens/checkServer',
   /** Request DecodeParams -> DecodeResponse. */
   decode: 'espTlsLens/decode',
   /** Request InspectParams -> InspectResult. */

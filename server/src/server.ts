@@ -1,6 +1,6 @@
 // LSP wiring only: capabilities, and handlers that hand work to the analyzer and publish its findings.
 import {
-  CodeActionKind, CodeLensRefreshRequest, CompletionItemKind, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
+  CancellationToken, CodeActionKind, CodeLensRefreshRequest, CompletionItemKind, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
   type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -9,7 +9,11 @@ import { codeActionsFor, fileOf, toDiagnostic, uriOf } from './diagnostics';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { decodedMarkdown } from './mbedtls/markdown';
-import { Methods, type CheckWorkspaceResult, type DecodeParams, type DecodeResponse, type InspectParams, type InspectResult, type StatusParams } from './protocol';
+import { checkServerRequest, clientAtResult, fetchChainRequest, trustEditRequest } from './net/requests';
+import {
+  Methods, type CheckServerParams, type CheckWorkspaceResult, type ClientAtParams, type ClientAtResult, type DecodeParams, type DecodeResponse,
+  type FetchChainParams, type InspectParams, type InspectResult, type StatusParams, type TrustEditParams, type TrustEditResult,
+} from './protocol';
 import { toggleOption } from './sdkconfig/assist';
 import { inspectBytes, inspectedMarkdown } from './x509/inspect';
 import { resolveSettings, settingsSection } from './settings';
@@ -108,10 +112,16 @@ connection.onCodeAction((params) => {
   return actions;
 });
 
-// Lenses carry no command yet: they state what a config trusts (checking the server arrives with `chain`).
+// Each TLS client gets two lenses: what it trusts (click: fetch the server's chain) and "Check server".
+// Clicking only asks the client to run a command: nothing connects until a person clicks.
 connection.onCodeLens(({ textDocument }) => {
   const file = fileOf(textDocument.uri);
-  return file ? analyzer.lensesFor(file).map((l) => ({ range: l.range, command: { title: l.title, command: '' } })) : [];
+  if (!file) return [];
+  return analyzer.lensesFor(file).flatMap((l) => {
+    const target = { ...l.server, uri: textDocument.uri, position: l.range.start };
+    const trust = { range: l.range, command: { title: l.title, command: 'espTlsLens.fetchChain', arguments: [target] } };
+    return l.server ? [trust, { range: l.range, command: { title: 'Check server against project', command: 'espTlsLens.checkServer', arguments: [target] } }] : [trust];
+  });
 });
 
 connection.onCompletion(({ textDocument, position }) => {
@@ -154,6 +164,19 @@ connection.onRequest(Methods.inspect, async (p: InspectParams): Promise<InspectR
   const items = await inspectBytes(bytes, file);
   return { markdown: `# ${p.text !== undefined ? `Selection in ${name}` : name}\n\n${inspectedMarkdown(items, new Date())}`, count: items.length };
 });
+
+connection.onRequest(Methods.clientAt, (p: ClientAtParams): ClientAtResult | null => clientAtResult(analyzer, p.uri, p.position));
+connection.onRequest(Methods.fetchChain, (p: FetchChainParams, token) => fetchChainRequest(analyzer, p, abortSignalOf(token)));
+connection.onRequest(Methods.trustEdit, (p: TrustEditParams): Promise<TrustEditResult> => trustEditRequest(analyzer, p));
+connection.onRequest(Methods.checkServer, (p: CheckServerParams, token) => checkServerRequest(analyzer, p, abortSignalOf(token)));
+
+/** LSP cancellation ($/cancelRequest) as an AbortSignal for the network code. */
+function abortSignalOf(token: CancellationToken): AbortSignal {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) controller.abort();
+  token.onCancellationRequested(() => controller.abort());
+  return controller.signal;
+}
 
 connection.onRequest(Methods.decode, (p: DecodeParams): DecodeResponse => {
   const decoded = analyzer.decode(p.input, p.uri ? fileOf(p.uri) : undefined);

@@ -161,12 +161,22 @@ describe('language server: code lens, hover and the fixes of the C rules', () =>
     await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(file), languageId: 'c', version: 1, text } });
   };
 
-  it('puts a lens above each config saying what it trusts', async () => {
-    const lenses = async (rel: string) => ((await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri: uri(path.join(ws, rel)) } })) as { range: { start: { line: number } }; command: { title: string } }[])
-      .map((l) => [l.range.start.line, l.command.title]);
-    assert.deepEqual(await lenses('main/weather_client.c'), [[16, 'TLS: trusts the ESP-IDF certificate bundle · api.open-meteo.com']]);
-    assert.deepEqual(await lenses('main/telemetry_client.c'), [[15, 'TLS: verifies no server · telemetry.example.com']]);
+  it('puts a lens above each config saying what it trusts, with the commands that fetch and check its server', async () => {
+    type Lens = { range: { start: { line: number } }; command: { title: string; command: string; arguments?: unknown[] } };
+    const raw = async (rel: string) => (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri: uri(path.join(ws, rel)) } })) as Lens[];
+    const lenses = async (rel: string) => (await raw(rel)).map((l) => [l.range.start.line, l.command.title, l.command.command]);
+    assert.deepEqual(await lenses('main/weather_client.c'), [
+      [16, 'TLS: trusts the ESP-IDF certificate bundle · api.open-meteo.com', 'espTlsLens.fetchChain'],
+      [16, 'Check server against project', 'espTlsLens.checkServer'],
+    ]);
+    assert.deepEqual(await lenses('main/telemetry_client.c'), [
+      [15, 'TLS: verifies no server · telemetry.example.com', 'espTlsLens.fetchChain'],
+      [15, 'Check server against project', 'espTlsLens.checkServer'],
+    ]);
     assert.deepEqual(await lenses('main/app_main.c'), []);
+    // The lens hands the server and the config's place to the command; nothing connects until it is clicked.
+    const [fetch] = await raw('main/weather_client.c');
+    assert.deepEqual(fetch.command.arguments, [{ host: 'api.open-meteo.com', port: 443, uri: uri(path.join(ws, 'main/weather_client.c')), position: { line: 16, character: 18 } }]);
   });
 
   it('hovers a TLS field with its documentation for the project IDF version', async () => {
@@ -238,7 +248,7 @@ describe('language server: certificates (seed 002, the leaf pasted as the CA)', 
     assert.match(hover.contents.value, /www\.optimized\.realyze\.com/);
     assert.match(hover.contents.value, /Issuer.*R3/);
     const lenses = (await client.connection.sendRequest('textDocument/codeLens', { textDocument: { uri: uri(file) } })) as { command: { title: string } }[];
-    assert.deepEqual(lenses.map((l) => l.command.title), ['TLS: CA: www.optimized.realyze.com (until 2022-07-04) · optimized.realyze.com']);
+    assert.deepEqual(lenses.map((l) => l.command.title), ['TLS: CA: www.optimized.realyze.com (until 2022-07-04) · optimized.realyze.com', 'Check server against project']);
   });
 
   it('inspects a file, a selection and the literal under the cursor', async () => {

@@ -31,6 +31,8 @@ export interface ChainReport {
   exactAsSent: boolean;
   /** The chain reaches a trusted root (Mozilla or an extra root) and no problem is an error. */
   trusted: boolean;
+  /** Indices of the presented certificates on the leaf's path, leaf first (the others are unrelated). */
+  path: number[];
 }
 
 export interface AnalyzeOptions {
@@ -43,6 +45,8 @@ export interface AnalyzeOptions {
 }
 
 const DAY_MS = 86_400_000;
+/** Leaf + MBEDTLS_X509_MAX_INTERMEDIATE_CA (8) + root. */
+const MAX_SENSIBLE_CHAIN = 10;
 
 /** Roots that expired while still cross-signing widely used CAs. */
 const EXPIRED_ROOTS: Array<{ subject: string; notAfter: Date; name: string }> = [
@@ -77,7 +81,7 @@ export async function analyzeChain(chain: FetchedChain, opts: AnalyzeOptions): P
   const base = { host: chain.host, port: chain.port, servername: chain.servername, protocol: chain.protocol, presented, exactAsSent: chain.exactAsSent };
   if (certs.length === 0 || certs.length !== chain.presented.length) {
     if (certs.length === 0) add('no-certificate', 'error', 'the server sent no certificate');
-    return { ...base, anchor: null, problems, trusted: false };
+    return { ...base, anchor: null, problems, trusted: false, path: [] };
   }
 
   // The path from the leaf: each step is the presented certificate whose key verifies the current one.
@@ -102,8 +106,15 @@ export async function analyzeChain(chain: FetchedChain, opts: AnalyzeOptions): P
     add('chain-order', 'warning', `the certificates are not in order (leaf first, each issued by the next): the path is #${path.map((i) => i + 1).join(' → #')}; ` +
       'mbedTLS (ESP-IDF) expects each certificate to be followed by its issuer');
   }
-  for (const i of unrelated) {
+  if (unrelated.length > 3) {
+    add('chain-order', 'warning', `${unrelated.length} certificates (#${unrelated[0] + 1} to #${unrelated.at(-1)! + 1}) are not part of the leaf's chain (extra or stale certificates the server should not send)`);
+  } else for (const i of unrelated) {
     add('chain-order', 'warning', `certificate #${i + 1} ${label(certs[i])} is not part of the leaf's chain (an extra or stale certificate the server should not send)`);
+  }
+  if (certs.length > MAX_SENSIBLE_CHAIN) {
+    const bytes = chain.flight?.certificateBytes;
+    add('chain-too-long', 'error', `the server sent ${certs.length} certificates${bytes ? ` (${bytes} bytes)` : ''}: mbedTLS follows at most ${MAX_SENSIBLE_CHAIN - 2} intermediates ` +
+      `(MBEDTLS_X509_MAX_INTERMEDIATE_CA)${bytes && bytes > 16384 ? ' and the Certificate message does not fit the device\'s 16 KB input buffer' : ''}; send only the leaf and its intermediates`);
   }
 
   // The anchor.
@@ -203,7 +214,7 @@ export async function analyzeChain(chain: FetchedChain, opts: AnalyzeOptions): P
   if (mismatch) add('hostname-mismatch', 'error', mismatch);
 
   const trusted = anchor !== null && (anchor.source === 'mozilla' || anchor.source === 'extra') && !problems.some((p) => p.severity === 'error');
-  return { ...base, anchor, problems, trusted };
+  return { ...base, anchor, problems, trusted, path: path.slice(0, cut) };
 }
 
 function idfVersionsTable(): Record<string, unknown> {

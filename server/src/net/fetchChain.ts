@@ -17,6 +17,24 @@ export interface FetchChainOptions {
   signal?: AbortSignal;
 }
 
+/** What the ClientHello offers (IANA numbers); the defaults offer what common clients do. */
+export interface HelloOptions {
+  suites?: number[];
+  groups?: number[];
+  signatureAlgorithms?: number[];
+}
+
+/** The part of the server's first flight the device cares about. */
+export interface ServerFlight {
+  presented: Uint8Array[];
+  /** The cipher suite the ServerHello chose. */
+  suite: number;
+  /** The longest record the server sent (bytes of plaintext): a device with a smaller input buffer cannot read it. */
+  maxRecord: number;
+  /** Length of the Certificate handshake message. */
+  certificateBytes: number;
+}
+
 export interface FetchProblem {
   id: string;
   message: string;
@@ -33,6 +51,8 @@ export interface FetchedChain {
   presented: Uint8Array[];
   exactAsSent: boolean;
   problems: FetchProblem[];
+  /** The chosen suite and record sizes, when the chain was read from a TLS 1.2 handshake. */
+  flight?: Omit<ServerFlight, 'presented'>;
 }
 
 export type FetchErrorCode = 'timeout' | 'aborted' | 'network' | 'not-tls' | 'alert' | 'closed' | 'protocol';
@@ -63,8 +83,8 @@ export async function fetchChain(opts: FetchChainOptions): Promise<FetchedChain>
   const servername = opts.servername ?? (net.isIP(opts.host) ? null : opts.host);
   const deadline = Date.now() + timeoutMs;
   try {
-    const presented = await rawTls12Chain(opts.host, port, servername, timeoutMs, opts.signal);
-    return { host: opts.host, port, servername, protocol: 'TLSv1.2', presented, exactAsSent: true, problems: [] };
+    const { presented, ...flight } = await serverFlight({ host: opts.host, port, servername, timeoutMs, signal: opts.signal });
+    return { host: opts.host, port, servername, protocol: 'TLSv1.2', presented, exactAsSent: true, problems: [], flight };
   } catch (e) {
     if (!(e instanceof FetchChainError) || e.code !== 'alert' || (e.alert !== ALERT_PROTOCOL_VERSION && e.alert !== ALERT_HANDSHAKE_FAILURE)) throw e;
     const left = Math.max(1, deadline - Date.now());
@@ -103,23 +123,24 @@ function u24(n: number): Buffer { return Buffer.from([(n >> 16) & 0xff, (n >> 8)
 function list16(items: number[]): Buffer { return Buffer.concat([u16(items.length * 2), ...items.map(u16)]); }
 function ext(type: number, body: Buffer): Buffer { return Buffer.concat([u16(type), u16(body.length), body]); }
 
-export function buildClientHello(servername: string | null): Buffer {
+export function buildClientHello(servername: string | null, hello: HelloOptions = {}): Buffer {
   const extensions: Buffer[] = [];
   if (servername) {
     const name = Buffer.from(servername, 'ascii');
     const entry = Buffer.concat([Buffer.from([0]), u16(name.length), name]);
     extensions.push(ext(0x0000, Buffer.concat([u16(entry.length), entry])));
   }
-  extensions.push(ext(0x000a, list16(GROUPS)));
+  const groups = hello.groups ?? GROUPS;
+  if (groups.length) extensions.push(ext(0x000a, list16(groups)));
   extensions.push(ext(0x000b, Buffer.from([1, 0])));
-  extensions.push(ext(0x000d, list16(SIGNATURE_ALGORITHMS)));
+  extensions.push(ext(0x000d, list16(hello.signatureAlgorithms ?? SIGNATURE_ALGORITHMS)));
   extensions.push(ext(0x0017, Buffer.alloc(0))); // extended_master_secret
   extensions.push(ext(0xff01, Buffer.from([0]))); // renegotiation_info
   const exts = Buffer.concat(extensions);
   const body = Buffer.concat([
     Buffer.from([3, 3]), randomBytes(32),
     Buffer.from([0]), // no session id
-    list16(CIPHER_SUITES),
+    list16(hello.suites ? [...hello.suites, 0x00ff] : CIPHER_SUITES),
     Buffer.from([1, 0]), // compression: null
     u16(exts.length), exts,
   ]);
@@ -130,14 +151,24 @@ export function buildClientHello(servername: string | null): Buffer {
 // ---------------------------------------------------------------------------------------------
 // Reading the server's flight
 
+/** More than any real chain (a few KB; 16 KB is what mbedTLS can receive); protects against hostile servers. */
+const MAX_HANDSHAKE_BYTES = 1 << 20;
+
 /** Incremental parser of the server's records; `push` returns the chain once the Certificate message is complete. */
 export class ServerFlightParser {
   private records = Buffer.alloc(0);
   private handshake = Buffer.alloc(0);
   private sawServerHello = false;
   private firstBytes = true;
+  /** The suite the ServerHello chose, the longest record and the Certificate message's length. */
+  suite = 0;
+  maxRecord = 0;
+  certificateBytes = 0;
+
+  received = 0;
 
   push(chunk: Buffer): Uint8Array[] | undefined {
+    this.received += chunk.length;
     this.records = Buffer.concat([this.records, chunk]);
     if (this.firstBytes && this.records.length >= 3) {
       this.firstBytes = false;
@@ -150,6 +181,7 @@ export class ServerFlightParser {
       const len = this.records.readUInt16BE(3);
       if (len > 16384 + 2048) throw new FetchChainError('protocol', `TLS record of ${len} bytes is longer than allowed`);
       if (this.records.length < 5 + len) break;
+      this.maxRecord = Math.max(this.maxRecord, len);
       const fragment = this.records.subarray(5, 5 + len);
       this.records = this.records.subarray(5 + len);
       if (type === 21) {
@@ -159,6 +191,7 @@ export class ServerFlightParser {
       }
       if (type !== 22) throw new FetchChainError('protocol', `unexpected TLS record type ${type} before the server's certificates`);
       this.handshake = Buffer.concat([this.handshake, fragment]);
+      if (this.handshake.length > MAX_HANDSHAKE_BYTES) throw new FetchChainError('protocol', `the server sent more than ${MAX_HANDSHAKE_BYTES >> 10} KB of handshake without completing its Certificate message`);
       const chain = this.readMessages();
       if (chain) return chain;
     }
@@ -169,15 +202,20 @@ export class ServerFlightParser {
     while (this.handshake.length >= 4) {
       const type = this.handshake[0];
       const len = this.handshake.readUIntBE(1, 3);
+      if (len > MAX_HANDSHAKE_BYTES) throw new FetchChainError('protocol', `the server announced a handshake message of ${len} bytes; no TLS client accepts that`);
       if (this.handshake.length < 4 + len) return undefined;
       const body = this.handshake.subarray(4, 4 + len);
       this.handshake = this.handshake.subarray(4 + len);
       if (type === 2) {
         if (body.length < 2 || body[0] !== 3) throw new FetchChainError('protocol', 'malformed ServerHello');
         if (body[1] < 3) throw new FetchChainError('protocol', `the server chose TLS 1.${body[1] - 1}, older than TLS 1.2`);
+        const sessionIdEnd = 35 + (body[34] ?? 0);
+        if (body.length < sessionIdEnd + 2) throw new FetchChainError('protocol', 'malformed ServerHello');
+        this.suite = body.readUInt16BE(sessionIdEnd);
         this.sawServerHello = true;
       } else if (type === 11) {
         if (!this.sawServerHello) throw new FetchChainError('protocol', 'Certificate message before ServerHello');
+        this.certificateBytes = len;
         return parseCertificateList(body);
       } else if (type === 12 || type === 13 || type === 14) {
         throw new FetchChainError('protocol', 'the server sent no Certificate message (anonymous or PSK cipher suite)');
@@ -211,7 +249,17 @@ function notTls(bytes: Buffer): FetchChainError {
   return new FetchChainError('not-tls', `the server did not answer with TLS (first bytes: "${text}"${looksHttp ? ': a plain-text protocol on this port' : ''})`);
 }
 
-function rawTls12Chain(host: string, port: number, servername: string | null, timeoutMs: number, signal?: AbortSignal): Promise<Uint8Array[]> {
+export interface FlightRequest {
+  host: string;
+  port: number;
+  servername: string | null;
+  timeoutMs: number;
+  signal?: AbortSignal;
+  hello?: HelloOptions;
+}
+
+/** Sends a TLS 1.2 ClientHello and reads the server's flight up to its Certificate message; then hangs up. */
+export function serverFlight({ host, port, servername, timeoutMs, signal, hello }: FlightRequest): Promise<ServerFlight> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) { reject(new FetchChainError('aborted', 'cancelled')); return; }
     const socket = net.connect({ host, port });
@@ -225,12 +273,13 @@ function rawTls12Chain(host: string, port: number, servername: string | null, ti
       socket.removeAllListeners('data');
       socket.on('error', () => undefined);
       socket.destroy();
-      if (err) reject(err); else resolve(chain!);
+      if (err) reject(err);
+      else resolve({ presented: chain!, suite: parser.suite, maxRecord: parser.maxRecord, certificateBytes: parser.certificateBytes });
     };
     const onAbort = (): void => finish(new FetchChainError('aborted', 'cancelled'));
     const timer = setTimeout(() => finish(new FetchChainError('timeout', `no certificate from ${host}:${port} within ${timeoutMs} ms`)), timeoutMs);
     signal?.addEventListener('abort', onAbort, { once: true });
-    socket.once('connect', () => socket.write(buildClientHello(servername)));
+    socket.once('connect', () => socket.write(buildClientHello(servername, hello)));
     socket.on('data', (chunk: Buffer) => {
       try {
         const chain = parser.push(chunk);
@@ -240,7 +289,7 @@ function rawTls12Chain(host: string, port: number, servername: string | null, ti
       }
     });
     socket.on('error', (e: NodeJS.ErrnoException) => finish(new FetchChainError('network', `cannot connect to ${host}:${port}: ${e.code ?? e.message}`)));
-    socket.on('close', () => finish(new FetchChainError('closed', `${host}:${port} closed the connection before sending its certificates`)));
+    socket.on('close', () => finish(new FetchChainError('closed', `${host}:${port} closed the connection before sending its certificates${parser.received ? ` (after ${parser.received} bytes)` : ' (without answering)'}`)));
   });
 }
 

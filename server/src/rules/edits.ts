@@ -9,27 +9,33 @@ import type { Range, TextEdit } from './finding';
  * designator), else in the config's own list, else as an assignment after the config's declaration.
  */
 export function setFieldEdit(config: TlsConfigFact, path: string, value: string, after?: Range): TextEdit | undefined {
-  const parts = path.split('.');
-  for (let i = parts.length - 1; i > 0; i--) {
-    const nested = config.nested.find((n) => n.path === parts.slice(0, i).join('.'));
-    if (nested) return insertIntoList(nested.shape, `.${parts.slice(i).join('.')} = ${value}`);
-  }
-  if (config.initializer) return insertIntoList(config.initializer, `.${path} = ${value}`);
-  if (!config.variable) return undefined;
-  // `T cfg;` filled by assignments: one more assignment after the last one (or the declaration).
-  const at = after ?? config.range;
-  return addLineAfter(at, `${config.variable}.${path} = ${value};`, indentAt(config.range));
+  return setFieldsEdit(config, [{ path, value }], after);
 }
 
-function insertIntoList(s: InitializerShape, field: string): TextEdit {
-  if (!s.lastItemEnd || s.zeroOnly) return { range: { start: s.open, end: s.close }, newText: ` ${field} ` };
+/** setFieldEdit for several fields that share their parent (`cacert_pem_buf` and `cacert_pem_bytes`): one edit. */
+export function setFieldsEdit(config: TlsConfigFact, fields: { path: string; value: string }[], after?: Range): TextEdit | undefined {
+  const parts = fields[0].path.split('.');
+  for (let i = parts.length - 1; i > 0; i--) {
+    const nested = config.nested.find((n) => n.path === parts.slice(0, i).join('.'));
+    if (nested) return insertIntoList(nested.shape, fields.map((f) => `.${f.path.split('.').slice(i).join('.')} = ${f.value}`));
+  }
+  if (config.initializer) return insertIntoList(config.initializer, fields.map((f) => `.${f.path} = ${f.value}`));
+  if (!config.variable) return undefined;
+  // `T cfg;` filled by assignments: more assignments after the last one (or the declaration).
+  const at = after ?? config.range;
+  const indent = indentAt(config.range);
+  return addLineAfter(at, fields.map((f) => `${config.variable}.${f.path} = ${f.value};`).join(`\n${indent}`), indent);
+}
+
+function insertIntoList(s: InitializerShape, fields: string[]): TextEdit {
+  if (!s.lastItemEnd || s.zeroOnly) return { range: { start: s.open, end: s.close }, newText: ` ${fields.join(', ')} ` };
   if (s.multiline && s.trailingComma) {
-    // A new line just above the closing brace: stays outside any `#if` block around the last field.
+    // New lines just above the closing brace: they stay outside any `#if` block around the last field.
     const at = { line: s.close.line, character: 0 };
-    return { range: { start: at, end: at }, newText: `${s.itemIndent}${field},\n` };
+    return { range: { start: at, end: at }, newText: fields.map((f) => `${s.itemIndent}${f},\n`).join('') };
   }
   const sep = s.multiline ? `,\n${s.itemIndent}` : ', ';
-  return { range: { start: s.lastItemEnd, end: s.lastItemEnd }, newText: `${sep}${field}` };
+  return { range: { start: s.lastItemEnd, end: s.lastItemEnd }, newText: fields.map((f) => `${sep}${f}`).join('') };
 }
 
 /** A new line after the line `range` ends on, indented like `indent`. */

@@ -8,7 +8,7 @@ import type { EmbedFact } from '../project/embeds';
 import { embedSymbol } from '../project/embeds';
 import { ruleInfo } from './catalogue';
 import type { FileFacts, Rule, RuleContext } from './context';
-import type { Finding, Fix } from './finding';
+import type { Finding, Fix, TextEdit } from './finding';
 
 /** Symbols ESP-IDF's own components embed (the certificate bundle is embedded by the mbedtls component). */
 const IDF_SYMBOLS = new Set(['x509_crt_bundle']);
@@ -73,16 +73,23 @@ function seesOnlyPartOfTheBuild(ctx: RuleContext): boolean {
 
 /** Adds the file to EMBED_TXTFILES of the component whose directory holds the C file. */
 function addEmbedFix(ctx: RuleContext, cFile: FileFacts, candidate: string): Fix[] {
+  const e = embedTxtEdit(ctx, cFile.file, candidate);
+  return e ? [{ title: `Embed ${e.rel} with EMBED_TXTFILES in ${relative(ctx, e.cmakeFile)}`, preferred: true, edits: [{ file: e.cmakeFile, edits: [e.edit] }] }] : [];
+}
+
+/** The edit that adds `target` to EMBED_TXTFILES of the component (innermost CMakeLists.txt with
+ * idf_component_register) holding `cFile`: appended after the keyword, or a new keyword line. */
+export function embedTxtEdit(ctx: RuleContext, cFile: string, target: string): { cmakeFile: string; rel: string; edit: TextEdit } | undefined {
   const cmake = ctx.files
-    .filter((f) => f.cmake?.register && !path.relative(path.dirname(f.file), cFile.file).startsWith('..'))
+    .filter((f) => f.cmake?.register && !path.relative(path.dirname(f.file), cFile).startsWith('..'))
     .sort((a, b) => b.file.length - a.file.length)[0];
   const reg = cmake?.cmake?.register;
-  if (!cmake || !reg) return [];
-  const rel = path.relative(path.dirname(cmake.file), candidate).split(path.sep).join('/');
+  if (!cmake || !reg) return undefined;
+  const rel = path.relative(path.dirname(cmake.file), target).split(path.sep).join('/');
   const edit = reg.embedTxtKeywordEnd
     ? { range: { start: reg.embedTxtKeywordEnd, end: reg.embedTxtKeywordEnd }, newText: ` "${rel}"` }
     : { range: { start: reg.close, end: reg.close }, newText: `\n${reg.indent}EMBED_TXTFILES "${rel}"` };
-  return [{ title: `Embed ${rel} with EMBED_TXTFILES in ${relative(ctx, cmake.file)}`, preferred: true, edits: [{ file: cmake.file, edits: [edit] }] }];
+  return { cmakeFile: cmake.file, rel, edit };
 }
 
 function replacePathFix(cmakeFile: string, e: EmbedFact, actual: string): Fix {

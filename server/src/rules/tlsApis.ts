@@ -25,6 +25,8 @@ export interface ClientApi {
   tlsTransport: RegExp;
   /** Field to add for the certificate bundle, per layout; undefined where the struct has none. */
   bundleField(layout: Layout, idf: IdfVersion): string | undefined;
+  /** Field that takes a PEM CA buffer (NUL-terminated: length from strlen); undefined for transport handles. */
+  caField(layout: Layout): string | undefined;
   /** Field that names the expected server, where this version has one. */
   commonNameField(layout: Layout, idf: IdfVersion): string | undefined;
   /** The verification fields, as the message lists them. */
@@ -49,6 +51,7 @@ const espTls: ClientApi = {
   tlsScheme: /^https$/i,
   tlsTransport: /$^/,
   bundleField: () => 'crt_bundle_attach',
+  caField: () => 'cacert_pem_buf',
   commonNameField: () => 'common_name',
   verificationList: () => 'no CA certificate (cacert_buf), no certificate bundle (crt_bundle_attach), no global CA store (use_global_ca_store)',
 };
@@ -66,6 +69,7 @@ const httpClient: ClientApi = {
   tlsScheme: /^https$/i,
   tlsTransport: /HTTP_TRANSPORT_OVER_SSL/,
   bundleField: () => 'crt_bundle_attach',
+  caField: () => 'cert_pem',
   commonNameField: (_, idf) => (atLeast(idf, 5, 1) ? 'common_name' : undefined), // common_name arrived in v5.1
   verificationList: () => 'no CA certificate (cert_pem), no certificate bundle (crt_bundle_attach), no global CA store (use_global_ca_store)',
 };
@@ -90,6 +94,7 @@ const mqttClient: ClientApi = {
   tlsScheme: /^(mqtts|wss)$/i,
   tlsTransport: /MQTT_TRANSPORT_OVER_(SSL|WSS)/,
   bundleField: (layout) => (layout === 'nested' ? 'broker.verification.crt_bundle_attach' : 'crt_bundle_attach'),
+  caField: (layout) => (layout === 'nested' ? 'broker.verification.certificate' : 'cert_pem'),
   commonNameField: (layout, idf) => (layout === 'nested' && atLeast(idf, 5, 5) ? 'broker.verification.common_name' : undefined),
   verificationList: (layout) => layout === 'nested'
     ? 'no broker.verification.certificate, crt_bundle_attach, use_global_ca_store or psk_hint_key'
@@ -109,6 +114,7 @@ const websocketClient: ClientApi = {
   tlsTransport: /WEBSOCKET_TRANSPORT_OVER_SSL/,
   // IDF v4.4's built-in websocket client has no crt_bundle_attach; the esp-protocols component (IDF >= 5.0) has.
   bundleField: (_, idf) => (idf.major >= 5 ? 'crt_bundle_attach' : undefined),
+  caField: () => 'cert_pem',
   commonNameField: (_, idf) => (idf.major >= 5 ? 'cert_common_name' : undefined),
   verificationList: () => 'no CA certificate (cert_pem), no certificate bundle (crt_bundle_attach), no global CA store (use_global_ca_store)',
 };
@@ -139,6 +145,7 @@ export const transportApi: ClientApi = {
   tlsScheme: /$^/,
   tlsTransport: /$^/,
   bundleField: () => undefined,
+  caField: () => undefined,
   commonNameField: (_, idf) => (atLeast(idf, 5, 1) ? 'esp_transport_ssl_set_common_name' : undefined),
   verificationList: () => 'no esp_transport_ssl_set_cert_data, esp_transport_ssl_crt_bundle_attach or esp_transport_ssl_enable_global_ca_store',
 };

@@ -72,7 +72,7 @@ function effect(ctx: RuleContext, c: TlsClient, skipVerify: boolean): string {
 }
 
 /** Adds the bundle (field or transport call) in the user's layout, plus `#include "esp_crt_bundle.h"`. */
-function bundleFix(ctx: RuleContext, c: TlsClient): Fix[] {
+export function bundleFix(ctx: RuleContext, c: TlsClient): Fix[] {
   const idf = ctx.project?.idfVersion ?? { major: 5, minor: 5, source: 'assumed' as const };
   let edit: TextEdit | undefined;
   if (c.initCall && c.name) {

@@ -1,6 +1,7 @@
 // The code lens above each TLS client: what it trusts, as esp-tls will pick it (bundle, global store,
 // CA buffer, PSK), or that it verifies no server.
 import { allHold } from '../c/conditions';
+import { parseServerAddress } from '../net/address';
 import type { CertInfo } from '../x509/certificate';
 import { sitesOfExpression } from './certSites';
 import { tlsClients, type Setting } from './clients';
@@ -8,7 +9,13 @@ import type { RuleContext } from './context';
 import type { Range } from './finding';
 import type { Role } from './tlsApis';
 
-export interface TrustLens { file: string; range: Range; title: string }
+export interface TrustLens {
+  file: string;
+  range: Range;
+  title: string;
+  /** The server the client connects to, when the code names it (host and port from the URL). */
+  server?: { host: string; port: number };
+}
 
 /** esp-tls and esp_http_client try the bundle first; esp-mqtt tries the global store first. */
 const PRECEDENCE: Record<string, Role[]> = {
@@ -16,15 +23,21 @@ const PRECEDENCE: Record<string, Role[]> = {
   esp_mqtt_client_config_t: ['global', 'bundle', 'ca', 'psk'],
 };
 
+/** The order in which a component picks its trust option. */
+export function trustPrecedence(struct: string): Role[] {
+  return PRECEDENCE[struct] ?? PRECEDENCE.default;
+}
+
 export function trustLenses(ctx: RuleContext): TrustLens[] {
   return tlsClients(ctx).filter((c) => c.tls !== 'no').map((c) => {
-    const order = PRECEDENCE[c.api.struct] ?? PRECEDENCE.default;
+    const order = trustPrecedence(c.api.struct);
     const active = c.settings.filter((s) => allHold(s.conditions, ctx.macros) !== false);
     const used = order.map((role) => active.find((s) => s.role === role)).find((s): s is Setting => !!s);
     const prefix = c.tls === 'unknown' ? 'If TLS: ' : 'TLS: ';
     const where = c.host ? ` · ${c.host}` : '';
     const what = !used && c.filledBy ? `set up by ${c.filledBy}()` : used?.role === 'ca' ? caText(ctx, c.file, used) : describe(used);
-    return { file: c.file, range: c.anchor, title: `${prefix}${what}${where}` };
+    const server = c.url ? parseServerAddress(c.url) : c.host ? { host: c.host, port: 443 } : undefined;
+    return { file: c.file, range: c.anchor, title: `${prefix}${what}${where}`, ...(server ? { server } : {}) };
   });
 }
 

@@ -650,3 +650,20 @@ function unmet(def: SuiteDefinition, state: MacroState, mbedtls: MbedtlsVersion)
   }
   return null;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Groups and signature algorithms the device offers (for a device-like ClientHello)
+
+/** The key-exchange groups the build offers, in mbedTLS's preference order, with their TLS ids. */
+export function offeredGroups(lookup: ConfigLookup, mbedtls: MbedtlsVersion): { name: string; tlsId: number }[] {
+  const state = macroState(lookup, mbedtls);
+  return table(mbedtls).groups.filter((g) => g.requires.every((r) => holds(r, state))).map((g) => ({ name: g.name, tlsId: g.tlsId }));
+}
+
+/** The signature algorithms (TLS 1.3 names) the build offers; undefined when the table does not model them (2.28). */
+export function offeredSignatureAlgorithms(lookup: ConfigLookup, mbedtls: MbedtlsVersion): string[] | undefined {
+  const algs = table(mbedtls).signatureAlgorithms;
+  if (!algs) return undefined;
+  const state = macroState(lookup, mbedtls);
+  return algs.filter((s) => s.requires.every((r) => holds(r, state))).map((s) => s.name);
+}

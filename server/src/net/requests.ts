@@ -1,0 +1,136 @@
+// The network requests of the editor (protocol.ts): which server a TLS client talks to, its chain as a
+// view, the edits that make the client trust it, and the device-like check. Each runs only because a
+// person asked (a command or a code-lens click); server.ts hands over the LSP cancellation as a signal.
+import { existsSync, readFileSync } from 'node:fs';
+import type { Analyzer } from '../analyzer';
+import { fileOf, uriOf } from '../diagnostics';
+import type {
+  CheckServerParams, CheckServerResult, ClientAtResult, FetchChainParams, FetchChainResult, TrustEditParams, TrustEditResult,
+} from '../protocol';
+import { type TlsClient } from '../rules/clients';
+import { bundlePlan, embedRootPlan, type TrustEditPlan } from '../rules/trustEdits';
+import { decodeCertificate, type CertInfo } from '../x509/certificate';
+import { findPemBlocks } from '../x509/pem';
+import { caName } from '../x509/trustStores';
+import { parseServerAddress, formatServerAddress } from './address';
+import { analyzeChain } from './analyzeChain';
+import { chainView } from './chainView';
+import { checkMarkdown } from './checkMarkdown';
+import { checkLikeDevice } from './deviceCheck';
+import { deviceProfile } from './deviceProfile';
+import { FetchChainError, fetchChain } from './fetchChain';
+
+const DEFAULT_TIMEOUT_MS = 10_000;
+type Position = { line: number; character: number };
+
+export function clientAtResult(analyzer: Analyzer, uri: string, position: Position): ClientAtResult | null {
+  const file = fileOf(uri);
+  const found = file ? analyzer.clientAt(file, position) : undefined;
+  return found ? describeClient(found.client) : null;
+}
+
+function describeClient(c: TlsClient): ClientAtResult {
+  const address = c.url ? parseServerAddress(c.url) : undefined;
+  return {
+    name: c.name ?? c.api.struct,
+    struct: c.api.struct,
+    position: c.anchor.start,
+    host: address?.host ?? c.host,
+    port: address?.port,
+    url: c.url,
+  };
+}
+
+export async function fetchChainRequest(analyzer: Analyzer, p: FetchChainParams, signal: AbortSignal): Promise<FetchChainResult> {
+  const file = p.uri ? fileOf(p.uri) : undefined;
+  const found = file && p.position ? analyzer.clientAt(file, p.position) : undefined;
+  const project = file ? analyzer.projectOf(file) : undefined;
+  const idf = project?.idfVersion;
+  try {
+    const chain = await fetchChain({ host: p.host, port: p.port, servername: p.servername, timeoutMs: p.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal });
+    const now = new Date();
+    const extraRoots = found ? (await caRootsOf(analyzer, found.client)).map((c) => c.der) : [];
+    const report = await analyzeChain(chain, { now, idfVersion: idf && `${idf.major}.${idf.minor}`, expiresSoonDays: analyzer.currentSettings.expiryWarningDays, extraRoots });
+    const view = await chainView(report, {
+      now,
+      idf: idf ?? { major: 5, minor: 5 },
+      idfLabel: idf ? `${idf.major}.${idf.minor}${idf.source === 'assumed' ? ' (assumed)' : ''}` : 'newest release in the table',
+      expiresSoonDays: analyzer.currentSettings.expiryWarningDays,
+      client: found && p.uri ? { ...describeClient(found.client), uri: uriOf(found.client.file) } : undefined,
+    });
+    return { ok: true, view };
+  } catch (e) {
+    if (e instanceof FetchChainError) return { ok: false, error: e.message, code: e.code };
+    throw e;
+  }
+}
+
+/** What a client's CA buffer holds: a private CA found there counts as an anchor of the fetched chain. */
+async function caRootsOf(analyzer: Analyzer, client: TlsClient): Promise<CertInfo[]> {
+  const project = analyzer.projectOf(client.file);
+  if (!project) return [];
+  const profile = await deviceProfile(analyzer.contextFor(client.file), project, client, client.host ?? '');
+  return profile.trust.kind === 'ca' || profile.trust.kind === 'global' ? profile.trust.roots : [];
+}
+
+export async function trustEditRequest(analyzer: Analyzer, p: TrustEditParams): Promise<TrustEditResult> {
+  const file = fileOf(p.uri);
+  const found = file ? analyzer.clientAt(file, p.position) : undefined;
+  if (!found) return { ok: false, error: 'no TLS client config at that place any more (the file changed?): run the command again from the config' };
+  const roots = await decodeRoots(p.pems ?? []);
+  if (typeof roots === 'string') return { ok: false, error: roots };
+  const plan = p.action === 'embed'
+    ? embedRootPlan(found.ctx, found.client, roots, p.name ?? (roots[0] ? caName(roots[0].cert) : 'server_root'), readIfExists)
+    : bundlePlan(found.ctx, found.client, roots[0]?.cert);
+  if (typeof plan === 'string') return { ok: false, error: plan };
+  return { ok: true, edit: { documentChanges: documentChanges(plan) }, summary: plan.summary };
+}
+
+async function decodeRoots(pems: string[]): Promise<{ pem: string; cert: CertInfo }[] | string> {
+  const out: { pem: string; cert: CertInfo }[] = [];
+  for (const pem of pems) {
+    const der = findPemBlocks(pem)[0]?.der;
+    const cert = der && await decodeCertificate(der).catch(() => undefined);
+    if (!cert) return 'a certificate to embed cannot be decoded';
+    out.push({ pem, cert });
+  }
+  return out;
+}
+
+function readIfExists(file: string): string | undefined {
+  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+}
+
+/** LSP documentChanges: the new file is created without overwriting anything, then filled, then the other files edited. */
+function documentChanges(plan: TrustEditPlan): unknown[] {
+  const out: unknown[] = [];
+  if (plan.create) {
+    const uri = uriOf(plan.create.file);
+    const start = { line: 0, character: 0 };
+    out.push({ kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false } });
+    out.push({ textDocument: { uri, version: null }, edits: [{ range: { start, end: start }, newText: plan.create.text }] });
+  }
+  for (const e of plan.edits) out.push({ textDocument: { uri: uriOf(e.file), version: null }, edits: e.edits });
+  return out;
+}
+
+export async function checkServerRequest(analyzer: Analyzer, p: CheckServerParams, signal: AbortSignal): Promise<CheckServerResult> {
+  const target = formatServerAddress({ host: p.host, port: p.port ?? 443 });
+  const file = p.uri ? fileOf(p.uri) : undefined;
+  const project = file ? analyzer.projectOf(file) : undefined;
+  if (!file || !project) {
+    const error = 'open a file of the ESP-IDF project (the check uses its sdkconfig and sources)';
+    return { ok: false, error, steps: [], markdown: `# ${target}\n\nCould not check: ${error}.\n` };
+  }
+  const found = p.position ? analyzer.clientAt(file, p.position) : undefined;
+  const ctx = found?.ctx ?? analyzer.contextFor(file);
+  const profile = await deviceProfile(ctx, project, found?.client, p.servername ?? p.host);
+  const r = await checkLikeDevice(profile, { host: p.host, port: p.port ?? 443, timeoutMs: p.timeoutMs ?? DEFAULT_TIMEOUT_MS, now: new Date(), signal });
+  return {
+    ok: r.ok,
+    error: r.error,
+    expected: r.expected,
+    steps: r.steps,
+    markdown: checkMarkdown(target, profile.client, r),
+  };
+}

@@ -1,0 +1,179 @@
+// The edits behind the chain view's two actions, done the way ESP-IDF's examples do them:
+// - embed: write the root(s) to <component>/certs/<name>.pem, add it to EMBED_TXTFILES (text mode: the
+//   NUL that mbedTLS's PEM parser needs), declare `_binary_<name>_pem_start/_end`, and point the config
+//   at it (taking out bundle/global-store options that would win over a CA buffer);
+// - bundle: attach the ESP-IDF certificate bundle instead (and take out the CA buffer it replaces).
+// Nothing is written here: the plan goes back to the editor as one WorkspaceEdit.
+import path from 'node:path';
+import { embedSymbol } from '../project/embeds';
+import { ProjectConfig } from '../sdkconfig/kconfig';
+import type { CertInfo } from '../x509/certificate';
+import { inIdfCommonBundle } from '../x509/trustStores';
+import type { Setting, TlsClient } from './clients';
+import type { RuleContext } from './context';
+import { addLineAfter, includeEdit, indentAt, setFieldsEdit } from './edits';
+import { embedTxtEdit } from './embeds';
+import type { Fix, TextEdit } from './finding';
+import { setOptionFix } from './sdkconfig';
+import { bundleFix } from './tlsNoServerVerification';
+
+export interface TrustEditPlan {
+  /** A new file (never an existing one). */
+  create?: { file: string; text: string };
+  edits: { file: string; edits: TextEdit[] }[];
+  summary: string[];
+}
+
+export interface RootToEmbed { pem: string; cert: CertInfo }
+
+/** Makes `client` trust `roots` through an embedded PEM file. `read` returns a file's text, or undefined when it does not exist. */
+export function embedRootPlan(ctx: RuleContext, client: TlsClient, roots: RootToEmbed[], name: string, read: (file: string) => string | undefined): TrustEditPlan | string {
+  if (!roots.length) return 'no certificate to embed';
+  const text = pemFileText(roots);
+  const target = pemFileFor(ctx, client, name, text, read);
+  const relTarget = rel(ctx, target.file);
+  const plan: TrustEditPlan = { edits: [], summary: [] };
+  if (target.exists) plan.summary.push(`${relTarget} already holds these certificates: reused`);
+  else { plan.create = { file: target.file, text }; plan.summary.push(`create ${relTarget} (${roots.map((r) => r.cert.subjectCN ?? r.cert.subject).join(', ')})`); }
+
+  const embedded = ctx.files.some((f) => f.cmake?.embeds.some((e) => e.file === target.file && e.mode === 'text'));
+  if (!embedded) {
+    const e = embedTxtEdit(ctx, client.file, target.file);
+    if (!e) return `no CMakeLists.txt with idf_component_register() holds ${rel(ctx, client.file)}: cannot embed ${relTarget}`;
+    add(plan, e.cmakeFile, e.edit);
+    plan.summary.push(`add "${e.rel}" to EMBED_TXTFILES in ${rel(ctx, e.cmakeFile)}`);
+  }
+
+  const symbol = embedSymbol(target.file);
+  const names = externNames(client, symbol);
+  if (names.edit) { add(plan, client.file, names.edit); plan.summary.push(`declare ${names.start} and ${names.end} in ${rel(ctx, client.file)}`); }
+  const point = pointAt(client, names.start, names.end);
+  if (typeof point === 'string') return point;
+  for (const e of point.edits) add(plan, client.file, e);
+  plan.summary.push(...point.summary);
+  return plan;
+}
+
+/** Attaches the bundle to `client` (and switches CMN to FULL when the server's root is only in FULL). */
+export function bundlePlan(ctx: RuleContext, client: TlsClient, root: CertInfo | undefined): TrustEditPlan | string {
+  const active = client.settings;
+  if (active.some((s) => s.role === 'bundle')) return `${who(client)} already attaches the certificate bundle`;
+  const fix = bundleFix(ctx, client)[0];
+  if (!fix) return `${who(client)} has no certificate-bundle option in ESP-IDF ${ctx.project?.idfVersion.major}.${ctx.project?.idfVersion.minor}`;
+  const plan: TrustEditPlan = { edits: [], summary: [`attach the ESP-IDF certificate bundle to ${who(client)}`] };
+  for (const f of fix.edits) for (const e of f.edits) add(plan, f.file, e);
+  for (const s of active.filter((x) => x.role === 'ca' || x.role === 'caLength' || x.role === 'global')) {
+    add(plan, client.file, { range: s.removal, newText: '' });
+    plan.summary.push(`remove ${s.written} (the bundle replaces it)`);
+  }
+  const cmnGap = cmnSwitch(ctx, root);
+  if (cmnGap) { for (const f of cmnGap.edits) for (const e of f.edits) add(plan, f.file, e); plan.summary.push(cmnGap.title); }
+  return plan;
+}
+
+// ---------------------------------------------------------------------------------------------
+
+/** One block per root, each after a comment line naming it and its expiry; mbedTLS skips text between blocks. */
+function pemFileText(roots: RootToEmbed[]): string {
+  return roots.map((r) => `# ${r.cert.subjectCN ?? r.cert.subject} (valid until ${r.cert.notAfter.toISOString().slice(0, 10)})\n${r.pem.trimEnd()}\n`).join('');
+}
+
+/** <component>/certs/<slug>.pem; an existing file with the same text is reused, any other existing file is left alone. */
+function pemFileFor(ctx: RuleContext, client: TlsClient, name: string, text: string, read: (file: string) => string | undefined): { file: string; exists: boolean } {
+  const component = ctx.project?.components.filter((c) => !path.relative(c.dir, client.file).startsWith('..')).sort((a, b) => b.dir.length - a.dir.length)[0];
+  const dir = path.join(component?.dir ?? path.dirname(client.file), 'certs');
+  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 40) || 'server_root';
+  for (let n = 1; ; n++) {
+    const file = path.join(dir, `${slug}${n > 1 ? `_${n}` : ''}.pem`);
+    const existing = read(file);
+    if (existing === undefined) return { file, exists: false };
+    if (existing.replace(/\r\n/g, '\n') === text) return { file, exists: true };
+  }
+}
+
+/** The C names of the embedded file's start and end, declared once after the includes. */
+function externNames(client: TlsClient, symbol: string): { start: string; end: string; edit?: TextEdit } {
+  const refs = client.facts.binaryRefs.filter((r) => r.symbol === symbol);
+  const start = refs.find((r) => r.edge === 'start')?.cName;
+  const end = refs.find((r) => r.edge === 'end')?.cName;
+  if (start && end) return { start, end };
+  const s = start ?? `${symbol}_start`;
+  const e = end ?? `${symbol}_end`;
+  const lines = [
+    ...(start ? [] : [`extern const char ${s}[] asm("_binary_${symbol}_start");`]),
+    ...(end ? [] : [`extern const char ${e}[] asm("_binary_${symbol}_end");`]),
+  ];
+  const last = client.facts.includes.reduce<number>((max, i) => Math.max(max, i.range.start.line), -1);
+  const at = { line: last + 1, character: 0 };
+  return { start: s, end: e, edit: { range: { start: at, end: at }, newText: `\n${lines.join('\n')}\n` } };
+}
+
+/** Sets the CA buffer (and its length where the API wants one) and removes what would take precedence over it. */
+function pointAt(client: TlsClient, start: string, end: string): { edits: TextEdit[]; summary: string[] } | string {
+  const edits: TextEdit[] = [];
+  const summary: string[] = [];
+  const esptls = client.api.struct === 'esp_tls_cfg_t';
+  const value = esptls ? `(const unsigned char *)${start}` : start;
+  const existing = client.settings.find((s) => s.role === 'ca');
+  const length = client.settings.find((s) => s.role === 'caLength');
+  for (const s of client.settings.filter((x) => x.role === 'bundle' || x.role === 'global')) {
+    edits.push({ range: s.removal, newText: '' });
+    summary.push(`remove ${s.written} (it would take precedence over the embedded CA)`);
+  }
+  if (client.initCall && client.name) {
+    const call = `esp_transport_ssl_set_cert_data(${client.name}, ${start}, strlen(${start}))`;
+    if (existing?.statementRange) edits.push({ range: existing.statementRange, newText: `${call};` });
+    else edits.push(addLineAfter(client.initCall.statementRange, `${call};`, indentAt(client.initCall.statementRange)));
+    const inc = includeEdit(client.facts, 'string.h');
+    if (inc) edits.push(inc);
+    summary.push(`hand ${start} to ${client.name} with esp_transport_ssl_set_cert_data()`);
+    return { edits, summary };
+  }
+  if (existing) {
+    edits.push({ range: existing.valueRange, newText: value });
+    summary.push(`point ${existing.written} at ${start} (was ${existing.value})`);
+    lengthEdit(edits, summary, length, esptls ? `${end} - ${start}` : undefined);
+    if (esptls && !length) return withNewFields(client, edits, summary, [{ path: 'cacert_pem_bytes', value: `${end} - ${start}` }]);
+    return { edits, summary };
+  }
+  const field = client.api.caField(client.layout);
+  if (!field || !client.config) return `${who(client)} has no CA field to point at the certificate`;
+  if (length) lengthEdit(edits, summary, length, esptls ? `${end} - ${start}` : undefined);
+  const fields = [{ path: field, value }, ...(esptls && !length ? [{ path: 'cacert_pem_bytes', value: `${end} - ${start}` }] : [])];
+  return withNewFields(client, edits, summary, fields);
+}
+
+/** esp-tls needs the byte count (the NUL included: end - start of an EMBED_TXTFILES file); the other APIs take strlen() when the length is 0. */
+function lengthEdit(edits: TextEdit[], summary: string[], length: Setting | undefined, value: string | undefined): void {
+  if (!length) return;
+  if (value) { edits.push({ range: length.valueRange, newText: value }); summary.push(`set ${length.written} to ${value}`); return; }
+  edits.push({ range: length.removal, newText: '' });
+  summary.push(`remove ${length.written} (the embedded text is NUL-terminated: its length is taken with strlen)`);
+}
+
+function withNewFields(client: TlsClient, edits: TextEdit[], summary: string[], fields: { path: string; value: string }[]): { edits: TextEdit[]; summary: string[] } | string {
+  const edit = client.config && setFieldsEdit(client.config, fields, client.lastWrite);
+  if (!edit) return `cannot add ${fields.map((f) => f.path).join(', ')} to ${who(client)}`;
+  edits.push(edit);
+  summary.push(`set ${fields.map((f) => `${f.path} = ${f.value}`).join(', ')}`);
+  return { edits, summary };
+}
+
+/** CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_CMN → FULL, when the root is in Mozilla's list but not in this release's CMN list. */
+function cmnSwitch(ctx: RuleContext, root: CertInfo | undefined): Fix | undefined {
+  const project = ctx.project;
+  if (!project || !root || ProjectConfig.of(project).bool('CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_CMN') !== true) return undefined;
+  if (inIdfCommonBundle(root, project.idfVersion) !== false) return undefined;
+  const off = setOptionFix(ctx, 'CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_CMN', 'n', '');
+  const on = setOptionFix(ctx, 'CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_FULL', 'y', '');
+  if (!off || !on) return undefined;
+  return { title: `switch the bundle from CMN to FULL in sdkconfig ("${root.subjectCN ?? root.subject}" is not in the CMN list)`, edits: [...off.edits, ...on.edits] };
+}
+
+function add(plan: TrustEditPlan, file: string, edit: TextEdit): void {
+  const entry = plan.edits.find((e) => e.file === file);
+  if (entry) entry.edits.push(edit); else plan.edits.push({ file, edits: [edit] });
+}
+
+const who = (c: TlsClient) => (c.name ? `\`${c.name}\`` : `this ${c.api.struct}`);
+const rel = (ctx: RuleContext, file: string) => (ctx.project ? path.relative(ctx.project.root, file) : file).split(path.sep).join('/');
