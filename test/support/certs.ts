@@ -229,3 +229,19 @@ export function exportKey(pkcs8: string, as: KeyExport): string | Uint8Array {
   const out = key.export({ type: legacyType, format: der ? 'der' : 'pem', ...encrypted } as never) as string | Buffer;
   return typeof out === 'string' ? out : new Uint8Array(out);
 }
+
+/** A second, different root (fresh key, not shared with any slot) and a cross-signed copy of the
+ * intermediate that makeChain(opts) issues: same subject and key as that intermediate, issued by the
+ * second root. `crossRoot` and `cross` override their specs (default serials 11 and 12). */
+export async function makeCrossSigned(opts: ChainOptions & { crossRoot?: CertSpec; cross?: CertSpec }): Promise<{ root: GeneratedCert; intermediate: GeneratedCert }> {
+  const rootAlg = opts.crossRoot?.key ?? opts.key ?? 'p256';
+  const [rootKey, intKey] = await Promise.all([generate(rootAlg), keyFor(opts.intermediate?.key ?? opts.key ?? 'p256', 'intermediate')]);
+  const defaultHash = opts.hash ?? 'SHA-256';
+  const rootName = nameOf(opts.crossRoot, 'Test Cross Root CA');
+  const root = await issue({ spec: { serial: '11', ...opts.crossRoot }, slot: 'root', now: opts.now, subjectKey: rootKey, subject: rootName, defaultHash });
+  const intermediate = await issue({
+    spec: { ...opts.intermediate, serial: '12', ...opts.cross }, slot: 'intermediate', now: opts.now, subjectKey: intKey,
+    subject: nameOf(opts.intermediate, 'Test Intermediate CA'), issuer: { name: rootName, key: rootKey }, defaultHash,
+  });
+  return { root, intermediate };
+}

@@ -36,7 +36,7 @@ function describeClient(c: TlsClient): ClientAtResult {
     struct: c.api.struct,
     position: c.anchor.start,
     host: address?.host ?? c.host,
-    port: address?.port,
+    port: address?.port ?? c.port,
     url: c.url,
   };
 }

@@ -47,6 +47,8 @@ export interface TlsClient {
   url?: string;
   /** The server's DNS name, when the URL names one. */
   host?: string;
+  /** The port of an esp_tls_conn_new*(host, len, port, ...) call, when it is a number or a #define of one. */
+  port?: number;
   /** An esp_https_ota config points at this http config: esp_https_ota insists on verification. */
   ota: boolean;
   /** The last statement that writes the config (assignment or memset): a new assignment goes after it. */
@@ -102,9 +104,9 @@ function clientsOfFile(file: string, facts: CFileFacts, ctx: RuleContext): TlsCl
   return clients;
 }
 
-type Partial = Omit<TlsClient, 'settings' | 'compiledOut' | 'tls' | 'url' | 'host'>;
+type Partial = Omit<TlsClient, 'settings' | 'compiledOut' | 'tls' | 'url' | 'host' | 'port'>;
 
-function resolve(ctx: RuleContext, c: Partial, all: Setting[], connect: { url?: string; host?: string } = {}): TlsClient {
+function resolve(ctx: RuleContext, c: Partial, all: Setting[], connect: { url?: string; host?: string; port?: string } = {}): TlsClient {
   const set = all.filter((s) => !UNSET.test(s.value));
   const settings = set.filter((s) => allHold(s.conditions, ctx.macros) !== false);
   const compiledOut = set.filter((s) => allHold(s.conditions, ctx.macros) === false && isVerifying(s));
@@ -112,10 +114,18 @@ function resolve(ctx: RuleContext, c: Partial, all: Setting[], connect: { url?: 
   const hostExpr = settings.find((s) => s.role === 'host')?.value ?? connect.host;
   const url = urlExpr ? readString(urlExpr, c.facts, ctx) : undefined;
   const host = url ? hostOf(url, false) : hostExpr ? hostOf(readString(hostExpr, c.facts, ctx), true) : undefined;
-  return { ...c, settings, compiledOut, url, host, tls: tlsOf(ctx, c, settings, url) };
+  const port = connect.port ? readPort(connect.port, c.facts) : undefined;
+  return { ...c, settings, compiledOut, url, host, ...(port ? { port } : {}), tls: tlsOf(ctx, c, settings, url) };
 }
 
 export const isVerifying = (s: Setting) => s.role === 'bundle' || s.role === 'global' || s.role === 'ca' || s.role === 'psk';
+
+/** A port written as a number or through a #define of one. */
+function readPort(expr: string, facts: CFileFacts): number | undefined {
+  const text = facts.defines.find((d) => d.name === expr.trim())?.value ?? expr;
+  const n = Number(text.trim().replace(/^\((.*)\)$/, '$1'));
+  return Number.isInteger(n) && n > 0 && n < 65536 ? n : undefined;
+}
 
 /** Decides "is this a TLS connection" the way each component does. */
 function tlsOf(ctx: RuleContext, c: Partial, settings: Setting[], url: string | undefined): TlsClient['tls'] {
@@ -159,12 +169,12 @@ function settingsOfConfig(facts: CFileFacts, config: TlsConfigFact, api: ClientA
 }
 
 /** esp-tls takes the server from the connect call: esp_tls_conn_http_new*(url, &cfg, ...) or esp_tls_conn_new*(host, len, port, &cfg, ...). */
-function connectTarget(facts: CFileFacts, config: TlsConfigFact): { url?: string; host?: string } {
+function connectTarget(facts: CFileFacts, config: TlsConfigFact): { url?: string; host?: string; port?: string } {
   if (config.structType !== 'esp_tls_cfg_t' || !config.variable) return {};
   const name = accessPath(config.variable);
   const call = facts.calls.find((c) => c.name.startsWith('esp_tls_conn_') && c.args.some((a) => a.text.startsWith('&') && accessPath(a.text) === name));
   if (!call?.args[0]) return {};
-  return call.name.startsWith('esp_tls_conn_http_new') ? { url: call.args[0].text } : { host: call.args[0].text };
+  return call.name.startsWith('esp_tls_conn_http_new') ? { url: call.args[0].text } : { host: call.args[0].text, port: call.args[2]?.text };
 }
 
 /** Functions that only read a config (the clients themselves) or clear it; any other callee may write it. */

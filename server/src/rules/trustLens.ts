@@ -36,7 +36,7 @@ export function trustLenses(ctx: RuleContext): TrustLens[] {
     const prefix = c.tls === 'unknown' ? 'If TLS: ' : 'TLS: ';
     const where = c.host ? ` · ${c.host}` : '';
     const what = !used && c.filledBy ? `set up by ${c.filledBy}()` : used?.role === 'ca' ? caText(ctx, c.file, used) : describe(used);
-    const server = c.url ? parseServerAddress(c.url) : c.host ? { host: c.host, port: 443 } : undefined;
+    const server = c.url ? parseServerAddress(c.url) : c.host ? { host: c.host, port: c.port ?? 443 } : undefined;
     return { file: c.file, range: c.anchor, title: `${prefix}${what}${where}`, ...(server ? { server } : {}) };
   });
 }
