@@ -182,13 +182,15 @@ export class Analyzer {
     return this.ruleContext(project, files);
   }
 
-  /** The TLS client whose config holds `position`, else the nearest one above it in `file`. */
+  /** The TLS client whose config holds `position`, else the nearest one above it, else the first below (a
+   * position from before an edit that added lines above the config still finds it). */
   clientAt(file: string, position: Position): { client: TlsClient; ctx: RuleContext } | undefined {
     const ctx = this.contextFor(file);
     const inFile = tlsClients(ctx).filter((c) => c.file === file && c.tls !== 'no');
     const span = (c: TlsClient) => c.config?.range ?? c.initCall?.statementRange ?? c.anchor;
     const client = inFile.find((c) => rangeContains(span(c), position))
-      ?? inFile.filter((c) => c.anchor.start.line <= position.line).sort((a, b) => b.anchor.start.line - a.anchor.start.line)[0];
+      ?? inFile.filter((c) => c.anchor.start.line <= position.line).sort((a, b) => b.anchor.start.line - a.anchor.start.line)[0]
+      ?? inFile.sort((a, b) => a.anchor.start.line - b.anchor.start.line)[0];
     return client && { client, ctx };
   }
 

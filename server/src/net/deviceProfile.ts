@@ -70,6 +70,7 @@ export async function deviceProfile(ctx: RuleContext, project: EspIdfProject, cl
   const contentName = c.bool('CONFIG_MBEDTLS_ASYMMETRIC_CONTENT_LEN') ? 'CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN' : 'CONFIG_MBEDTLS_SSL_MAX_CONTENT_LEN';
   const names = serverNames(ctx, client, host);
   if (names.note) notes.push(names.note);
+  if (!client) notes.push('no TLS client config in this file: assuming it attaches the certificate bundle');
   return {
     idf,
     mbedtls,

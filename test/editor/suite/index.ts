@@ -2,7 +2,10 @@
 // test/editor/runCodeServer.mjs, or desktop VS Code via test/editor/runElectron.ts) with a fresh copy of
 // test/fixtures/demo-project as the workspace. Bundled to out/editor/suite/index.js (scripts/editor/suite-bundle.mjs).
 import * as assert from 'node:assert/strict';
+import type { AddressInfo } from 'node:net';
+import * as tls from 'node:tls';
 import * as vscode from 'vscode';
+import { makeChain } from '../../support/certs';
 
 const EXTENSION_ID = 'esp-tls-lens.esp-tls-lens';
 const RULE = 'tls-no-server-verification';
@@ -197,5 +200,59 @@ export async function run(): Promise<void> {
   assert.equal(api.ctx.running, true, 'restartServer starts a stopped server');
   log(`restarted after stop -> ${JSON.stringify(await checkWorkspace())}`);
 
+  await fetchAndEmbed(file);
   log('ALL PASSED');
+}
+
+/**
+ * 5. Fetch Certificate Chain against a local TLS server (a private CA: the server sends its root), embed
+ * that root into weather_client.c through the chain panel's action, save, and check the server as the
+ * device would: the project must stay clean and the handshake succeed.
+ */
+async function fetchAndEmbed(file: (rel: string) => vscode.Uri): Promise<void> {
+  const weather = file('main/weather_client.c');
+  const lenses = await vscode.commands.executeCommand<vscode.CodeLens[]>('vscode.executeCodeLensProvider', weather);
+  const fetchLens = lenses.find((l) => l.command?.command === 'espTlsLens.fetchChain');
+  const lensTarget = fetchLens?.command?.arguments?.[0] as { host: string; port: number } | undefined;
+  assert.deepEqual(lensTarget && { host: lensTarget.host, port: lensTarget.port }, { host: 'api.open-meteo.com', port: 443 });
+  assert.ok(lenses.some((l) => l.command?.command === 'espTlsLens.checkServer'), 'no "Check server" lens');
+
+  const chain = await makeChain({ now: new Date(), key: 'rsa2048' });
+  const server = tls.createServer({ key: chain.leafKeyPem, cert: chain.leaf.pem + chain.intermediate.pem + chain.root.pem }, (s) => s.end());
+  server.on('tlsClientError', () => undefined);
+  const port = await new Promise<number>((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+  try {
+    const target = { host: '127.0.0.1', port, servername: 'device.example.com', uri: weather.toString(), position: { line: 16, character: 18 } };
+    const fetched = await vscode.commands.executeCommand<{ ok: boolean; view?: { certificates: unknown[]; embeddable: { name: string }[]; client?: { name: string } }; error?: string }>('espTlsLens.fetchChain', target);
+    assert.ok(fetched?.ok, `fetchChain failed: ${fetched?.error}`);
+    assert.equal(fetched.view!.certificates.length, 3);
+    assert.deepEqual(fetched.view!.embeddable.map((r) => r.name), ['Test Root CA']);
+    assert.equal(fetched.view!.client?.name, 'cfg');
+    log(`fetchChain: ${fetched.view!.certificates.length} certificates from 127.0.0.1:${port}, panel shown`);
+
+    const outcome = await vscode.commands.executeCommand<{ applied: boolean; summary: string[] }>('espTlsLens.chainPanelAction', { type: 'embed' });
+    assert.ok(outcome?.applied, `embed not applied: ${JSON.stringify(outcome)}`);
+    log(`embedded: ${outcome.summary.join('; ')}`);
+    const pem = file('main/certs/test_root_ca.pem');
+    const pemDoc = await vscode.workspace.openTextDocument(pem);
+    assert.match(pemDoc.getText(), /^# Test Root CA \(valid until [\d-]+\)\n-----BEGIN CERTIFICATE-----/);
+    const weatherDoc = await vscode.workspace.openTextDocument(weather);
+    assert.match(weatherDoc.getText(), /\.cacert_pem_buf = \(const unsigned char \*\)test_root_ca_pem_start,/);
+    assert.doesNotMatch(weatherDoc.getText(), /crt_bundle_attach = /);
+    const cmake = await vscode.workspace.openTextDocument(file('main/CMakeLists.txt'));
+    assert.match(cmake.getText(), /EMBED_TXTFILES "certs\/test_root_ca\.pem"/);
+    assert.ok(await vscode.workspace.saveAll(false), 'saving the edited files failed');
+
+    // The server re-reads CMakeLists.txt from disk: no embed-symbol-missing, nothing else either.
+    await vscode.commands.executeCommand('espTlsLens.checkWorkspace');
+    for (const rel of ['main/weather_client.c', 'main/CMakeLists.txt', 'main/certs/test_root_ca.pem']) {
+      assert.deepEqual(ours(file(rel)).filter((d) => d.severity <= vscode.DiagnosticSeverity.Warning).map((d) => d.message), [], `${rel} after embedding`);
+    }
+    const checked = await vscode.commands.executeCommand<{ ok: boolean; markdown: string; expected?: { code: string } }>('espTlsLens.checkServer', target);
+    assert.equal(checked?.ok, true, `the device check failed: ${checked?.markdown}`);
+    assert.match(checked!.markdown, /The device would connect/);
+    log('checkServer after embedding: the device would connect');
+  } finally {
+    server.close();
+  }
 }
