@@ -147,7 +147,7 @@ interface Scenario {
   /** TLS 1.3 only: fetchChain reports what Node reports. 'same-set': the same certificates as s_client
    *  shows, leaf first; 'subset': only certificates s_client shows, leaf first (Node may drop some). */
   tls13?: 'same-set' | 'subset';
-  check?: (report: ChainReport, got: FetchedChain) => void;
+  check?: (report: ChainReport, got: FetchedChain) => void | Promise<void>;
 }
 
 describe('fetchChain matches openssl s_client byte for byte', { timeout: 120_000 }, () => {
@@ -221,9 +221,16 @@ describe('fetchChain matches openssl s_client byte for byte', { timeout: 120_000
       server: () => ({ leaf: c.leaf, chain: [c.intermediate, cross.intermediate] }),
       expected: () => [c.leaf, c.intermediate, cross.intermediate],
       client: tls12,
-      check: (r) => {
+      check: async (r, got) => {
         assert.deepEqual(r.path.slice(0, 2), [0, 1], JSON.stringify(r));
         assert.ok(ids(r).includes('untrusted-root'), JSON.stringify(r.problems));
+        assert.ok(r.problems.some((p) => p.id === 'cross-signed' && /#3/.test(p.message)), 'the second copy is a cross-sign, not a stray certificate');
+        assert.ok(!r.problems.some((p) => p.id === 'chain-order'), JSON.stringify(r.problems));
+        // A device that holds the cross-signing root: the path through the second copy is the trusted one.
+        const viaCross = await analyzeChain(got, { now: NOW, extraRoots: [cross.root.der] });
+        assert.deepEqual(viaCross.path, [0, 2]);
+        assert.equal(viaCross.anchor?.source, 'extra');
+        assert.equal(viaCross.trusted, true, JSON.stringify(viaCross.problems));
       },
     },
     {
@@ -285,7 +292,7 @@ describe('fetchChain matches openssl s_client byte for byte', { timeout: 120_000
       }
       const report = await analyzeChain(got, { now: NOW });
       assert.equal(report.presented.length, got.presented.length);
-      s.check?.(report, got);
+      await s.check?.(report, got);
     });
   }
 });

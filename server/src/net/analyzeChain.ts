@@ -84,24 +84,37 @@ export async function analyzeChain(chain: FetchedChain, opts: AnalyzeOptions): P
     return { ...base, anchor: null, problems, trusted: false, path: [] };
   }
 
+  const extra = await Promise.all((opts.extraRoots ?? []).map((d) => decodeCertificate(d).catch(() => undefined)));
+  const extraRoots = extra.filter((r): r is CertInfo => !!r);
   // The path from the leaf: each step is the presented certificate whose key verifies the current one.
+  // With two candidates (a cross-signed copy of an intermediate), the one that reaches a trusted root wins.
   const path: number[] = [0];
+  const alternatives: number[] = [];
   for (;;) {
     const cur = certs[path[path.length - 1]];
     if (cur.selfSigned) break;
-    let next = -1;
+    const candidates: number[] = [];
     for (let j = 0; j < certs.length; j++) {
       if (path.includes(j) || nameKey(certs[j].subject) !== nameKey(cur.issuer)) continue;
-      if (await verifySignedBy(cur, certs[j])) { next = j; break; }
+      if (await verifySignedBy(cur, certs[j])) candidates.push(j);
     }
-    if (next < 0) break;
+    if (!candidates.length) break;
+    let next = candidates[0];
+    if (candidates.length > 1) {
+      for (const j of candidates) if (await reachesTrust(certs[j], extraRoots)) { next = j; break; }
+    }
+    alternatives.push(...candidates.filter((j) => j !== next));
     path.push(next);
   }
   const top = certs[path[path.length - 1]];
 
   // Order: certificate i must be issued by certificate i+1.
   const inOrder = path.every((idx, k) => idx === k);
-  const unrelated = certs.map((_, i) => i).filter((i) => !path.includes(i));
+  const unrelated = certs.map((_, i) => i).filter((i) => !path.includes(i) && !alternatives.includes(i));
+  for (const i of alternatives) {
+    add('cross-signed', 'info', `certificate #${i + 1} ${label(certs[i])} is a second copy of an issuer on the path, signed by "${certs[i].issuerCN ?? certs[i].issuer}" (cross-signed): ` +
+      'clients may build either path, and mbedTLS takes the first one it finds after the child');
+  }
   if (!inOrder) {
     add('chain-order', 'warning', `the certificates are not in order (leaf first, each issued by the next): the path is #${path.map((i) => i + 1).join(' → #')}; ` +
       'mbedTLS (ESP-IDF) expects each certificate to be followed by its issuer');
@@ -118,7 +131,6 @@ export async function analyzeChain(chain: FetchedChain, opts: AnalyzeOptions): P
   }
 
   // The anchor.
-  const extra = await Promise.all((opts.extraRoots ?? []).map((d) => decodeCertificate(d).catch(() => undefined)));
   let anchor: ChainReport['anchor'] = null;
   let anchorCert: CertInfo | undefined;
   let anchorIsMozilla = false;
@@ -215,6 +227,15 @@ export async function analyzeChain(chain: FetchedChain, opts: AnalyzeOptions): P
 
   const trusted = anchor !== null && (anchor.source === 'mozilla' || anchor.source === 'extra') && !problems.some((p) => p.severity === 'error');
   return { ...base, anchor, problems, trusted, path: path.slice(0, cut) };
+}
+
+/** Does `c` end at a root we trust: a Mozilla root itself, issued by one, or by (or equal to) an extra root? */
+async function reachesTrust(c: CertInfo, extra: CertInfo[]): Promise<boolean> {
+  if (isMozillaRoot(c) || await findKnownIssuer(c)) return true;
+  for (const r of extra) {
+    if (r.sha256 === c.sha256 || (nameKey(r.subject) === nameKey(c.issuer) && await verifySignedBy(c, r))) return true;
+  }
+  return false;
 }
 
 function idfVersionsTable(): Record<string, unknown> {
