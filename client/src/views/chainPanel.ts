@@ -48,7 +48,8 @@ export class ChainPanel {
     this.busy = true;
     try {
       const view = this.view;
-      if (action.type === 'bundle') return await applyTrustEdit(this.ctx, view, 'bundle');
+      // The anchor goes along so that the server can switch a CMN bundle to FULL when the root is only there.
+      if (action.type === 'bundle') return await applyTrustEdit(this.ctx, view, 'bundle', view.anchor ? [view.anchor.pem] : undefined);
       const pems = chosenRoots(view, action.indices);
       if (pems.length) return await applyTrustEdit(this.ctx, view, 'embed', pems);
       void vscode.window.showWarningMessage('ESP-IDF TLS Lens: select at least one root certificate to embed.');
