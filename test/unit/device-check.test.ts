@@ -189,6 +189,15 @@ describe('Check Server Against Project', { timeout: 60_000 }, () => {
     assert.equal(r.steps.some((s) => s.step === 'Hello'), false);
   });
 
+  it('reports a server that breaks the protocol as an error of the server', async () => {
+    const p = await project('', CLIENT(CA_FIELDS), { ...EMBED_ROOT, 'main/root.pem': c.root.pem });
+    const garbage = await listen(net.createServer((s) => s.once('data', () => s.end(Buffer.from([22, 3, 3, 0xff, 0xff, 0, 0])))));
+    const r = await check(p, garbage);
+    assert.equal(r.ok, false);
+    assert.equal(r.expected, undefined);
+    assert.match(r.error ?? '', /record of 65535 bytes/);
+  });
+
   it('reports an unreachable server as an error, not as a device failure', async () => {
     const p = await project('', CLIENT(CA_FIELDS), { ...EMBED_ROOT, 'main/root.pem': c.root.pem });
     const closed = await freePort(); // nothing listens there: connection refused

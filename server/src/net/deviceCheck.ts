@@ -52,7 +52,8 @@ export async function checkLikeDevice(profile: DeviceProfile, opts: DeviceCheckO
   try {
     hello = await handshake(profile, opts, step);
   } catch (e) {
-    if (e instanceof FetchChainError && (e.code === 'timeout' || e.code === 'aborted' || e.code === 'network')) {
+    // Unreachable, cancelled, or a server that breaks the protocol: a fact about the server, not a device error.
+    if (e instanceof FetchChainError) {
       step('Connect', false, e.message);
       return { ok: false, error: e.message, steps };
     }
