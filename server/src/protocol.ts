@@ -61,7 +61,6 @@ export interface FetchChainParams extends ServerTarget { timeoutMs?: number }
 
 /** One presented certificate, ready to show. */
 export interface ChainCertView {
-  index: number;
   pem: string;
   subject: string;
   subjectCN?: string;

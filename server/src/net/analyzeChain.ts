@@ -5,7 +5,7 @@
 import net from 'node:net';
 import { decodeCertificate, verifySignedBy, type CertInfo } from '../x509/certificate';
 import { nameKey } from '../x509/names';
-import { caName, findKnownIssuer, idfCommonBundleNames, inIdfCommonBundle, isMozillaRoot } from '../x509/trustStores';
+import { caName, findKnownIssuer, idfCommonBundleReleases, inIdfCommonBundle, isMozillaRoot } from '../x509/trustStores';
 import type { FetchedChain, FetchProblem } from './fetchChain';
 
 export type ChainProblem = FetchProblem;
@@ -33,6 +33,9 @@ export interface ChainReport {
   trusted: boolean;
   /** Indices of the presented certificates on the leaf's path, leaf first (the others are unrelated). */
   path: number[];
+  /** The presented certificates decoded (undefined where one cannot be), and the anchor's: for views, not JSON. */
+  decoded: (CertInfo | undefined)[];
+  anchorCert?: CertInfo;
 }
 
 export interface AnalyzeOptions {
@@ -68,17 +71,19 @@ export async function analyzeChain(chain: FetchedChain, opts: AnalyzeOptions): P
   const add = (id: string, severity: ChainProblem['severity'], message: string): void => { problems.push({ id, severity, message }); };
   const certs: CertInfo[] = [];
   const presented: PresentedCert[] = [];
+  const decoded: (CertInfo | undefined)[] = [];
   for (const [i, der] of chain.presented.entries()) {
     try {
       const c = await decodeCertificate(der);
       certs.push(c);
+      decoded[i] = c;
       presented.push({ pem: toPem(der), subject: c.subject, issuer: c.issuer, notBefore: c.notBefore.toISOString(), notAfter: c.notAfter.toISOString(), sha256: c.sha256 });
     } catch (e) {
       add('malformed', 'error', `certificate #${i + 1} cannot be decoded: ${(e as Error).message}`);
       presented.push({ pem: toPem(der), subject: '', issuer: '', notBefore: '', notAfter: '', sha256: '' });
     }
   }
-  const base = { host: chain.host, port: chain.port, servername: chain.servername, protocol: chain.protocol, presented, exactAsSent: chain.exactAsSent };
+  const base = { host: chain.host, port: chain.port, servername: chain.servername, protocol: chain.protocol, presented, exactAsSent: chain.exactAsSent, decoded };
   if (certs.length === 0 || certs.length !== chain.presented.length) {
     if (certs.length === 0) add('no-certificate', 'error', 'the server sent no certificate');
     return { ...base, anchor: null, problems, trusted: false, path: [] };
@@ -179,7 +184,7 @@ export async function analyzeChain(chain: FetchedChain, opts: AnalyzeOptions): P
 
   // ESP-IDF CMN bundle.
   if (anchorCert && anchorIsMozilla) {
-    const versions = Object.keys(idfVersionsTable());
+    const versions = idfCommonBundleReleases();
     const asked = opts.idfVersion?.replace(/^v/, '').match(/^(\d+)\.(\d+)/);
     const idf = asked ? { major: Number(asked[1]), minor: Number(asked[2]) } : newestIdf(versions);
     if (idf) {
@@ -226,7 +231,8 @@ export async function analyzeChain(chain: FetchedChain, opts: AnalyzeOptions): P
   if (mismatch) add('hostname-mismatch', 'error', mismatch);
 
   const trusted = anchor !== null && (anchor.source === 'mozilla' || anchor.source === 'extra') && !problems.some((p) => p.severity === 'error');
-  return { ...base, anchor, problems, trusted, path: path.slice(0, cut) };
+  // A self-signed top that is no known root is still the anchor a device would have to hold.
+  return { ...base, anchor, problems, trusted, path: path.slice(0, cut), anchorCert: anchorCert ?? (anchor?.source === 'presented' ? top : undefined) };
 }
 
 /** Does `c` end at a root we trust: a Mozilla root itself, issued by one, or by (or equal to) an extra root? */
@@ -236,12 +242,6 @@ async function reachesTrust(c: CertInfo, extra: CertInfo[]): Promise<boolean> {
     if (r.sha256 === c.sha256 || (nameKey(r.subject) === nameKey(c.issuer) && await verifySignedBy(c, r))) return true;
   }
   return false;
-}
-
-function idfVersionsTable(): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (let major = 4; major <= 9; major++) for (let minor = 0; minor <= 9; minor++) if (idfCommonBundleNames({ major, minor })) out[`${major}.${minor}`] = true;
-  return out;
 }
 
 function newestIdf(versions: string[]): { major: number; minor: number } | undefined {

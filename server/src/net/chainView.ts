@@ -2,8 +2,7 @@
 // certificate with its role on the path, its key, validity and SANs; the anchor; whether ESP-IDF's
 // default bundle (FULL, CMN of the project's release) holds it; and the roots "embed" would write.
 import type { ChainCertView, ChainView, ClientAtResult } from '../protocol';
-import { decodeCertificate, type CertInfo } from '../x509/certificate';
-import { findPemBlocks } from '../x509/pem';
+import type { CertInfo } from '../x509/certificate';
 import { caName, findKnownIssuer, inIdfCommonBundle, knownRootBySubject } from '../x509/trustStores';
 import { toPem, type ChainReport } from './analyzeChain';
 
@@ -18,9 +17,9 @@ export interface ViewOptions {
 }
 
 export async function chainView(report: ChainReport, o: ViewOptions): Promise<ChainView> {
-  const certs = await Promise.all(report.presented.map((p) => decodePem(p.pem)));
+  const certs = report.decoded;
   const certificates = report.presented.map((p, i) => certView(p.pem, certs[i], i, report, o));
-  const anchorCert = report.anchor ? await decodePem(report.anchor.pem) : undefined;
+  const anchorCert = report.anchorCert;
   const roots = await embeddableRoots(report, certs, anchorCert, o.now);
   return {
     host: report.host,
@@ -41,14 +40,9 @@ export async function chainView(report: ChainReport, o: ViewOptions): Promise<Ch
   };
 }
 
-async function decodePem(pem: string): Promise<CertInfo | undefined> {
-  const der = findPemBlocks(pem)[0]?.der;
-  return der ? decodeCertificate(der).catch(() => undefined) : undefined;
-}
-
 function certView(pem: string, c: CertInfo | undefined, i: number, r: ChainReport, o: ViewOptions): ChainCertView {
   const p = r.presented[i];
-  const base = { index: i, pem, subject: p.subject, issuer: p.issuer, notBefore: p.notBefore, notAfter: p.notAfter, sha256: p.sha256 };
+  const base = { pem, subject: p.subject, issuer: p.issuer, notBefore: p.notBefore, notAfter: p.notAfter, sha256: p.sha256 };
   if (!c) return { ...base, role: 'unrelated', key: '?', signature: '?', san: [], validity: 'cannot be decoded', validityState: 'error' };
   const onPath = r.path.includes(i);
   const role = !onPath ? 'unrelated' : i === 0 ? 'leaf' : c.selfSigned ? 'root' : 'intermediate';

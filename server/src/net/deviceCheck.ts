@@ -13,7 +13,7 @@ import { nameKey } from '../x509/names';
 import { caName, findKnownIssuer } from '../x509/trustStores';
 import { dnsMatches } from './analyzeChain';
 import type { DeviceProfile } from './deviceProfile';
-import { ALERTS, FetchChainError, serverFlight, type ServerFlight } from './fetchChain';
+import { ALERTS, FetchChainError, peerChain, serverFlight, type ServerFlight } from './fetchChain';
 
 export interface DeviceCheckOptions {
   host: string;
@@ -212,18 +212,6 @@ function tls13Hello(p: DeviceProfile, o: DeviceCheckOptions, servername: string 
       finish({ expected: expectation(p, ERR.FATAL_ALERT, reason) });
     });
   });
-}
-
-function peerChain(socket: tls.TLSSocket): Uint8Array[] {
-  const out: Uint8Array[] = [];
-  const seen = new Set<string>();
-  let cert: tls.DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
-  while (cert?.raw && !seen.has(cert.fingerprint256)) {
-    seen.add(cert.fingerprint256);
-    out.push(new Uint8Array(cert.raw));
-    cert = cert.issuerCertificate;
-  }
-  return out;
 }
 
 async function decodeAll(ders: Uint8Array[]): Promise<CertInfo[] | string> {

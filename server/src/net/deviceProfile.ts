@@ -4,7 +4,7 @@
 // checks. net/deviceCheck.ts connects with exactly this.
 import { allHold } from '../c/conditions';
 import type { EspIdfProject } from '../project/model';
-import { firmwareSites, sitesOfExpression } from '../rules/certSites';
+import { firmwareSites, globalStoreSites, usedSites, type UsedSite } from '../rules/certSites';
 import { readString, type Setting, type TlsClient } from '../rules/clients';
 import type { RuleContext } from '../rules/context';
 import { trustPrecedence } from '../rules/trustLens';
@@ -115,14 +115,13 @@ async function trustOf(ctx: RuleContext, project: EspIdfProject, client: TlsClie
     case 'bundle': return bundleTrust(ctx, project);
     case 'psk': return { kind: 'psk', label: 'a pre-shared key (psk_hint_key)' };
     case 'global': {
-      const roots = globalStoreRoots(ctx);
+      const roots = certsOf(globalStoreSites(ctx));
       return { kind: 'global', roots, label: 'the global CA store', ...(roots.length ? {} : { unreadable: 'nothing that esp_tls_set_global_ca_store() is given could be read from the project' }) };
     }
     case 'ca': {
-      const expr = used.origin === 'call' ? used.value.split(',')[0] : used.value;
-      const facts = ctx.files.find((f) => f.file === client.file);
-      const roots = facts ? sitesOfExpression(ctx, facts, expr, used.valueRange).map((s) => s.block.cert).filter((x): x is CertInfo => !!x) : [];
-      return { kind: 'ca', roots, label: `the CA in ${expr.trim()}`, ...(roots.length ? {} : { unreadable: `the certificate in ${expr.trim()} could not be read from the project` }) };
+      const roots = caCertsOf(ctx, client);
+      const expr = used.origin === 'call' ? used.value.split(',')[0].trim() : used.value;
+      return { kind: 'ca', roots, label: `the CA in ${expr}`, ...(roots.length ? {} : { unreadable: `the certificate in ${expr} could not be read from the project` }) };
     }
     default: {
       const skip = ProjectConfig.of(project).bool('CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY') === true;
@@ -131,15 +130,12 @@ async function trustOf(ctx: RuleContext, project: EspIdfProject, client: TlsClie
   }
 }
 
-/** What esp_tls_set_global_ca_store() is given anywhere in the project. */
-function globalStoreRoots(ctx: RuleContext): CertInfo[] {
-  const out: CertInfo[] = [];
-  for (const f of ctx.files) for (const call of f.c?.calls ?? []) {
-    if (call.name !== 'esp_tls_set_global_ca_store' || !call.args[0]) continue;
-    for (const site of sitesOfExpression(ctx, f, call.args[0].text, call.args[0].range)) if (site.block.cert) out.push(site.block.cert);
-  }
-  return out;
+/** The certificates the client's own CA buffer holds (as the certificate rules read them). */
+export function caCertsOf(ctx: RuleContext, client: TlsClient): CertInfo[] {
+  return certsOf(usedSites(ctx, 'ca').filter((u) => u.client === client));
 }
+
+const certsOf = (sites: UsedSite[]) => sites.map((u) => u.site.block.cert).filter((x): x is CertInfo => !!x);
 
 /** The bundle as this build makes it: default list (FULL or CMN of this IDF release) plus the custom bundle. */
 async function bundleTrust(ctx: RuleContext, project: EspIdfProject): Promise<Trust> {

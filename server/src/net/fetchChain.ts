@@ -296,6 +296,19 @@ export function serverFlight({ host, port, servername, timeoutMs, signal, hello 
 // ---------------------------------------------------------------------------------------------
 // Fallback for TLS 1.3-only servers
 
+/** The chain as Node reports it after a handshake (getPeerCertificate's issuer links; not necessarily as sent). */
+export function peerChain(socket: tls.TLSSocket): Uint8Array[] {
+  const out: Uint8Array[] = [];
+  const seen = new Set<string>();
+  let cert: tls.DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
+  while (cert?.raw && !seen.has(cert.fingerprint256)) {
+    seen.add(cert.fingerprint256);
+    out.push(new Uint8Array(cert.raw));
+    cert = cert.issuerCertificate;
+  }
+  return out;
+}
+
 function nodeTlsChain(host: string, port: number, servername: string | null, timeoutMs: number, signal?: AbortSignal): Promise<{ protocol: 'TLSv1.2' | 'TLSv1.3'; presented: Uint8Array[] }> {
   return new Promise((resolve, reject) => {
     if (signal?.aborted) { reject(new FetchChainError('aborted', 'cancelled')); return; }
@@ -314,14 +327,7 @@ function nodeTlsChain(host: string, port: number, servername: string | null, tim
     const timer = setTimeout(() => finish(new FetchChainError('timeout', `no certificate from ${host}:${port} within the time left`)), timeoutMs);
     signal?.addEventListener('abort', onAbort, { once: true });
     socket.once('secureConnect', () => {
-      const presented: Uint8Array[] = [];
-      const seen = new Set<string>();
-      let cert: tls.DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);
-      while (cert && cert.raw && !seen.has(cert.fingerprint256)) {
-        seen.add(cert.fingerprint256);
-        presented.push(new Uint8Array(cert.raw));
-        cert = cert.issuerCertificate;
-      }
+      const presented = peerChain(socket);
       const protocol = socket.getProtocol() === 'TLSv1.3' ? 'TLSv1.3' : 'TLSv1.2';
       finish(undefined, { protocol, presented });
     });

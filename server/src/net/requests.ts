@@ -7,17 +7,17 @@ import { fileOf, uriOf } from '../diagnostics';
 import type {
   CheckServerParams, CheckServerResult, ClientAtResult, FetchChainParams, FetchChainResult, TrustEditParams, TrustEditResult,
 } from '../protocol';
-import { type TlsClient } from '../rules/clients';
+import { serverOf, type TlsClient } from '../rules/clients';
 import { bundlePlan, embedRootPlan, type TrustEditPlan } from '../rules/trustEdits';
 import { decodeCertificate, type CertInfo } from '../x509/certificate';
 import { findPemBlocks } from '../x509/pem';
 import { caName } from '../x509/trustStores';
-import { parseServerAddress, formatServerAddress } from './address';
+import { formatServerAddress } from './address';
 import { analyzeChain } from './analyzeChain';
 import { chainView } from './chainView';
 import { checkMarkdown } from './checkMarkdown';
 import { checkLikeDevice } from './deviceCheck';
-import { deviceProfile } from './deviceProfile';
+import { caCertsOf, deviceProfile } from './deviceProfile';
 import { FetchChainError, fetchChain } from './fetchChain';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -30,15 +30,8 @@ export function clientAtResult(analyzer: Analyzer, uri: string, position: Positi
 }
 
 function describeClient(c: TlsClient): ClientAtResult {
-  const address = c.url ? parseServerAddress(c.url) : undefined;
-  return {
-    name: c.name ?? c.api.struct,
-    struct: c.api.struct,
-    position: c.anchor.start,
-    host: address?.host ?? c.host,
-    port: address?.port ?? c.port,
-    url: c.url,
-  };
+  const server = serverOf(c);
+  return { name: c.name ?? c.api.struct, struct: c.api.struct, position: c.anchor.start, host: server?.host, port: server?.port, url: c.url };
 }
 
 export async function fetchChainRequest(analyzer: Analyzer, p: FetchChainParams, signal: AbortSignal): Promise<FetchChainResult> {
@@ -49,7 +42,8 @@ export async function fetchChainRequest(analyzer: Analyzer, p: FetchChainParams,
   try {
     const chain = await fetchChain({ host: p.host, port: p.port, servername: p.servername, timeoutMs: p.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal });
     const now = new Date();
-    const extraRoots = found ? (await caRootsOf(analyzer, found.client)).map((c) => c.der) : [];
+    // A private CA the config already holds counts as an anchor of the fetched chain.
+    const extraRoots = found ? caCertsOf(found.ctx, found.client).map((c) => c.der) : [];
     const report = await analyzeChain(chain, { now, idfVersion: idf && `${idf.major}.${idf.minor}`, expiresSoonDays: analyzer.currentSettings.expiryWarningDays, extraRoots });
     const view = await chainView(report, {
       now,
@@ -63,14 +57,6 @@ export async function fetchChainRequest(analyzer: Analyzer, p: FetchChainParams,
     if (e instanceof FetchChainError) return { ok: false, error: e.message, code: e.code };
     throw e;
   }
-}
-
-/** What a client's CA buffer holds: a private CA found there counts as an anchor of the fetched chain. */
-async function caRootsOf(analyzer: Analyzer, client: TlsClient): Promise<CertInfo[]> {
-  const project = analyzer.projectOf(client.file);
-  if (!project) return [];
-  const profile = await deviceProfile(analyzer.contextFor(client.file), project, client, client.host ?? '');
-  return profile.trust.kind === 'ca' || profile.trust.kind === 'global' ? profile.trust.roots : [];
 }
 
 export async function trustEditRequest(analyzer: Analyzer, p: TrustEditParams): Promise<TrustEditResult> {

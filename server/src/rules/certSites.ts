@@ -104,14 +104,14 @@ function computeUsedSites(ctx: RuleContext, role: 'ca' | 'clientCert' | 'clientK
       for (const site of sitesOfExpression(ctx, file, expr, setting.valueRange)) out.push({ site, client, setting, file: client.file });
     }
   }
-  if (role === 'ca') out.push(...globalStoreSites(ctx, files));
+  if (role === 'ca') out.push(...globalStoreSites(ctx, files.values()));
   return out;
 }
 
 /** esp_tls_set_global_ca_store(buf, len): what every client with use_global_ca_store trusts. */
-function globalStoreSites(ctx: RuleContext, files: Map<string, FileFacts>): UsedSite[] {
+export function globalStoreSites(ctx: RuleContext, files: Iterable<FileFacts> = ctx.files): UsedSite[] {
   const out: UsedSite[] = [];
-  for (const f of files.values()) for (const call of f.c?.calls ?? []) {
+  for (const f of files) for (const call of f.c?.calls ?? []) {
     if (call.name !== 'esp_tls_set_global_ca_store' || !call.args[0]) continue;
     for (const site of sitesOfExpression(ctx, f, call.args[0].text, call.args[0].range)) {
       out.push({ site, setting: { range: call.range, path: 'esp_tls_set_global_ca_store', file: f.file }, file: f.file });

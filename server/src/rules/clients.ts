@@ -5,6 +5,7 @@ import { allHold } from '../c/conditions';
 import { decodeCStrings } from '../c/cStrings';
 import { accessPath, type CallFact, type CFileFacts, type FieldAssignmentFact, type TlsConfigFact } from '../c/facts';
 import type { Condition } from '../c/mask';
+import { parseServerAddress } from '../net/address';
 import type { EspIdfProject } from '../project/model';
 import type { RuleContext } from './context';
 import type { Range } from './finding';
@@ -119,6 +120,14 @@ function resolve(ctx: RuleContext, c: Partial, all: Setting[], connect: { url?: 
 }
 
 export const isVerifying = (s: Setting) => s.role === 'bundle' || s.role === 'global' || s.role === 'ca' || s.role === 'psk';
+
+/** The server a client connects to, when the code names it: host and port from the URL (IP addresses
+ * included), else the connect call's host and port. */
+export function serverOf(c: TlsClient): { host: string; port: number } | undefined {
+  const fromUrl = c.url ? parseServerAddress(c.url) : undefined;
+  if (fromUrl) return fromUrl;
+  return c.host ? { host: c.host, port: c.port ?? 443 } : undefined;
+}
 
 /** A port written as a number or through a #define of one. */
 function readPort(expr: string, facts: CFileFacts): number | undefined {

@@ -47,9 +47,14 @@ export function addLineAfter(range: Range, text: string, indent: string): TextEd
 /** `#include "header"` after the last include, unless the file already includes it. */
 export function includeEdit(facts: CFileFacts, header: string): TextEdit | undefined {
   if (facts.includes.some((i) => i.path === header || i.path.endsWith('/' + header))) return undefined;
+  return afterIncludes(facts, `#include "${header}"\n`);
+}
+
+/** Inserts `text` at the start of the line after the last #include (the top of the file without one). */
+export function afterIncludes(facts: CFileFacts, text: string): TextEdit {
   const last = facts.includes.reduce<number>((max, i) => Math.max(max, i.range.start.line), -1);
   const at = { line: last + 1, character: 0 };
-  return { range: { start: at, end: at }, newText: `#include "${header}"\n` };
+  return { range: { start: at, end: at }, newText: text };
 }
 
 /** The column a range starts at, as indentation (the range starts on its first non-blank). */

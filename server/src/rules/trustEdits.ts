@@ -11,7 +11,7 @@ import type { CertInfo } from '../x509/certificate';
 import { inIdfCommonBundle } from '../x509/trustStores';
 import type { Setting, TlsClient } from './clients';
 import type { RuleContext } from './context';
-import { addLineAfter, includeEdit, indentAt, setFieldsEdit } from './edits';
+import { addLineAfter, afterIncludes, includeEdit, indentAt, setFieldsEdit } from './edits';
 import { embedTxtEdit } from './embeds';
 import type { Fix, TextEdit } from './finding';
 import { setOptionFix } from './sdkconfig';
@@ -56,13 +56,13 @@ export function embedRootPlan(ctx: RuleContext, client: TlsClient, roots: RootTo
 
 /** Attaches the bundle to `client` (and switches CMN to FULL when the server's root is only in FULL). */
 export function bundlePlan(ctx: RuleContext, client: TlsClient, root: CertInfo | undefined): TrustEditPlan | string {
-  const active = client.settings;
-  if (active.some((s) => s.role === 'bundle')) return `${who(client)} already attaches the certificate bundle`;
+  const settings = client.settings;
+  if (settings.some((s) => s.role === 'bundle')) return `${who(client)} already attaches the certificate bundle`;
   const fix = bundleFix(ctx, client)[0];
   if (!fix) return `${who(client)} has no certificate-bundle option in ESP-IDF ${ctx.project?.idfVersion.major}.${ctx.project?.idfVersion.minor}`;
   const plan: TrustEditPlan = { edits: [], summary: [`attach the ESP-IDF certificate bundle to ${who(client)}`] };
   for (const f of fix.edits) for (const e of f.edits) add(plan, f.file, e);
-  for (const s of active.filter((x) => x.role === 'ca' || x.role === 'caLength' || x.role === 'global')) {
+  for (const s of settings.filter((x) => x.role === 'ca' || x.role === 'caLength' || x.role === 'global')) {
     add(plan, client.file, { range: s.removal, newText: '' });
     plan.summary.push(`remove ${s.written} (the bundle replaces it)`);
   }
@@ -103,9 +103,7 @@ function externNames(client: TlsClient, symbol: string): { start: string; end: s
     ...(start ? [] : [`extern const char ${s}[] asm("_binary_${symbol}_start");`]),
     ...(end ? [] : [`extern const char ${e}[] asm("_binary_${symbol}_end");`]),
   ];
-  const last = client.facts.includes.reduce<number>((max, i) => Math.max(max, i.range.start.line), -1);
-  const at = { line: last + 1, character: 0 };
-  return { start: s, end: e, edit: { range: { start: at, end: at }, newText: `\n${lines.join('\n')}\n` } };
+  return { start: s, end: e, edit: afterIncludes(client.facts, `\n${lines.join('\n')}\n`) };
 }
 
 /** Sets the CA buffer (and its length where the API wants one) and removes what would take precedence over it. */

@@ -1,10 +1,9 @@
 // The code lens above each TLS client: what it trusts, as esp-tls will pick it (bundle, global store,
 // CA buffer, PSK), or that it verifies no server.
 import { allHold } from '../c/conditions';
-import { parseServerAddress } from '../net/address';
 import type { CertInfo } from '../x509/certificate';
 import { sitesOfExpression } from './certSites';
-import { tlsClients, type Setting } from './clients';
+import { serverOf, tlsClients, type Setting } from './clients';
 import type { RuleContext } from './context';
 import type { Range } from './finding';
 import type { Role } from './tlsApis';
@@ -36,7 +35,7 @@ export function trustLenses(ctx: RuleContext): TrustLens[] {
     const prefix = c.tls === 'unknown' ? 'If TLS: ' : 'TLS: ';
     const where = c.host ? ` · ${c.host}` : '';
     const what = !used && c.filledBy ? `set up by ${c.filledBy}()` : used?.role === 'ca' ? caText(ctx, c.file, used) : describe(used);
-    const server = c.url ? parseServerAddress(c.url) : c.host ? { host: c.host, port: c.port ?? 443 } : undefined;
+    const server = serverOf(c);
     return { file: c.file, range: c.anchor, title: `${prefix}${what}${where}`, ...(server ? { server } : {}) };
   });
 }

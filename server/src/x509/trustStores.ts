@@ -100,6 +100,11 @@ export function idfCommonBundleNames(idf: { major: number; minor: number }): str
   return CMN.versions[`${idf.major}.${idf.minor}`];
 }
 
+/** The IDF releases ("5.3") the CMN table covers. */
+export function idfCommonBundleReleases(): string[] {
+  return Object.keys(CMN.versions);
+}
+
 /** Is `root` one of the CAs the CMN bundle keeps in this IDF release? Matched on the whole subject DN
  * (as the bundle's lookup does); undefined when the release is not in the table. A certificate that
  * merely copies a public CA's name would match too: pair this with findKnownIssuer/isMozillaRoot. */
