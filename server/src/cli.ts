@@ -15,6 +15,9 @@ import { FetchChainError, fetchChain } from './net/fetchChain';
 import { analyzeChain, type ChainReport } from './net/analyzeChain';
 import { parseServerAddress, type ServerAddress } from './net/address';
 import { findPemBlocks } from './x509/pem';
+import { DEFAULT_BUNDLE_MAX_CERTS, bundleLayout, cArrayText, espBundle, pemBundleText, sortedUnique } from './x509/bundle';
+import { BundleInputError, readBundleInputs } from './x509/bundleInputs';
+import { assumedIdfVersion, parseIdfVersion, type IdfVersionNumber } from './project/idfVersion';
 
 const VERSION = '0.1.0';
 
@@ -29,7 +32,8 @@ commands:
       --fail-on error|warning|info|never      exit 1 when a finding is at or above this (default error)
 
   inspect FILE|-     what a PEM (one or many blocks), DER or C file holds: subject, issuer,
-                     validity, role, key, signature, SHA-256, size; private keys without their content
+                     validity, role, key, signature, SHA-256, size; private keys without their content;
+                     an ESP-IDF x509_crt_bundle (either layout): count, layout, size, each subject and key
       --json                       one JSON object per block
       --now ISO-8601               the time validity is counted from (default: now)
 
@@ -55,11 +59,24 @@ commands:
       --idf-version X.Y            the ESP-IDF release whose CMN bundle is checked (default: newest known)
     exit 0 when the chain reaches a trusted root with no error, 1 otherwise
 
-  bundle   not in this version yet
+  bundle INPUT...    trust anchors in the form ESP-IDF takes them. INPUT: PEM files (one or many blocks),
+                     DER files, or folders (their *.pem and *.der, as gen_crt_bundle.py reads a folder)
+      --format esp-bundle|pem|c-array
+                     esp-bundle: the binary x509_crt_bundle, byte for byte what ESP-IDF's gen_crt_bundle.py
+                       writes (layout of --idf-version: v4.4-v5.3 count header, v5.4+ offset table),
+                       for esp_crt_bundle_set(); pem: one file, sorted, duplicates dropped, a comment line
+                       naming subject and expiry above each block (cacert_pem_buf, or a custom bundle's
+                       input); c-array: const char NAME[] = "...\n" ... for certificates kept in source
+      -o OUT                       the file to write (- for standard output); never overwrites one
+      --force                      overwrite OUT if it exists
+      --idf-version X.Y            the ESP-IDF release the bundle is for (default: newest known, v5.4+ layout)
+      --name NAME                  the C array's name (default: ca_certs_pem)
+      --max-certs N                CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_MAX_CERTS (default 200): more is refused,
+                                   as the device refuses such a bundle
 
 exit codes: 2 for a usage error, unreadable input or a network error (one line on stderr); otherwise
   check: 0 nothing at or above --fail-on, 1 findings at or above it; chain: 0 trusted, 1 not;
-  decode and inspect: 0`;
+  decode, inspect and bundle: 0`;
 
 class UsageError extends Error {}
 
@@ -83,9 +100,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'inspect') return inspect(rest);
   if (command === 'decode') return decode(rest);
   if (command === 'chain') return chainCommand(rest);
-  if (['bundle'].includes(command)) {
-    throw new UsageError(`'${command}' is not available in this version of esp-tls-lens yet`);
-  }
+  if (command === 'bundle') return bundleCommand(rest);
   throw new UsageError(`unknown command '${command}' (try: esp-tls-lens --help)`);
 }
 
@@ -317,11 +332,77 @@ function chainText(r: ChainReport, now: Date): string {
   return lines.join('\n') + '\n';
 }
 
+async function bundleCommand(args: string[]): Promise<number> {
+  const parsed = parseCommand({
+      args,
+      allowPositionals: true,
+      options: {
+        format: { type: 'string' },
+        o: { type: 'string', short: 'o' },
+        output: { type: 'string' },
+        force: { type: 'boolean', default: false },
+        'idf-version': { type: 'string', default: '' },
+        name: { type: 'string', default: 'ca_certs_pem' },
+        'max-certs': { type: 'string', default: String(DEFAULT_BUNDLE_MAX_CERTS) },
+      },
+    });
+  const v = parsed.values;
+  if (!parsed.positionals.length) throw new UsageError('bundle takes at least one INPUT (a PEM or DER file, or a folder of them)');
+  if (!v.format) throw new UsageError('bundle: --format esp-bundle|pem|c-array is required');
+  const format = oneOf(v.format, ['esp-bundle', 'pem', 'c-array'] as const, '--format');
+  const out = v.o ?? v.output;
+  if (!out) throw new UsageError('bundle: -o OUT is required (- for standard output)');
+  const idf = idfVersionOption(v['idf-version']!);
+  if (!/^\d+$/.test(v['max-certs']!)) throw new UsageError(`--max-certs: '${v['max-certs']}' is not a number`);
+  if (out !== '-' && !v.force && existsOrNot(out)) throw new UsageError(`${out} already exists; not overwriting it (--force to replace it)`);
+
+  let inputs;
+  try {
+    inputs = await readBundleInputs(parsed.positionals);
+  } catch (e) {
+    if (e instanceof BundleInputError) throw new UsageError(e.message);
+    throw e;
+  }
+  for (const n of inputs.notes) process.stderr.write(`esp-tls-lens: ${n}\n`);
+  const { kept, duplicates } = sortedUnique(inputs.certs);
+  for (const d of duplicates) process.stderr.write(`esp-tls-lens: ${d.source}: the same certificate as an earlier input; stored once\n`);
+  if (!kept.length) throw new UsageError('bundle: no certificate in the inputs; nothing written');
+
+  let bytes: Uint8Array;
+  let what: string;
+  if (format === 'esp-bundle') {
+    if (kept.length > Number(v['max-certs'])) throw new UsageError(`bundle: ${kept.length} certificates exceed --max-certs ${v['max-certs']} (CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_MAX_CERTS): the device would refuse the bundle`);
+    const layout = bundleLayout(idf ?? assumedIdfVersion);
+    // Input order, not sorted order: gen_crt_bundle.py's sort is stable, so equal subjects keep it.
+    const unique = inputs.certs.filter((c) => !duplicates.includes(c));
+    bytes = espBundle(unique.map((c) => c.cert), layout);
+    what = `ESP x509 certificate bundle, layout ${layout} (${layout === 'A' ? 'ESP-IDF v4.4 to v5.3' : 'ESP-IDF v5.4 and later'}${idf ? '' : '; --idf-version not given'})`;
+  } else if (format === 'pem') {
+    bytes = Buffer.from(pemBundleText(kept));
+    what = 'PEM';
+  } else {
+    try { bytes = Buffer.from(cArrayText(kept, v.name!)); } catch (e) { throw new UsageError(`--name: ${(e as Error).message}`); }
+    what = `C array ${v.name}[] (sizeof counts the NUL mbedTLS needs)`;
+  }
+  if (out === '-') process.stdout.write(bytes);
+  else if (v.force) writeFileSync(out, bytes);
+  else writeNew(out, bytes);
+  process.stderr.write(`esp-tls-lens: ${out === '-' ? 'wrote' : `wrote ${out}:`} ${kept.length} certificate(s), ${bytes.length} bytes, ${what}\n`);
+  return 0;
+}
+
+function idfVersionOption(text: string): IdfVersionNumber | undefined {
+  if (!text) return undefined;
+  const v = /^v?\d+\.\d+(\.\d+)?$/.test(text) ? parseIdfVersion(text) : undefined;
+  if (!v) throw new UsageError(`--idf-version: '${text}' is not X.Y or X.Y.Z`);
+  return v;
+}
+
 function existsOrNot(file: string): boolean {
   try { statSync(file); return true; } catch { return false; }
 }
 
-function writeNew(file: string, text: string): void {
+function writeNew(file: string, text: string | Uint8Array): void {
   try {
     writeFileSync(file, text, { flag: 'wx' });
   } catch (e) {
@@ -361,6 +442,9 @@ function statOrThrow(p: string) {
     throw new UsageError(`cannot read ${p}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
   }
 }
+
+// `esp-tls-lens ... | head` closes the pipe early: that is the reader's choice, not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => { if (e.code === 'EPIPE') process.exit(process.exitCode ?? 0); else throw e; });
 
 main(process.argv.slice(2)).then(
   (code) => { process.exitCode = code; },

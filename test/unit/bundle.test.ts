@@ -104,11 +104,11 @@ describe('pemBundleText and cArrayText', () => {
     assert.deepEqual(facts.blocks.map((x) => x.cert?.sha256), [a.sha256, b.sha256]);
   });
 
-  it('a control character in a subject cannot start a new line in the comment', async () => {
+  it('a subject holding a newline or a BEGIN line cannot forge a block', async () => {
     const cert = await decodeCertificate((await makeSelfSigned(now, { cn: 'x', key: 'p256' })).der);
     const text = pemBundleText([{ cert: { ...cert, subject: 'CN=x\n-----BEGIN CERTIFICATE-----' } }]);
     assert.equal(findPemBlocks(text).length, 1);
-    assert.match(text.split('\n')[0], /^# CN=x\?-----BEGIN CERTIFICATE----- \(valid until/);
+    assert.match(text.split('\n')[0], /^# CN=x\?-BEGIN CERTIFICATE- \(valid until/);
   });
 
   it('the C array decodes to the same PEM, one literal a line, \\n line ends, sizeof counting the NUL', async () => {

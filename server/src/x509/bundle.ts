@@ -181,8 +181,9 @@ export function pemOf(der: Uint8Array): string {
 }
 
 function commentText(cert: CertInfo): string {
-  // Control characters in a name would end the comment line (or forge a BEGIN line after it).
-  const subject = cert.subject.replace(/[\u0000-\u001f\u007f]/g, '?');
+  // A control character would end the comment line, and mbedTLS finds "-----BEGIN" anywhere (strstr),
+  // so a name holding either could forge a block: both are defused.
+  const subject = cert.subject.replace(/[\u0000-\u001f\u007f]/g, '?').replace(/-{2,}/g, '-');
   return `${subject} (valid until ${cert.notAfter.toISOString().slice(0, 10)})`;
 }
 

@@ -6,18 +6,25 @@ import { extractCertFile } from './certFile';
 import type { BlockContents } from './contents';
 import { readContents } from './contents';
 import { findPemBlocks } from './pem';
-import { certificateSummary, keySummary } from './summary';
+import { certificateSummary, keySummary, keyText } from './summary';
+import { isEspBundle, readEspBundle, type BundleLayout, type ReadBundle } from './bundle';
+import { isDer } from './der';
 
 export interface Inspected extends BlockContents {
   label: string;
   problem?: string;
+  /** An ESP-IDF x509_crt_bundle: what it stores instead of certificates. */
+  bundle?: ReadBundle;
 }
+
+const BUNDLE_LABEL = 'ESP-IDF CERTIFICATE BUNDLE';
 
 /** Reads PEM (one or many blocks), DER, or C source / a C selection whose string literals hold PEM. */
 export async function inspectBytes(bytes: Uint8Array, name = ''): Promise<Inspected[]> {
   const text = Buffer.from(bytes).toString('latin1');
   const looksLikeC = /\.(c|h|cc|cpp|hpp|ino)$/i.test(name) || /^\s*("|static\s|const\s|#)/.test(text) && text.includes('"-----BEGIN');
   if (looksLikeC) return inspectPemText(cStringsOf(text));
+  if (!text.includes('-----BEGIN') && !isDer(bytes) && isEspBundle(bytes)) return [{ label: BUNDLE_LABEL, bundle: readEspBundle(bytes) }];
   const file = await extractCertFile(bytes);
   return file.blocks.map((b) => ({ ...b, problem: b.problem?.message }));
 }
@@ -47,6 +54,7 @@ export function inspectedJson(items: Inspected[]): unknown[] {
   return items.map((i) => ({
     label: i.label,
     ...(i.cert ? certJson(i.cert) : {}),
+    ...(i.bundle ? { bundle: bundleJson(i.bundle) } : {}),
     ...(i.key ? { key: { format: i.key.format, type: i.key.type, bits: i.key.bits, curve: i.key.curve, encrypted: i.key.encrypted } } : {}),
     knownIssuer: i.knownIssuer ?? null,
     problem: i.problem ?? i.certError ?? i.key?.problem ?? null,
@@ -61,7 +69,26 @@ function certJson(c: CertInfo) {
   };
 }
 
+function bundleJson(b: ReadBundle) {
+  return {
+    layout: b.layout, idfVersions: layoutReleases(b.layout), size: b.size, count: b.records.length,
+    certificates: b.records.map((r) => ({ subject: r.subject, publicKey: r.key ?? null, offset: r.offset, subjectBytes: r.subjectDer.length, keyBytes: r.spki.length })),
+  };
+}
+
+const layoutReleases = (layout: BundleLayout) => (layout === 'A' ? 'v4.4 to v5.3' : 'v5.4 and later');
+
+function describeBundle(b: ReadBundle): { lines: string[]; markdown: string } {
+  const head = `ESP-IDF x509_crt_bundle, layout ${b.layout} (ESP-IDF ${layoutReleases(b.layout)}): ${b.records.length} certificate(s), ${b.size} bytes. It stores each CA's subject and public key only (no dates, no signatures).`;
+  const key = (r: ReadBundle['records'][number]) => (r.key ? keyText(r.key) : 'unreadable key');
+  return {
+    lines: [head, ...b.records.map((r, n) => `${n + 1}. ${r.subject}  (${key(r)})`)],
+    markdown: [head, '', ...b.records.map((r, n) => `${n + 1}. \`${r.subject}\` (${key(r)})`)].join('\n'),
+  };
+}
+
 function describe(i: Inspected, now: Date): { lines: string[]; markdown: string } {
+  if (i.bundle) return describeBundle(i.bundle);
   if (i.cert) {
     const s = certificateSummary(i.cert, now);
     return i.knownIssuer ? { lines: [...s.lines, `Root: ${i.knownIssuer}`], markdown: `${s.markdown}\n\nIssued under **${i.knownIssuer}** (a Mozilla root).` } : s;
