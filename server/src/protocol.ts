@@ -132,6 +132,63 @@ export interface CheckServerResult {
   markdown: string;
 }
 
+/** A certificate for Embed Certificates / Build Bundle: a block of a workspace file, a Mozilla root, or PEM text (a fetched chain). */
+export type CertificateRef =
+  | { kind: 'file'; uri: string; index: number }
+  | { kind: 'mozilla'; sha256: string }
+  | { kind: 'pem'; pem: string };
+
+export interface CertificateChoice {
+  ref: CertificateRef;
+  /** The CA's usual name or CN. */
+  label: string;
+  /** Where it is from: a relative path, "Mozilla", the bundle lists it is in. */
+  description: string;
+  /** Subject, role, expiry. */
+  detail: string;
+  /** In ESP-IDF's CMN bundle of the project's release (Mozilla roots only). */
+  inCmn?: boolean;
+  expired?: boolean;
+}
+
+/** The certificates one can pick for a project (the one `uri` belongs to). */
+export interface CertificateChoicesParams { uri: string }
+export interface CertificateChoicesResult {
+  /** The project folder, or null when `uri` is in none. */
+  project: string | null;
+  /** "5.5" (and "(assumed)" when no file says). */
+  idf: string;
+  files: CertificateChoice[];
+  mozilla: CertificateChoice[];
+}
+
+export type EmbedForm = 'pem-file' | 'custom-bundle' | 'c-array';
+
+export interface EmbedPlanParams {
+  /** A file of the project; with `position`, the TLS config there is pointed at the result. */
+  uri: string;
+  position?: { line: number; character: number };
+  certs: CertificateRef[];
+  form: EmbedForm;
+  /** File stem or C name (made safe and unique by the server). */
+  name?: string;
+  /** custom-bundle: add to the default FULL/CMN list instead of replacing it. */
+  keepDefaultBundle?: boolean;
+}
+
+export type EmbedPlanResult =
+  | {
+    ok: true;
+    /** One LSP WorkspaceEdit: CreateFile (never overwriting) for new files, text edits for the rest. */
+    edit: { documentChanges: unknown[] };
+    summary: string[];
+    /** Markdown: every file created or edited with the text that goes in, the C snippet, the flash. */
+    preview: string;
+    flash: { bytes: number; change: number; text: string };
+    warnings: string[];
+  }
+  | { ok: false; error: string };
+
 export const Methods = {
   /** Request ClientAtParams -> ClientAtResult | null. */
   clientAt: 'espTlsLens/clientAt',
@@ -141,6 +198,10 @@ export const Methods = {
   trustEdit: 'espTlsLens/trustEdit',
   /** Request CheckServerParams -> CheckServerResult (cancellable). Connects to the network: only on a person's request. */
   checkServer: 'espTlsLens/checkServer',
+  /** Request CertificateChoicesParams -> CertificateChoicesResult. Offline. */
+  certificateChoices: 'espTlsLens/certificateChoices',
+  /** Request EmbedPlanParams -> EmbedPlanResult. Computes edits; the client previews and applies them. */
+  embedPlan: 'espTlsLens/embedPlan',
   /** Request DecodeParams -> DecodeResponse. */
   decode: 'espTlsLens/decode',
   /** Request InspectParams -> InspectResult. */

@@ -10,9 +10,10 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { decodedMarkdown } from './mbedtls/markdown';
 import { checkServerRequest, clientAtResult, fetchChainRequest, trustEditRequest } from './net/requests';
+import { certificateChoices, embedPlanRequest } from './editRequests';
 import {
   Methods, type CheckServerParams, type CheckWorkspaceResult, type ClientAtParams, type ClientAtResult, type DecodeParams, type DecodeResponse,
-  type FetchChainParams, type InspectParams, type InspectResult, type StatusParams, type TrustEditParams, type TrustEditResult,
+  type FetchChainParams, type CertificateChoicesParams, type CertificateChoicesResult, type EmbedPlanParams, type EmbedPlanResult, type InspectParams, type InspectResult, type StatusParams, type TrustEditParams, type TrustEditResult,
 } from './protocol';
 import { toggleOption } from './sdkconfig/assist';
 import { inspectBytes, inspectedMarkdown } from './x509/inspect';
@@ -167,6 +168,8 @@ connection.onRequest(Methods.inspect, async (p: InspectParams): Promise<InspectR
 
 connection.onRequest(Methods.clientAt, (p: ClientAtParams): ClientAtResult | null => clientAtResult(analyzer, p.uri, p.position));
 connection.onRequest(Methods.fetchChain, (p: FetchChainParams, token) => fetchChainRequest(analyzer, p, abortSignalOf(token)));
+connection.onRequest(Methods.certificateChoices, (p: CertificateChoicesParams): Promise<CertificateChoicesResult> => certificateChoices(analyzer, p));
+connection.onRequest(Methods.embedPlan, (p: EmbedPlanParams): Promise<EmbedPlanResult> => embedPlanRequest(analyzer, p));
 connection.onRequest(Methods.trustEdit, (p: TrustEditParams): Promise<TrustEditResult> => trustEditRequest(analyzer, p));
 connection.onRequest(Methods.checkServer, (p: CheckServerParams, token) => checkServerRequest(analyzer, p, abortSignalOf(token)));
 

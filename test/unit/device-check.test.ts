@@ -219,7 +219,7 @@ function freePort(): Promise<number> {
 
 /** Writes a plan to disk the way the editor applies the WorkspaceEdit. */
 function applyPlan(plan: TrustEditPlan): void {
-  if (plan.create) { mkdirSync(path.dirname(plan.create.file), { recursive: true }); writeFileSync(plan.create.file, plan.create.text, { flag: 'wx' }); }
+  for (const c of plan.creates) { mkdirSync(path.dirname(c.file), { recursive: true }); writeFileSync(c.file, c.text, { flag: 'wx' }); }
   for (const e of plan.edits) writeFileSync(e.file, applyEdits(readFileSync(e.file, 'utf8'), e.edits));
 }
 
@@ -230,10 +230,10 @@ describe('trust edits: embed the fetched root, or attach the bundle', { timeout:
     const p = await project('', CLIENT('').replace(/extern.*\n/g, ''));
     assert.ok(p.analyzer.findingsFor(p.file).some((f) => f.rule === 'tls-no-server-verification'));
     const found = p.analyzer.clientAt(p.file, { line: 8, character: 8 })!;
-    const plan = embedRootPlan(found.ctx, found.client, [{ pem: c.root.pem, cert: await decodeCertificate(c.root.der) }], 'Test Root CA', read);
+    const plan = embedRootPlan(found.ctx, found.client, [{ cert: await decodeCertificate(c.root.der) }], 'Test Root CA', read);
     assert.ok(typeof plan !== 'string', String(plan));
-    assert.equal(plan.create?.file, path.join(p.dir, 'main/certs/test_root_ca.pem'));
-    assert.match(plan.create!.text, /^# Test Root CA \(valid until \d{4}-\d\d-\d\d\)\n-----BEGIN CERTIFICATE-----\n[\s\S]*-----END CERTIFICATE-----\n$/);
+    assert.equal(plan.creates[0]?.file, path.join(p.dir, 'main/certs/test_root_ca.pem'));
+    assert.match(plan.creates[0].text, /^# CN=Test Root CA, O=ESP TLS Lens Tests, C=US \(valid until \d{4}-\d\d-\d\d\)\n-----BEGIN CERTIFICATE-----\n[\s\S]*-----END CERTIFICATE-----\n$/);
     applyPlan(plan);
     const source = readFileSync(p.file, 'utf8');
     assert.match(source, /extern const char test_root_ca_pem_start\[\] asm\("_binary_test_root_ca_pem_start"\);/);
@@ -249,18 +249,18 @@ describe('trust edits: embed the fetched root, or attach the bundle', { timeout:
 
     // A second embed of the same root reuses the file instead of writing another.
     const found2 = again.clientAt(p.file, { line: 12, character: 8 })!;
-    const plan2 = embedRootPlan(found2.ctx, found2.client, [{ pem: c.root.pem, cert: await decodeCertificate(c.root.der) }], 'Test Root CA', read);
+    const plan2 = embedRootPlan(found2.ctx, found2.client, [{ cert: await decodeCertificate(c.root.der) }], 'Test Root CA', read);
     assert.ok(typeof plan2 !== 'string');
-    assert.equal(plan2.create, undefined);
+    assert.equal(plan2.creates.length, 0);
     assert.match(plan2.summary[0], /already holds these certificates: reused/);
   });
 
   it('never overwrites a different file of the same name', async () => {
     const p = await project('', CLIENT(''), { 'main/certs/test_root_ca.pem': 'something else\n' });
     const found = p.analyzer.clientAt(p.file, { line: 10, character: 8 })!;
-    const plan = embedRootPlan(found.ctx, found.client, [{ pem: c.root.pem, cert: await decodeCertificate(c.root.der) }], 'Test Root CA', read);
+    const plan = embedRootPlan(found.ctx, found.client, [{ cert: await decodeCertificate(c.root.der) }], 'Test Root CA', read);
     assert.ok(typeof plan !== 'string');
-    assert.equal(plan.create?.file, path.join(p.dir, 'main/certs/test_root_ca_2.pem'));
+    assert.equal(plan.creates[0]?.file, path.join(p.dir, 'main/certs/test_root_ca_2.pem'));
   });
 
   it('attaches the bundle in place of the CA buffer', async () => {

@@ -1,16 +1,15 @@
 // The network requests of the editor (protocol.ts): which server a TLS client talks to, its chain as a
 // view, the edits that make the client trust it, and the device-like check. Each runs only because a
 // person asked (a command or a code-lens click); server.ts hands over the LSP cancellation as a signal.
-import { existsSync, readFileSync } from 'node:fs';
 import type { Analyzer } from '../analyzer';
 import { fileOf, uriOf } from '../diagnostics';
 import type {
   CheckServerParams, CheckServerResult, ClientAtResult, FetchChainParams, FetchChainResult, TrustEditParams, TrustEditResult,
 } from '../protocol';
 import { serverOf, type TlsClient } from '../rules/clients';
-import { bundlePlan, embedRootPlan, type TrustEditPlan } from '../rules/trustEdits';
-import { decodeCertificate, type CertInfo } from '../x509/certificate';
-import { findPemBlocks } from '../x509/pem';
+import { bundlePlan, embedRootPlan } from '../rules/trustEdits';
+import { readIfExists, workspaceEditOf } from '../editRequests';
+import { decodePem, type CertInfo } from '../x509/certificate';
 import { caName } from '../x509/trustStores';
 import { formatServerAddress } from './address';
 import { analyzeChain } from './analyzeChain';
@@ -69,34 +68,16 @@ export async function trustEditRequest(analyzer: Analyzer, p: TrustEditParams): 
     ? embedRootPlan(found.ctx, found.client, roots, p.name ?? (roots[0] ? caName(roots[0].cert) : 'server_root'), readIfExists)
     : bundlePlan(found.ctx, found.client, roots[0]?.cert);
   if (typeof plan === 'string') return { ok: false, error: plan };
-  return { ok: true, edit: { documentChanges: documentChanges(plan) }, summary: plan.summary };
+  return { ok: true, edit: workspaceEditOf(plan), summary: plan.summary };
 }
 
-async function decodeRoots(pems: string[]): Promise<{ pem: string; cert: CertInfo }[] | string> {
-  const out: { pem: string; cert: CertInfo }[] = [];
+async function decodeRoots(pems: string[]): Promise<{ cert: CertInfo }[] | string> {
+  const out: { cert: CertInfo }[] = [];
   for (const pem of pems) {
-    const der = findPemBlocks(pem)[0]?.der;
-    const cert = der && await decodeCertificate(der).catch(() => undefined);
+    const cert = await decodePem(pem);
     if (!cert) return 'a certificate to embed cannot be decoded';
-    out.push({ pem, cert });
+    out.push({ cert });
   }
-  return out;
-}
-
-function readIfExists(file: string): string | undefined {
-  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
-}
-
-/** LSP documentChanges: the new file is created without overwriting anything, then filled, then the other files edited. */
-function documentChanges(plan: TrustEditPlan): unknown[] {
-  const out: unknown[] = [];
-  if (plan.create) {
-    const uri = uriOf(plan.create.file);
-    const start = { line: 0, character: 0 };
-    out.push({ kind: 'create', uri, options: { overwrite: false, ignoreIfExists: false } });
-    out.push({ textDocument: { uri, version: null }, edits: [{ range: { start, end: start }, newText: plan.create.text }] });
-  }
-  for (const e of plan.edits) out.push({ textDocument: { uri: uriOf(e.file), version: null }, edits: e.edits });
   return out;
 }
 

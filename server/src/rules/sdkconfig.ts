@@ -8,7 +8,8 @@ import { ruleInfo } from './catalogue';
 import { customBundleInputs } from './certSites';
 import { tlsClients } from './clients';
 import type { Rule, RuleContext } from './context';
-import type { Finding, Fix, Range, RelatedLocation } from './finding';
+import type { Finding, Fix, Range, RelatedLocation, TextEdit } from './finding';
+import type { EspIdfProject } from '../project/model';
 
 /** The project's effective configuration; undefined for files outside any ESP-IDF project. */
 export function configOf(ctx: RuleContext): ProjectConfig | undefined {
@@ -58,6 +59,41 @@ export function setOptionFix(ctx: RuleContext, name: string, value: string, titl
   return { title, preferred: true, edits: [{ file: defaults.file, edits: [{ range: { start: pos, end: pos }, newText: `${sep}${render(name, value)}\n` }] }] };
 }
 
+export interface OptionEdits {
+  creates: { file: string; text: string }[];
+  edits: { file: string; edits: TextEdit[] }[];
+}
+
+/**
+ * Sets options the way a person would for the build to see them: in sdkconfig.defaults (created when
+ * the project has none) and, when the project already has an sdkconfig, there too, because an existing
+ * sdkconfig wins over the defaults. `clear` options are turned off only where a file sets them (the other
+ * members of a choice). Existing lines are replaced in place; new ones go at the end.
+ */
+export function setOptionsEdits(project: EspIdfProject, set: [string, string][], clear: string[] = []): OptionEdits {
+  const out: OptionEdits = { creates: [], edits: [] };
+  const files = project.sdkconfigFiles ?? [];
+  const defaults = files.find((f) => path.basename(f.file) === 'sdkconfig.defaults');
+  if (!defaults) out.creates.push({ file: path.join(project.root, 'sdkconfig.defaults'), text: set.map(([n, v]) => `${render(n, v)}\n`).join('') });
+  for (const f of [defaults, files.find((x) => path.basename(x.file) === 'sdkconfig')]) {
+    if (!f) continue;
+    const edits: TextEdit[] = [];
+    const appended: string[] = [];
+    for (const [name, value] of [...set, ...clear.map((n): [string, string] => [n, 'n'])]) {
+      const line = f.lines.find((l) => l.name === name);
+      if (line) edits.push({ range: { start: { line: line.line, character: 0 }, end: { line: line.line, character: line.raw.length } }, newText: render(name, value) });
+      else if (!clear.includes(name)) appended.push(render(name, value));
+    }
+    if (appended.length) {
+      const last = f.lines.at(-1);
+      const at = last ? (last.eol ? { line: last.line + 1, character: 0 } : { line: last.line, character: last.raw.length }) : { line: 0, character: 0 };
+      edits.push({ range: { start: at, end: at }, newText: `${last && !last.eol ? '\n' : ''}${appended.join('\n')}\n` });
+    }
+    if (edits.length) out.edits.push({ file: f.file, edits });
+  }
+  return out;
+}
+
 function finding(rule: string, at: Where, message: string, extra: Partial<Finding> = {}): Finding {
   return { rule, severity: ruleInfo(rule)!.severity, file: at.file, range: at.range, message, ...extra };
 }
@@ -80,7 +116,7 @@ export const sdkconfigVerificationDisabled: Rule = {
 };
 
 /** Where the code attaches the certificate bundle: client fields, transport calls, esp_crt_bundle_attach(&conf). */
-function bundleUses(ctx: RuleContext): RelatedLocation[] {
+export function bundleUses(ctx: RuleContext): RelatedLocation[] {
   const out: RelatedLocation[] = [];
   for (const client of tlsClients(ctx)) {
     for (const s of client.settings) if (s.role === 'bundle') out.push({ file: client.file, range: s.range, message: 'attaches the certificate bundle' });

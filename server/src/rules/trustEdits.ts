@@ -8,6 +8,7 @@ import path from 'node:path';
 import { embedSymbol } from '../project/embeds';
 import { ProjectConfig } from '../sdkconfig/kconfig';
 import type { CertInfo } from '../x509/certificate';
+import { pemBundleText } from '../x509/bundle';
 import { inIdfCommonBundle } from '../x509/trustStores';
 import type { Setting, TlsClient } from './clients';
 import type { RuleContext } from './context';
@@ -18,40 +19,65 @@ import { setOptionFix } from './sdkconfig';
 import { bundleFix } from './tlsNoServerVerification';
 
 export interface TrustEditPlan {
-  /** A new file (never an existing one). */
-  create?: { file: string; text: string };
+  /** New files (never existing ones). */
+  creates: { file: string; text: string }[];
   edits: { file: string; edits: TextEdit[] }[];
   summary: string[];
 }
 
-export interface RootToEmbed { pem: string; cert: CertInfo }
+export interface RootToEmbed { cert: CertInfo }
 
-/** Makes `client` trust `roots` through an embedded PEM file. `read` returns a file's text, or undefined when it does not exist. */
-export function embedRootPlan(ctx: RuleContext, client: TlsClient, roots: RootToEmbed[], name: string, read: (file: string) => string | undefined): TrustEditPlan | string {
-  if (!roots.length) return 'no certificate to embed';
-  const text = pemFileText(roots);
-  const target = pemFileFor(ctx, client, name, text, read);
-  const relTarget = rel(ctx, target.file);
-  const plan: TrustEditPlan = { edits: [], summary: [] };
-  if (target.exists) plan.summary.push(`${relTarget} already holds these certificates: reused`);
-  else { plan.create = { file: target.file, text }; plan.summary.push(`create ${relTarget} (${roots.map((r) => r.cert.subjectCN ?? r.cert.subject).join(', ')})`); }
+/** A CA buffer as C expressions: the pointer, its size with the NUL (esp-tls *_bytes), its strlen. */
+export interface CaBuffer { value: string; bytes: string; strlen: string }
 
-  const embedded = ctx.files.some((f) => f.cmake?.embeds.some((e) => e.file === target.file && e.mode === 'text'));
-  if (!embedded) {
-    const e = embedTxtEdit(ctx, client.file, target.file);
-    if (!e) return `no CMakeLists.txt with idf_component_register() holds ${rel(ctx, client.file)}: cannot embed ${relTarget}`;
-    add(plan, e.cmakeFile, e.edit);
-    plan.summary.push(`add "${e.rel}" to EMBED_TXTFILES in ${rel(ctx, e.cmakeFile)}`);
-  }
+/** A file read from disk, or undefined when it does not exist. */
+export type ReadFile = (file: string) => string | undefined;
 
-  const symbol = embedSymbol(target.file);
+/** Makes `client` trust `roots` through an embedded PEM file. */
+export function embedRootPlan(ctx: RuleContext, client: TlsClient, roots: RootToEmbed[], name: string, read: ReadFile): TrustEditPlan | string {
+  const embedded = embedPemFile(ctx, componentDirOf(ctx, client.file), roots, name, read);
+  if (typeof embedded === 'string') return embedded;
+  const { plan, file } = embedded;
+  const symbol = embedSymbol(file);
   const names = externNames(client, symbol);
   if (names.edit) { add(plan, client.file, names.edit); plan.summary.push(`declare ${names.start} and ${names.end} in ${rel(ctx, client.file)}`); }
-  const point = pointAt(client, names.start, names.end);
+  const point = pointAt(client, { value: names.start, bytes: `${names.end} - ${names.start}`, strlen: `strlen(${names.start})` });
   if (typeof point === 'string') return point;
   for (const e of point.edits) add(plan, client.file, e);
   plan.summary.push(...point.summary);
   return plan;
+}
+
+/** <dir>/certs/<name>.pem holding `roots`, listed in EMBED_TXTFILES of the component that holds `dir`. */
+export function embedPemFile(ctx: RuleContext, dir: string, roots: RootToEmbed[], name: string, read: ReadFile): { plan: TrustEditPlan; file: string } | string {
+  if (!roots.length) return 'no certificate to embed';
+  const plan = newPlan();
+  const file = writePemFile(ctx, plan, path.join(dir, 'certs'), roots, name, read);
+  const embedded = ctx.files.some((f) => f.cmake?.embeds.some((e) => e.file === file && e.mode === 'text'));
+  if (!embedded) {
+    const e = embedTxtEdit(ctx, file, file);
+    if (!e) return `no CMakeLists.txt with idf_component_register() in ${rel(ctx, dir) || 'the project folder'}: cannot embed ${rel(ctx, file)}`;
+    add(plan, e.cmakeFile, e.edit);
+    plan.summary.push(`add "${e.rel}" to EMBED_TXTFILES in ${rel(ctx, e.cmakeFile)}`);
+  }
+  return { plan, file };
+}
+
+/** Plans <dir>/<name>.pem (sorted, one comment line per certificate); an existing file with the same
+ * text is reused, any other existing file is left alone and a new name is taken. Returns the file. */
+export function writePemFile(ctx: RuleContext, plan: TrustEditPlan, dir: string, roots: RootToEmbed[], name: string, read: ReadFile): string {
+  const text = pemBundleText(roots);
+  const target = pemFileFor(dir, name, text, read);
+  const relTarget = rel(ctx, target.file);
+  if (target.exists) plan.summary.push(`${relTarget} already holds these certificates: reused`);
+  else { plan.creates.push({ file: target.file, text }); plan.summary.push(`create ${relTarget} (${roots.map((r) => r.cert.subjectCN ?? r.cert.subject).join(', ')})`); }
+  return target.file;
+}
+
+/** The directory of the component that holds `file` (the innermost), else the file's own directory. */
+export function componentDirOf(ctx: RuleContext, file: string): string {
+  const component = ctx.project?.components.filter((c) => !path.relative(c.dir, file).startsWith('..')).sort((a, b) => b.dir.length - a.dir.length)[0];
+  return component?.dir ?? path.dirname(file);
 }
 
 /** Attaches the bundle to `client` (and switches CMN to FULL when the server's root is only in FULL). */
@@ -60,7 +86,7 @@ export function bundlePlan(ctx: RuleContext, client: TlsClient, root: CertInfo |
   if (settings.some((s) => s.role === 'bundle')) return `${who(client)} already attaches the certificate bundle`;
   const fix = bundleFix(ctx, client)[0];
   if (!fix) return `${who(client)} has no certificate-bundle option in ESP-IDF ${ctx.project?.idfVersion.major}.${ctx.project?.idfVersion.minor}`;
-  const plan: TrustEditPlan = { edits: [], summary: [`attach the ESP-IDF certificate bundle to ${who(client)}`] };
+  const plan: TrustEditPlan = { ...newPlan(), summary: [`attach the ESP-IDF certificate bundle to ${who(client)}`] };
   for (const f of fix.edits) for (const e of f.edits) add(plan, f.file, e);
   for (const s of settings.filter((x) => x.role === 'ca' || x.role === 'caLength' || x.role === 'global')) {
     add(plan, client.file, { range: s.removal, newText: '' });
@@ -73,16 +99,16 @@ export function bundlePlan(ctx: RuleContext, client: TlsClient, root: CertInfo |
 
 // ---------------------------------------------------------------------------------------------
 
-/** One block per root, each after a comment line naming it and its expiry; mbedTLS skips text between blocks. */
-function pemFileText(roots: RootToEmbed[]): string {
-  return roots.map((r) => `# ${r.cert.subjectCN ?? r.cert.subject} (valid until ${r.cert.notAfter.toISOString().slice(0, 10)})\n${r.pem.trimEnd()}\n`).join('');
+export const newPlan = (): TrustEditPlan => ({ creates: [], edits: [], summary: [] });
+
+/** A file-name stem (and C-identifier-safe) from a CA's name: "ISRG Root X1" → "isrg_root_x1". */
+export function slugOf(name: string, fallback: string): string {
+  return name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 40) || fallback;
 }
 
-/** <component>/certs/<slug>.pem; an existing file with the same text is reused, any other existing file is left alone. */
-function pemFileFor(ctx: RuleContext, client: TlsClient, name: string, text: string, read: (file: string) => string | undefined): { file: string; exists: boolean } {
-  const component = ctx.project?.components.filter((c) => !path.relative(c.dir, client.file).startsWith('..')).sort((a, b) => b.dir.length - a.dir.length)[0];
-  const dir = path.join(component?.dir ?? path.dirname(client.file), 'certs');
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '').slice(0, 40) || 'server_root';
+/** <dir>/<slug>.pem; an existing file with the same text is reused, any other existing file is left alone. */
+function pemFileFor(dir: string, name: string, text: string, read: ReadFile): { file: string; exists: boolean } {
+  const slug = slugOf(name, 'server_root');
   for (let n = 1; ; n++) {
     const file = path.join(dir, `${slug}${n > 1 ? `_${n}` : ''}.pem`);
     const existing = read(file);
@@ -107,11 +133,11 @@ function externNames(client: TlsClient, symbol: string): { start: string; end: s
 }
 
 /** Sets the CA buffer (and its length where the API wants one) and removes what would take precedence over it. */
-function pointAt(client: TlsClient, start: string, end: string): { edits: TextEdit[]; summary: string[] } | string {
+export function pointAt(client: TlsClient, buf: CaBuffer): { edits: TextEdit[]; summary: string[] } | string {
   const edits: TextEdit[] = [];
   const summary: string[] = [];
   const esptls = client.api.struct === 'esp_tls_cfg_t';
-  const value = esptls ? `(const unsigned char *)${start}` : start;
+  const value = esptls ? `(const unsigned char *)${buf.value}` : buf.value;
   const existing = client.settings.find((s) => s.role === 'ca');
   const length = client.settings.find((s) => s.role === 'caLength');
   for (const s of client.settings.filter((x) => x.role === 'bundle' || x.role === 'global')) {
@@ -119,34 +145,34 @@ function pointAt(client: TlsClient, start: string, end: string): { edits: TextEd
     summary.push(`remove ${s.written} (it would take precedence over the embedded CA)`);
   }
   if (client.initCall && client.name) {
-    const call = `esp_transport_ssl_set_cert_data(${client.name}, ${start}, strlen(${start}))`;
+    const call = `esp_transport_ssl_set_cert_data(${client.name}, ${buf.value}, ${buf.strlen})`;
     if (existing?.statementRange) edits.push({ range: existing.statementRange, newText: `${call};` });
     else edits.push(addLineAfter(client.initCall.statementRange, `${call};`, indentAt(client.initCall.statementRange)));
     const inc = includeEdit(client.facts, 'string.h');
     if (inc) edits.push(inc);
-    summary.push(`hand ${start} to ${client.name} with esp_transport_ssl_set_cert_data()`);
+    summary.push(`hand ${buf.value} to ${client.name} with esp_transport_ssl_set_cert_data()`);
     return { edits, summary };
   }
   if (existing) {
     edits.push({ range: existing.valueRange, newText: value });
-    summary.push(`point ${existing.written} at ${start} (was ${existing.value})`);
-    lengthEdit(edits, summary, length, esptls ? `${end} - ${start}` : undefined);
-    if (esptls && !length) return withNewFields(client, edits, summary, [{ path: 'cacert_pem_bytes', value: `${end} - ${start}` }]);
+    summary.push(`point ${existing.written} at ${buf.value} (was ${existing.value})`);
+    lengthEdit(edits, summary, length, esptls ? buf.bytes : undefined);
+    if (esptls && !length) return withNewFields(client, edits, summary, [{ path: 'cacert_pem_bytes', value: buf.bytes }]);
     return { edits, summary };
   }
   const field = client.api.caField(client.layout);
   if (!field || !client.config) return `${who(client)} has no CA field to point at the certificate`;
-  if (length) lengthEdit(edits, summary, length, esptls ? `${end} - ${start}` : undefined);
-  const fields = [{ path: field, value }, ...(esptls && !length ? [{ path: 'cacert_pem_bytes', value: `${end} - ${start}` }] : [])];
+  if (length) lengthEdit(edits, summary, length, esptls ? buf.bytes : undefined);
+  const fields = [{ path: field, value }, ...(esptls && !length ? [{ path: 'cacert_pem_bytes', value: buf.bytes }] : [])];
   return withNewFields(client, edits, summary, fields);
 }
 
-/** esp-tls needs the byte count (the NUL included: end - start of an EMBED_TXTFILES file); the other APIs take strlen() when the length is 0. */
+/** esp-tls needs the byte count (the NUL included: end - start of an EMBED_TXTFILES file, sizeof of an array); the other APIs take strlen() when the length is 0. */
 function lengthEdit(edits: TextEdit[], summary: string[], length: Setting | undefined, value: string | undefined): void {
   if (!length) return;
   if (value) { edits.push({ range: length.valueRange, newText: value }); summary.push(`set ${length.written} to ${value}`); return; }
   edits.push({ range: length.removal, newText: '' });
-  summary.push(`remove ${length.written} (the embedded text is NUL-terminated: its length is taken with strlen)`);
+  summary.push(`remove ${length.written} (the text is NUL-terminated: its length is taken with strlen)`);
 }
 
 function withNewFields(client: TlsClient, edits: TextEdit[], summary: string[], fields: { path: string; value: string }[]): { edits: TextEdit[]; summary: string[] } | string {
@@ -168,10 +194,10 @@ function cmnSwitch(ctx: RuleContext, root: CertInfo | undefined): Fix | undefine
   return { title: `switch the bundle from CMN to FULL in sdkconfig ("${root.subjectCN ?? root.subject}" is not in the CMN list)`, edits: [...off.edits, ...on.edits] };
 }
 
-function add(plan: TrustEditPlan, file: string, edit: TextEdit): void {
+export function add(plan: TrustEditPlan, file: string, edit: TextEdit): void {
   const entry = plan.edits.find((e) => e.file === file);
   if (entry) entry.edits.push(edit); else plan.edits.push({ file, edits: [edit] });
 }
 
-const who = (c: TlsClient) => (c.name ? `\`${c.name}\`` : `this ${c.api.struct}`);
-const rel = (ctx: RuleContext, file: string) => (ctx.project ? path.relative(ctx.project.root, file) : file).split(path.sep).join('/');
+export const who = (c: TlsClient) => (c.name ? `\`${c.name}\`` : `this ${c.api.struct}`);
+export const rel = (ctx: RuleContext, file: string) => (ctx.project ? path.relative(ctx.project.root, file) : file).split(path.sep).join('/');

@@ -388,3 +388,9 @@ async function decodeBlock(block: PemBlock): Promise<DecodedBlock> {
   // OpenSSL writes these labels; mbedtls_x509_crt_parse only looks for "-----BEGIN CERTIFICATE-----".
   return { block, cert, error: `mbedTLS does not read "-----BEGIN ${block.label}-----" blocks; the label must be CERTIFICATE` };
 }
+
+/** The first certificate of PEM text, or undefined when there is none that decodes. */
+export async function decodePem(pem: string): Promise<CertInfo | undefined> {
+  const der = findPemBlocks(pem).find((b) => b.label === 'CERTIFICATE')?.der;
+  return der ? decodeCertificate(der).catch(() => undefined) : undefined;
+}

@@ -235,7 +235,7 @@ async function fetchAndEmbed(file: (rel: string) => vscode.Uri): Promise<void> {
     log(`embedded: ${outcome.summary.join('; ')}`);
     const pem = file('main/certs/test_root_ca.pem');
     const pemDoc = await vscode.workspace.openTextDocument(pem);
-    assert.match(pemDoc.getText(), /^# Test Root CA \(valid until [\d-]+\)\n-----BEGIN CERTIFICATE-----/);
+    assert.match(pemDoc.getText(), /^# CN=Test Root CA, O=ESP TLS Lens Tests, C=US \(valid until [\d-]+\)\n-----BEGIN CERTIFICATE-----/);
     const weatherDoc = await vscode.workspace.openTextDocument(weather);
     assert.match(weatherDoc.getText(), /\.cacert_pem_buf = \(const unsigned char \*\)test_root_ca_pem_start,/);
     assert.doesNotMatch(weatherDoc.getText(), /crt_bundle_attach = /);
