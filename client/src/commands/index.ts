@@ -6,6 +6,7 @@ import { ChainPanel, chainPanelAction } from '../views/chainPanel';
 import { checkServer } from './checkServer';
 import { checkWorkspace } from './checkWorkspace';
 import { decodeError } from './decodeError';
+import { PREVIEW_SCHEME, PreviewDocuments, asEmbedArgs, embedCertificates } from './embedCertificates';
 import { fetchChain } from './fetchChain';
 import { inspectCertificate } from './inspectCertificate';
 import { restartServer } from './restartServer';
@@ -20,6 +21,9 @@ export function registerCommands(ctx: Ctx, startServer: () => Promise<void>): vo
   register('espTlsLens.restartServer', () => restartServer(ctx, startServer));
   register('espTlsLens.fetchChain', (target) => fetchChain(ctx, asServerTarget(target)));
   register('espTlsLens.checkServer', (target) => checkServer(ctx, asServerTarget(target)));
+  const previews = new PreviewDocuments();
+  ctx.own(vscode.workspace.registerTextDocumentContentProvider(PREVIEW_SCHEME, previews));
+  register('espTlsLens.embedCertificates', (args) => embedCertificates(ctx, previews, asEmbedArgs(args)));
   register('espTlsLens.chainPanelAction', (action) => chainPanelAction(action)); // hidden: the panel's buttons, for tests
   ctx.own(new vscode.Disposable(() => ChainPanel.current?.dispose())); // deactivate closes the chain panel
 }

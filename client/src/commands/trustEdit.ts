@@ -30,17 +30,18 @@ export async function applyTrustEdit(ctx: Ctx, view: ChainView, action: 'embed' 
   }
   const edit = await ctx.client.protocol2CodeConverter.asWorkspaceEdit(result.edit as LspWorkspaceEdit);
   const applied = await vscode.workspace.applyEdit(edit);
-  report(ctx, client.uri, applied, result.summary);
+  reportApplied(ctx, client.uri, applied, result.summary);
   return { applied, summary: result.summary };
 }
 
-function report(ctx: Ctx, uri: string, applied: boolean, summary: string[]): void {
+/** Says what an applied edit did (unsaved; Undo reverts it), or that VS Code refused it. */
+export function reportApplied(ctx: Ctx, uri: string, applied: boolean, summary: string[]): void {
   if (!applied) {
-    ctx.log.warn(`VS Code did not apply the trust edit: ${summary.join('; ')}`);
+    ctx.log.warn(`VS Code did not apply the edit: ${summary.join('; ')}`);
     void vscode.window.showErrorMessage('ESP-IDF TLS Lens: VS Code did not apply the edit (a file it creates may exist by now, or a document changed).');
     return;
   }
-  ctx.log.info(`trust edit applied: ${summary.join('; ')}`);
+  ctx.log.info(`edit applied: ${summary.join('; ')}`);
   const show = 'Show File';
   void vscode.window.showInformationMessage(`ESP-IDF TLS Lens: ${summary.join(' · ')} (not saved yet; Undo reverts it)`, show).then((c) => {
     if (c === show) void vscode.window.showTextDocument(vscode.Uri.parse(uri));

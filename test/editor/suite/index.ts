@@ -170,7 +170,7 @@ export async function run(): Promise<void> {
 
   // 3. Commands.
   const commands = await vscode.commands.getCommands(true);
-  for (const id of ['espTlsLens.checkWorkspace', 'espTlsLens.inspectCertificate', 'espTlsLens.decodeError', 'espTlsLens.showOutput', 'espTlsLens.restartServer']) {
+  for (const id of ['espTlsLens.checkWorkspace', 'espTlsLens.inspectCertificate', 'espTlsLens.decodeError', 'espTlsLens.showOutput', 'espTlsLens.restartServer', 'espTlsLens.embedCertificates']) {
     assert.ok(commands.includes(id), `command ${id} is not registered`);
   }
   const checkWorkspace = async () => {
@@ -201,6 +201,7 @@ export async function run(): Promise<void> {
   log(`restarted after stop -> ${JSON.stringify(await checkWorkspace())}`);
 
   await fetchAndEmbed(file);
+  await buildBundle(file);
   log('ALL PASSED');
 }
 
@@ -255,4 +256,33 @@ async function fetchAndEmbed(file: (rel: string) => vscode.Uri): Promise<void> {
   } finally {
     server.close();
   }
+}
+
+/**
+ * 6. Embed Certificates / Build Bundle with its choices given as arguments (the pickers are the only part
+ * not driven): the root embedded in step 5 plus a second root, as a custom bundle added to the default
+ * list and attached to telemetry_client.c's config. The preview opens; after saving, the project checks clean.
+ */
+async function buildBundle(file: (rel: string) => vscode.Uri): Promise<void> {
+  const telemetry = file('main/telemetry_client.c');
+  const second = await makeChain({ now: new Date(), key: 'p256', root: { cn: 'Backend Root 2026' } });
+  const outcome = await vscode.commands.executeCommand<{ applied: boolean; summary: string[]; flash?: string; error?: string }>('espTlsLens.embedCertificates', {
+    uri: telemetry.toString(), position: { line: 16, character: 8 }, form: 'custom-bundle', keepDefaultBundle: true, name: 'device roots', confirm: false,
+    certs: [{ kind: 'file', uri: file('main/certs/test_root_ca.pem').toString(), index: 0 }, { kind: 'pem', pem: second.root.pem }],
+  });
+  assert.ok(outcome?.applied, `bundle not applied: ${JSON.stringify(outcome)}`);
+  assert.match(outcome.flash ?? '', /x509_crt_bundle \(FULL list plus 2 certificate\(s\), layout A\): \d+ bytes of flash/);
+  log(`bundle built: ${outcome.summary.join('; ')}`);
+  await poll('the preview document', () => (vscode.workspace.textDocuments.some((d) => d.uri.scheme === 'esp-tls-lens-preview') ? true : undefined));
+
+  const defaults = await vscode.workspace.openTextDocument(file('sdkconfig.defaults'));
+  assert.match(defaults.getText(), /^CONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE_PATH="certs\/device_roots\.pem"$/m);
+  const bundlePem = await vscode.workspace.openTextDocument(file('certs/device_roots.pem'));
+  assert.equal((bundlePem.getText().match(/-----BEGIN CERTIFICATE-----\n/g) ?? []).length, 2);
+  assert.ok(await vscode.workspace.saveAll(false), 'saving the edited files failed');
+  await vscode.commands.executeCommand('espTlsLens.checkWorkspace');
+  for (const rel of ['main/telemetry_client.c', 'sdkconfig.defaults', 'certs/device_roots.pem', 'main/weather_client.c']) {
+    assert.deepEqual(ours(file(rel)).filter((d) => d.severity <= vscode.DiagnosticSeverity.Warning).map((d) => d.message), [], `${rel} after building the bundle`);
+  }
+  log('custom bundle: project checks clean');
 }
