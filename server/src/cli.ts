@@ -338,8 +338,7 @@ async function bundleCommand(args: string[]): Promise<number> {
       allowPositionals: true,
       options: {
         format: { type: 'string' },
-        o: { type: 'string', short: 'o' },
-        output: { type: 'string' },
+        output: { type: 'string', short: 'o' },
         force: { type: 'boolean', default: false },
         'idf-version': { type: 'string', default: '' },
         name: { type: 'string', default: 'ca_certs_pem' },
@@ -350,7 +349,7 @@ async function bundleCommand(args: string[]): Promise<number> {
   if (!parsed.positionals.length) throw new UsageError('bundle takes at least one INPUT (a PEM or DER file, or a folder of them)');
   if (!v.format) throw new UsageError('bundle: --format esp-bundle|pem|c-array is required');
   const format = oneOf(v.format, ['esp-bundle', 'pem', 'c-array'] as const, '--format');
-  const out = v.o ?? v.output;
+  const out = v.output;
   if (!out) throw new UsageError('bundle: -o OUT is required (- for standard output)');
   const idf = idfVersionOption(v['idf-version']!);
   if (!/^\d+$/.test(v['max-certs']!)) throw new UsageError(`--max-certs: '${v['max-certs']}' is not a number`);

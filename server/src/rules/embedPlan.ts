@@ -9,6 +9,7 @@
 // - c-array: `static const char <name>[] = "...\n"...;` in the config's C file (or a new header), the
 //   config pointed at it with sizeof() (the literal's NUL included).
 import path from 'node:path';
+import { embedSymbol } from '../project/embeds';
 import type { EspIdfProject } from '../project/model';
 import type { EmbedForm } from '../protocol';
 import { defaultBundleOf, fullBundleOf, type DefaultBundle } from '../sdkconfig/bundleFlash';
@@ -74,7 +75,7 @@ function pemFilePlan(r: EmbedRequest): EmbedPlan | string {
   }
   const embedded = embedPemFile(r.ctx, componentDirOf(r.ctx, r.near), r.certs, r.name, r.read);
   if (typeof embedded === 'string') return embedded;
-  const symbol = path.basename(embedded.file).replace(/[^A-Za-z0-9_]/g, '_');
+  const symbol = embedSymbol(embedded.file);
   const snippet = [
     `extern const char ${symbol}_start[] asm("_binary_${symbol}_start");`,
     `extern const char ${symbol}_end[] asm("_binary_${symbol}_end");`,

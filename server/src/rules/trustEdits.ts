@@ -3,7 +3,9 @@
 //   NUL that mbedTLS's PEM parser needs), declare `_binary_<name>_pem_start/_end`, and point the config
 //   at it (taking out bundle/global-store options that would win over a CA buffer);
 // - bundle: attach the ESP-IDF certificate bundle instead (and take out the CA buffer it replaces).
-// Nothing is written here: the plan goes back to the editor as one WorkspaceEdit.
+// The pieces (a PEM file in EMBED_TXTFILES, pointing a config at a CA buffer) also serve Embed
+// Certificates / Build Bundle (embedPlan.ts). Nothing is written here: the plan goes back to the editor
+// as one WorkspaceEdit.
 import path from 'node:path';
 import { embedSymbol } from '../project/embeds';
 import { ProjectConfig } from '../sdkconfig/kconfig';
