@@ -1,6 +1,6 @@
 // The page of the "TLS chain" panel (client/src/views/chainPanel.ts). It receives a ChainView with
 // {type:'show', view} and builds the DOM with createElement/textContent only: subjects, SANs and names
-// come from a remote server. Buttons post {type:'embed'|'bundle'|'copy'|'save'} back to the extension.
+// come from a remote server. Buttons post {type:'embed'|'bundle'|'forms'|'copy'|'save'} back to the extension.
 (function () {
   'use strict';
   const vscode = acquireVsCodeApi();
@@ -74,7 +74,11 @@
       s.append(list);
     } else s.append(el('p', 'note', 'There is no root certificate to embed.'));
     const row = el('div', 'buttons');
-    if (view.client) row.append(embedButton(view, boxes));
+    const chosen = () => boxes.filter((b) => b.box.checked).map((b) => b.index);
+    if (view.client) row.append(embedButton(view, boxes, chosen));
+    if (boxes.length) {
+      row.append(button('Bundle, C array, other forms…', 'secondary', () => vscode.postMessage({ type: 'forms', indices: chosen() })));
+    }
     if (view.client && view.bundle && view.bundle.full) {
       row.append(button('Attach the ESP-IDF bundle instead', 'secondary', () => vscode.postMessage({ type: 'bundle' })));
     }
@@ -100,8 +104,7 @@
     return { label, box, index };
   }
 
-  function embedButton(view, boxes) {
-    const chosen = () => boxes.filter((b) => b.box.checked).map((b) => b.index);
+  function embedButton(view, boxes, chosen) {
     const b = button('Embed selected root(s) in ' + view.client.name, 'primary', () => vscode.postMessage({ type: 'embed', indices: chosen() }));
     const sync = () => { b.disabled = chosen().length === 0; };
     for (const x of boxes) x.box.addEventListener('change', sync);

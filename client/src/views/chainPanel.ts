@@ -17,7 +17,8 @@ type PanelMessage =
   | { type: 'ready' }
   | PanelAction
   | { type: 'copy'; index: number }
-  | { type: 'save'; what: 'root' | 'chain' };
+  | { type: 'save'; what: 'root' | 'chain' }
+  | { type: 'forms'; indices: number[] };
 
 export class ChainPanel {
   /** The open panel, if any; tests read `ChainPanel.current?.view`. */
@@ -92,6 +93,7 @@ export class ChainPanel {
     if (message.type === 'ready') void this.panel.webview.postMessage({ type: 'show', view: this.view });
     else if (message.type === 'copy') await copyPem(this.view, message.index);
     else if (message.type === 'save') await savePem(this.view, message.what);
+    else if (message.type === 'forms') await otherForms(this.view, message.indices);
     else await this.perform(message);
   }
 
@@ -145,6 +147,7 @@ function asPanelMessage(raw: unknown): PanelMessage | undefined {
   if (m.type === 'ready' || m.type === 'bundle') return { type: m.type };
   if (m.type === 'embed' && m.indices === undefined) return { type: 'embed' };
   if (m.type === 'embed' && Array.isArray(m.indices) && m.indices.every(Number.isInteger)) return { type: 'embed', indices: m.indices as number[] };
+  if (m.type === 'forms' && Array.isArray(m.indices) && m.indices.every(Number.isInteger)) return { type: 'forms', indices: m.indices as number[] };
   if (m.type === 'copy' && Number.isInteger(m.index)) return { type: 'copy', index: m.index as number };
   if (m.type === 'save' && (m.what === 'root' || m.what === 'chain')) return { type: 'save', what: m.what };
   return undefined;
@@ -153,6 +156,13 @@ function asPanelMessage(raw: unknown): PanelMessage | undefined {
 /** The PEMs of the chosen embeddable roots, each once, in the view's order; all of them without a choice. */
 function chosenRoots(view: ChainView, indices: number[] | undefined): string[] {
   return view.embeddable.filter((_, i) => !indices || indices.includes(i)).map((r) => r.pem);
+}
+
+/** The chosen roots into Embed Certificates / Build Bundle, which asks for the form (bundle, C array, ...). */
+async function otherForms(view: ChainView, indices: number[]): Promise<void> {
+  const certs = chosenRoots(view, indices).map((pem) => ({ kind: 'pem' as const, pem }));
+  if (!certs.length) return void vscode.window.showWarningMessage('ESP-IDF TLS Lens: select at least one root certificate.');
+  await vscode.commands.executeCommand('espTlsLens.embedCertificates', { uri: view.client?.uri, position: view.client?.position, certs });
 }
 
 async function copyPem(view: ChainView, index: number): Promise<void> {
