@@ -2,7 +2,7 @@
 // one project (CMakeLists.txt, sdkconfig, sdkconfig.defaults) with N components under components/,
 // each with C files of realistic shape (includes, statics, functions with loops, logging, state
 // machines), headers and a CMakeLists.txt. At rates seen in real firmware trees: about 1 C file in 25
-// holds a TLS client config (esp_tls_cfg_t, esp_http_client_config_t, esp_mqtt_client_config_t), 1 in
+// holds a TLS client config (esp_tls_cfg_t or esp_http_client_config_t; a few verify nothing), 1 in
 // 80 a PEM literal, 1 component in 8 embeds a certificate file (EMBED_TXTFILES), and one C file per
 // workspace is 5,000 lines long (the file the LSP benchmark edits). Deterministic for a given seed.
 //
@@ -37,6 +37,9 @@ async function makeRoot(cn) {
   });
   return cert.toString('pem') + '\n';
 }
+
+/** Bumped whenever the output changes, so that workspaces cached by `npm run bench` are made again. */
+export const GENERATOR_VERSION = 2;
 
 const WORDS = ['sensor', 'motor', 'valve', 'relay', 'display', 'button', 'uart', 'spi', 'i2c', 'adc', 'pwm', 'timer', 'queue', 'event', 'power', 'battery', 'storage', 'config', 'update', 'status'];
 
@@ -133,15 +136,16 @@ function plainFunction(rnd, pick, fn) {
 
 function tlsFunction(rnd, fn, embedded) {
   const r = rnd();
-  const trust = embedded
-    ? [`        .cacert_pem_buf = (const unsigned char *)${embedded}_ca_pem_start,`, `        .cacert_pem_bytes = ${embedded}_ca_pem_end - ${embedded}_ca_pem_start,`]
-    : r < 0.85 ? ['        .crt_bundle_attach = esp_crt_bundle_attach,'] : [];
+  const bundle = !embedded && r < 0.85; // the rest verify nothing: the findings a real tree has
   if (r < 0.5) {
+    const trust = embedded
+      ? [`        .cacert_pem_buf = (const unsigned char *)${embedded}_ca_pem_start,`, `        .cacert_pem_bytes = ${embedded}_ca_pem_end - ${embedded}_ca_pem_start,`]
+      : bundle ? ['        .crt_bundle_attach = esp_crt_bundle_attach,'] : [];
     return [`void ${fn}(void *arg)`, '{', '    esp_tls_cfg_t cfg = {', ...trust, '        .timeout_ms = 10000,', '    };', '    esp_tls_t *tls = esp_tls_init();',
       '    if (esp_tls_conn_http_new_sync("https://api.example.com/v1/data", &cfg, tls) != 1) {', '        ESP_LOGE(TAG, "connection failed");', '    }', '    esp_tls_conn_destroy(tls);', '}'];
   }
-  const http = trust.map((l) => l.replace('.cacert_pem_buf = (const unsigned char *)', '.cert_pem = ').replace(/.*cacert_pem_bytes.*/, ''));
-  return [`void ${fn}(void *arg)`, '{', '    esp_http_client_config_t config = {', '        .url = "https://api.example.com/upload",', ...http.filter(Boolean), '    };',
+  const trust = embedded ? [`        .cert_pem = ${embedded}_ca_pem_start,`] : bundle ? ['        .crt_bundle_attach = esp_crt_bundle_attach,'] : [];
+  return [`void ${fn}(void *arg)`, '{', '    esp_http_client_config_t config = {', '        .url = "https://api.example.com/upload",', ...trust, '    };',
     '    esp_http_client_handle_t client = esp_http_client_init(&config);', '    esp_http_client_perform(client);', '    esp_http_client_cleanup(client);', '}'];
 }
 

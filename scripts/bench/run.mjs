@@ -1,5 +1,5 @@
 // `npm run bench`: speed and memory of the analysis against the I/O floor (issue 9). For each workspace
-// size (generated once into .cache/bench/<MB>mb by generate.mjs) it prints the cold `esp-tls-lens check`
+// size (generated once into .cache/bench/<MB>mb-v<generator version> by generate.mjs) it prints the cold `esp-tls-lens check`
 // wall time and peak RSS next to `grep -rlE` of the prefilter's trigger words over the same tree, with
 // the ratio and the target; then the sizes of the minified bundles. Both commands run once to warm the
 // page cache first, so the ratio compares CPU work, not disk.
@@ -11,7 +11,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { generate } from './generate.mjs';
+import { GENERATOR_VERSION, generate } from './generate.mjs';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const CACHE = path.join(REPO, '.cache', 'bench');
@@ -24,13 +24,13 @@ const TARGET_RATIO = { 50: 5, 200: 3 };
 const { values } = parseArgs({ options: { sizes: { type: 'string', default: '5,50,200' } } });
 const sizes = values.sizes.split(',').map(Number).filter((n) => n > 0);
 
-console.log(`esp-tls-lens benchmark · ${new Date().toISOString()} · node ${process.version} · ${os()}`);
+console.log(`esp-tls-lens benchmark · ${new Date().toISOString()} · node ${process.version} · ${machine()}`);
 console.log('building minified bundles (node esbuild.mjs --production) ...');
 execFileSync(process.execPath, ['esbuild.mjs', '--production'], { cwd: REPO, stdio: 'ignore' });
 
 const rows = [];
 for (const mb of sizes) {
-  const dir = path.join(CACHE, `${mb}mb`);
+  const dir = path.join(CACHE, `${mb}mb-v${GENERATOR_VERSION}`);
   if (!existsSync(path.join(dir, 'sdkconfig'))) {
     const t = performance.now();
     const stats = await generate(dir, mb);
@@ -77,7 +77,8 @@ function hwm(pid) {
 
 function escape(word) { return word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'); }
 
-function os() {
+/** CPU model and memory, for the record of where the figures were taken. */
+function machine() {
   try { return `${readFileSync('/proc/cpuinfo', 'utf8').match(/model name\s*:\s*(.*)/)?.[1] ?? 'unknown CPU'}, ${(Number(/MemTotal:\s+(\d+)/.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1]) / 1048576).toFixed(0)} GiB`; } catch { return process.platform; }
 }
 

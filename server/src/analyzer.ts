@@ -174,6 +174,8 @@ export class Analyzer {
   allProjects(): readonly EspIdfProject[] { return this.projects; }
   projectOf(file: string): EspIdfProject | undefined { return projectForFile(this.projects, file); }
   get currentSettings(): Settings { return this.settings; }
+  /** The facts extracted from one file, if it was analysed. */
+  factsOf(file: string): FileFacts | undefined { return this.fileFacts.get(file); }
 
   /** What the rules see for `file`'s project (or the file alone, outside any project). */
   contextFor(file: string): RuleContext {

@@ -17,7 +17,7 @@ import { parseServerAddress, type ServerAddress } from './net/address';
 import { findPemBlocks } from './x509/pem';
 import { DEFAULT_BUNDLE_MAX_CERTS, bundleLayout, cArrayText, espBundle, pemBundleText, sortedUnique } from './x509/bundle';
 import { BundleInputError, readBundleInputs } from './x509/bundleInputs';
-import { assumedIdfVersion, parseIdfVersion, type IdfVersionNumber } from './project/idfVersion';
+import { assumedIdfVersion, parseIdfVersion } from './project/idfVersion';
 
 const VERSION = '0.1.0';
 
@@ -129,8 +129,7 @@ function parseCheck(args: string[]): CheckOptions {
   const format = oneOf(v.format!, ['text', 'json', 'sarif'] as const, '--format');
   const failOn = oneOf(v['fail-on']!, ['error', 'warning', 'info', 'hint', 'never'] as const, '--fail-on');
   const now = parseNow(v.now);
-  const idfVersion = v['idf-version']!;
-  if (idfVersion && !/^v?\d+\.\d+(\.\d+)?$/.test(idfVersion)) throw new UsageError(`--idf-version: '${idfVersion}' is not X.Y or X.Y.Z`);
+  const idfVersion = checkedIdfVersion(v['idf-version']!);
   return { paths: parsed.positionals, format, now, idfVersion: idfVersion.replace(/^v/, ''), rules: parseRules(v.rule as string[]), failOn };
 }
 
@@ -207,8 +206,7 @@ async function decode(args: string[]): Promise<number> {
   const v = parsed.values;
   const codes = parsed.positionals.map((p) => p.replace(/^\u0000/, ''));
   if (!codes.length) throw new UsageError('decode takes at least one CODE (e.g. -0x2700, 0x801A, MBEDTLS_ERR_X509_CERT_VERIFY_FAILED)');
-  const idfVersion = v['idf-version']!;
-  if (idfVersion && !/^v?\d+\.\d+(\.\d+)?$/.test(idfVersion)) throw new UsageError(`--idf-version: '${idfVersion}' is not X.Y or X.Y.Z`);
+  const idfVersion = checkedIdfVersion(v['idf-version']!);
   let flags: number | undefined;
   if (v.flags !== undefined) {
     const m = /^(0x)?([0-9a-f]+)$/i.exec(v.flags);
@@ -288,8 +286,7 @@ async function chainCommand(args: string[]): Promise<number> {
   const { host, port } = parseHostPort(target);
   if (!/^\d+$/.test(v.timeout!) || Number(v.timeout) < 1) throw new UsageError(`--timeout: '${v.timeout}' is not a number of milliseconds`);
   const now = parseNow(v.now);
-  const idfVersion = v['idf-version']!;
-  if (idfVersion && !/^v?\d+\.\d+(\.\d+)?$/.test(idfVersion)) throw new UsageError(`--idf-version: '${idfVersion}' is not X.Y or X.Y.Z`);
+  const idfVersion = checkedIdfVersion(v['idf-version']!);
   for (const f of [v['save-root'], v['save-chain']]) if (f !== undefined && existsOrNot(f)) throw new UsageError(`${f} already exists; not overwriting it`);
   const extraRoots = v.ca ? findPemBlocks(readOrThrow(v.ca).toString('latin1')).map((b) => b.der).filter((d): d is Uint8Array => d !== undefined) : [];
   if (v.ca && !extraRoots.length) throw new UsageError(`--ca: ${v.ca} holds no PEM certificate`);
@@ -351,7 +348,8 @@ async function bundleCommand(args: string[]): Promise<number> {
   const format = oneOf(v.format, ['esp-bundle', 'pem', 'c-array'] as const, '--format');
   const out = v.output;
   if (!out) throw new UsageError('bundle: -o OUT is required (- for standard output)');
-  const idf = idfVersionOption(v['idf-version']!);
+  const idfText = checkedIdfVersion(v['idf-version']!);
+  const idf = idfText ? parseIdfVersion(idfText) : undefined;
   if (!/^\d+$/.test(v['max-certs']!)) throw new UsageError(`--max-certs: '${v['max-certs']}' is not a number`);
   if (out !== '-' && !v.force && existsOrNot(out)) throw new UsageError(`${out} already exists; not overwriting it (--force to replace it)`);
 
@@ -390,11 +388,10 @@ async function bundleCommand(args: string[]): Promise<number> {
   return 0;
 }
 
-function idfVersionOption(text: string): IdfVersionNumber | undefined {
-  if (!text) return undefined;
-  const v = /^v?\d+\.\d+(\.\d+)?$/.test(text) ? parseIdfVersion(text) : undefined;
-  if (!v) throw new UsageError(`--idf-version: '${text}' is not X.Y or X.Y.Z`);
-  return v;
+/** --idf-version as given ('' when absent); a usage error unless it is X.Y or X.Y.Z (a leading v allowed). */
+function checkedIdfVersion(text: string): string {
+  if (text && !/^v?\d+\.\d+(\.\d+)?$/.test(text)) throw new UsageError(`--idf-version: '${text}' is not X.Y or X.Y.Z`);
+  return text;
 }
 
 function existsOrNot(file: string): boolean {

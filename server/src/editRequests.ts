@@ -86,16 +86,11 @@ async function resolve(analyzer: Analyzer, refs: CertificateRef[]): Promise<Root
   for (const ref of refs) {
     const cert = ref.kind === 'pem' ? await decodePem(ref.pem)
       : ref.kind === 'mozilla' ? roots.find((r) => r.sha256 === ref.sha256)
-      : fileBlock(analyzer, ref.uri, ref.index);
+      : analyzer.factsOf(fileOf(ref.uri) ?? '')?.certFile?.blocks[ref.index]?.cert;
     if (!cert) return `a chosen certificate cannot be read any more (${ref.kind === 'file' ? `${fileOf(ref.uri)} #${ref.index + 1}` : ref.kind}): pick again`;
     out.push({ cert });
   }
   return out;
-}
-
-function fileBlock(analyzer: Analyzer, uri: string, index: number): CertInfo | undefined {
-  const file = fileOf(uri);
-  return file ? analyzer.contextFor(file).files.find((f) => f.file === file)?.certFile?.blocks[index]?.cert : undefined;
 }
 
 /** Every change as the text that goes in: new files in full (long ones cut), insertions per file. */

@@ -34,14 +34,15 @@ export function asEmbedArgs(arg: unknown): EmbedArgs | undefined {
 
 export const PREVIEW_SCHEME = 'esp-tls-lens-preview';
 
-/** Read-only preview documents: closing them never asks to save. */
+/** Read-only preview documents: closing them never asks to save. The last few are kept. */
 export class PreviewDocuments implements vscode.TextDocumentContentProvider {
   private readonly texts = new Map<string, string>();
   private serial = 0;
-  provideTextDocumentContent(uri: vscode.Uri): string { return this.texts.get(uri.path) ?? ''; }
+  provideTextDocumentContent(uri: vscode.Uri): string { return this.texts.get(uri.path) ?? 'This preview is no longer available: run the command again.'; }
   uriFor(title: string, text: string): vscode.Uri {
     const p = `/${++this.serial}/${title}.md`;
     this.texts.set(p, text);
+    for (const old of [...this.texts.keys()].slice(0, -5)) this.texts.delete(old);
     return vscode.Uri.from({ scheme: PREVIEW_SCHEME, path: p });
   }
 }

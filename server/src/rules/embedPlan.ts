@@ -14,7 +14,7 @@ import type { EspIdfProject } from '../project/model';
 import type { EmbedForm } from '../protocol';
 import { defaultBundleOf, fullBundleOf, type DefaultBundle } from '../sdkconfig/bundleFlash';
 import { ProjectConfig } from '../sdkconfig/kconfig';
-import { DEFAULT_BUNDLE_MAX_CERTS, bundleLayout, cArrayText, espBundleSize, pemBundleText, sortedUnique } from '../x509/bundle';
+import { DEFAULT_BUNDLE_MAX_CERTS, bundleLayout, cArrayText, espBundleSize, pemBundleText, pemOf, sortedUnique } from '../x509/bundle';
 import type { TlsClient } from './clients';
 import type { RuleContext } from './context';
 import { afterIncludes } from './edits';
@@ -90,7 +90,7 @@ function pemFilePlan(r: EmbedRequest): EmbedPlan | string {
 
 function cArrayPlan(r: EmbedRequest): EmbedPlan | string {
   const plan = newPlan();
-  const bytes = Buffer.byteLength(pemBundleText(r.certs).split('\n').filter((l) => !l.startsWith('#') && l !== '').join('\n')) + 2; // last \n and the NUL
+  const bytes = r.certs.reduce((n, c) => n + pemOf(c.cert.der).length, 0) + 1; // the literal's text and its NUL
   const source = r.client ? r.read(r.client.file) ?? '' : '';
   const taken = (n: string) => new RegExp(`\\b${n}\\s*\\[`).test(source);
   let name = slugOf(r.name, 'ca_certs').replace(/^(\d)/, '_$1');
@@ -135,12 +135,11 @@ function customBundlePlan(r: EmbedRequest): EmbedPlan | string {
   for (const f of options.edits) for (const e of f.edits) add(plan, f.file, e);
   plan.summary.push(`${options.creates.length ? 'create sdkconfig.defaults with' : 'set'} ${set.map(([n, v]) => `${n}=${v}`).join(', ')}${options.edits.some((f) => path.basename(f.file) === 'sdkconfig') ? ' (in sdkconfig too: it wins over the defaults once it exists)' : ''}`);
 
-  if (r.client) {
+  if (r.client && !r.client.settings.some((x) => x.role === 'bundle')) {
     const attach = bundlePlan(r.ctx, r.client, undefined);
-    if (typeof attach !== 'string') {
-      for (const f of attach.edits) for (const e of f.edits) add(plan, f.file, e);
-      plan.summary.push(...attach.summary);
-    } else if (!/already attaches/.test(attach)) return attach;
+    if (typeof attach === 'string') return attach;
+    for (const f of attach.edits) for (const e of f.edits) add(plan, f.file, e);
+    plan.summary.push(...attach.summary);
   }
 
   if (!keep) {

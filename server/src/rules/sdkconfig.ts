@@ -10,6 +10,7 @@ import { tlsClients } from './clients';
 import type { Rule, RuleContext } from './context';
 import type { Finding, Fix, Range, RelatedLocation, TextEdit } from './finding';
 import type { EspIdfProject } from '../project/model';
+import type { ParsedSdkconfig } from '../sdkconfig/parse';
 
 /** The project's effective configuration; undefined for files outside any ESP-IDF project. */
 export function configOf(ctx: RuleContext): ProjectConfig | undefined {
@@ -52,11 +53,14 @@ export function setOptionFix(ctx: RuleContext, name: string, value: string, titl
   }
   const defaults = ctx.project?.sdkconfigFiles?.find((f) => path.basename(f.file) === 'sdkconfig.defaults');
   if (!defaults) return undefined;
-  const last = defaults.lines.at(-1);
-  const at = last ? { line: last.line, character: last.raw.length } : { line: 0, character: 0 };
-  const sep = last && last.eol === '' ? '\n' : '';
-  const pos = last && last.eol !== '' ? { line: last.line + 1, character: 0 } : at;
-  return { title, preferred: true, edits: [{ file: defaults.file, edits: [{ range: { start: pos, end: pos }, newText: `${sep}${render(name, value)}\n` }] }] };
+  return { title, preferred: true, edits: [{ file: defaults.file, edits: [appendLines(defaults, [render(name, value)])] }] };
+}
+
+/** Lines added at the end of an sdkconfig file, after a newline the last line may lack. */
+function appendLines(f: ParsedSdkconfig, lines: string[]): TextEdit {
+  const last = f.lines.at(-1);
+  const at = !last ? { line: 0, character: 0 } : last.eol ? { line: last.line + 1, character: 0 } : { line: last.line, character: last.raw.length };
+  return { range: { start: at, end: at }, newText: `${last && !last.eol ? '\n' : ''}${lines.join('\n')}\n` };
 }
 
 export interface OptionEdits {
@@ -84,11 +88,7 @@ export function setOptionsEdits(project: EspIdfProject, set: [string, string][],
       if (line) edits.push({ range: { start: { line: line.line, character: 0 }, end: { line: line.line, character: line.raw.length } }, newText: render(name, value) });
       else if (!clear.includes(name)) appended.push(render(name, value));
     }
-    if (appended.length) {
-      const last = f.lines.at(-1);
-      const at = last ? (last.eol ? { line: last.line + 1, character: 0 } : { line: last.line, character: last.raw.length }) : { line: 0, character: 0 };
-      edits.push({ range: { start: at, end: at }, newText: `${last && !last.eol ? '\n' : ''}${appended.join('\n')}\n` });
-    }
+    if (appended.length) edits.push(appendLines(f, appended));
     if (edits.length) out.edits.push({ file: f.file, edits });
   }
   return out;

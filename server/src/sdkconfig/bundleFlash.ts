@@ -24,11 +24,12 @@ export function defaultBundleOf(config: ProjectConfig): DefaultBundle {
   const release = nearestRelease(config.idf);
   const measuredAt = release.tag;
   if (config.bool('CONFIG_MBEDTLS_CERTIFICATE_BUNDLE') === false) return { list: 'off', deprecated: false, certs: 0, bytes: 0, measuredAt };
-  const cmn = config.bool('CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_CMN') === true;
   if (config.bool('CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_NONE') === true) return { list: 'none', deprecated: false, certs: 0, bytes: 0, measuredAt };
-  const deprecated = config.bool('CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEPRECATED_LIST') === true;
-  const m = (cmn ? (deprecated ? release.cmnWithDeprecated : null) ?? release.cmn : (deprecated ? release.fullWithDeprecated : null) ?? release.full);
-  return { list: cmn ? 'CMN' : 'FULL', deprecated: deprecated && (cmn ? release.cmnWithDeprecated : release.fullWithDeprecated) !== null, ...m, measuredAt };
+  const list = config.bool('CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_CMN') === true ? 'CMN' : 'FULL';
+  // The deprecated list exists from v5.3 (null in the table before): asked for earlier, it adds nothing.
+  const withDeprecated = config.bool('CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEPRECATED_LIST') === true
+    ? (list === 'CMN' ? release.cmnWithDeprecated : release.fullWithDeprecated) : null;
+  return { list, deprecated: withDeprecated !== null, ...(withDeprecated ?? (list === 'CMN' ? release.cmn : release.full)), measuredAt };
 }
 
 /** The FULL bundle of the release, for "compared with the default". */

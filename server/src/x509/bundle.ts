@@ -39,8 +39,7 @@ export function espBundle(entries: readonly BundleEntry[], layout: BundleLayout)
   }
   if (layout === 'A' && sorted.length > 0xffff) throw new RangeError('layout A holds at most 65535 certificates');
   const header = layout === 'A' ? 2 : 4 * sorted.length;
-  const size = header + sorted.reduce((n, e) => n + 4 + e.subjectDer.length + e.spki.length, 0);
-  const out = Buffer.alloc(size);
+  const out = Buffer.alloc(espBundleSize(sorted, layout));
   if (layout === 'A') out.writeUInt16BE(sorted.length, 0);
   let at = header;
   sorted.forEach((e, i) => {
