@@ -3,9 +3,10 @@
 // language server and the CLI both drive this one class, so nothing is computed twice.
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { extractC } from './c/extract';
+import { bytesMayHoldFacts, extractC } from './c/extract';
+import { NO_C_FACTS } from './c/facts';
+import { readCandidate } from './project/read';
 import { fieldHover, wordAt } from './c/fieldHover';
 import { discoverProjects, isThirdParty, projectForFile } from './project/discover';
 import { extractCMake } from './project/embeds';
@@ -50,11 +51,14 @@ interface Extractor {
   perPlace: boolean;
   /** Reads bytes as they are (DER certificates); otherwise a file with NUL bytes is skipped as binary. */
   binary: boolean;
+  /** A cheap test on the bytes: a file failing it yields `none` without being hashed, decoded or parsed. */
+  mayMatter?: (content: Buffer) => boolean;
+  none?: Omit<FileFacts, 'file' | 'hash'>;
   extract(content: Buffer, file: string, project?: EspIdfProject): Promise<Omit<FileFacts, 'file' | 'hash'>>;
 }
 
 const EXTRACTORS: Extractor[] = [
-  { test: C_FILE, perPlace: false, binary: false, extract: async (b) => ({ c: await extractC(b.toString('utf8')) }) },
+  { test: C_FILE, perPlace: false, binary: false, mayMatter: bytesMayHoldFacts, none: { c: NO_C_FACTS }, extract: async (b) => ({ c: await extractC(b.toString('utf8')) }) },
   { test: CMAKE_FILE, perPlace: true, binary: false, extract: async (b, file, project) => ({ cmake: extractCMake(file, b.toString('utf8'), project?.root) }) },
   { test: CERT_FILE, perPlace: false, binary: true, extract: async (b) => ({ certFile: await extractCertFile(b) }) },
   { test: LOG_FILE, perPlace: false, binary: false, extract: async (b) => ({ logLines: findTlsLogLines(b.toString('utf8')) }) },
@@ -99,7 +103,6 @@ export class Analyzer {
       exclude: this.exclude,
       idfVersionSetting: this.settings.idfVersion,
       env: this.env,
-      maxFileBytes: this.settings.maxFileSizeKB * 1024,
     });
     this.projects = projects;
     this.skipped.clear(); // the walk and the reads below say afresh what is skipped
@@ -107,7 +110,7 @@ export class Analyzer {
     const wanted = new Set(projects.flatMap((p) => p.files).filter((f) => EXTRACTORS.some((x) => x.test.test(f))));
     for (const f of this.overlays.keys()) wanted.add(f);
     for (const f of this.fileFacts.keys()) if (!wanted.has(f)) this.fileFacts.delete(f);
-    await mapLimit([...wanted], 16, (f) => this.refresh(f));
+    await inSlices([...wanted], (f) => this.refresh(f));
     this.recompute();
   }
 
@@ -205,8 +208,9 @@ export class Analyzer {
   private async refresh(file: string): Promise<void> {
     const extractor = EXTRACTORS.find((x) => x.test.test(file));
     if (!extractor) return;
-    const content = await this.contentOf(file, extractor.binary);
+    const content = this.contentOf(file, extractor.binary);
     if (content === undefined) { this.fileFacts.delete(file); return; }
+    if (extractor.mayMatter && !extractor.mayMatter(content)) { this.fileFacts.set(file, { file, hash: '', ...extractor.none }); return; }
     const hash = createHash('sha1').update(extractor.perPlace ? file + '\0' : '').update(content).digest('hex');
     if (this.fileFacts.get(file)?.hash === hash) return;
     let facts = this.factsByHash.get(hash);
@@ -218,18 +222,15 @@ export class Analyzer {
   }
 
   /** The file's content, or undefined (with a note) when it is missing, too large, or binary where text is wanted. */
-  private async contentOf(file: string, binaryOk: boolean): Promise<Buffer | undefined> {
+  private contentOf(file: string, binaryOk: boolean): Buffer | undefined {
     const overlay = this.overlays.get(file);
     if (overlay !== undefined) return this.checkSize(file, Buffer.from(overlay, 'utf8'));
-    try {
-      const buf = await readFile(file);
-      if (!binaryOk && buf.subarray(0, 8192).includes(0)) return this.skip(file, 'binary file');
-      return this.checkSize(file, buf);
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT') { this.skipped.delete(file); return undefined; } // deleted: nothing to say
-      return this.skip(file, `unreadable: ${code ?? String(e)}`);
-    }
+    const read = readCandidate(file, this.settings.maxFileSizeKB * 1024);
+    if ('missing' in read) { this.skipped.delete(file); return undefined; } // deleted: nothing to say
+    if ('skipped' in read) return this.skip(file, read.skipped);
+    if (!binaryOk && read.content.subarray(0, 8192).includes(0)) return this.skip(file, 'binary file');
+    this.skipped.delete(file);
+    return read.content;
   }
 
   private checkSize(file: string, content: Buffer): Buffer | undefined {
@@ -293,8 +294,17 @@ function changedFiles(before: ReadonlyMap<string, Finding[]>, after: ReadonlyMap
   return [...files].filter((f) => before.get(f) !== after.get(f) && JSON.stringify(before.get(f) ?? []) !== JSON.stringify(after.get(f) ?? []));
 }
 
-async function mapLimit<T>(items: T[], limit: number, fn: (t: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => { while (next < items.length) await fn(items[next++]); };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+/**
+ * Runs `fn` over `items` in slices of about 20 ms, yielding to the event loop between slices: reads are
+ * synchronous (project/read.ts), and a language server must go on answering while it indexes.
+ */
+async function inSlices<T>(items: T[], fn: (t: T) => Promise<void>): Promise<void> {
+  let sliceStart = performance.now();
+  for (const item of items) {
+    await fn(item);
+    if (performance.now() - sliceStart > 20) {
+      await new Promise((resolve) => setImmediate(resolve));
+      sliceStart = performance.now();
+    }
+  }
 }

@@ -4,6 +4,7 @@ import { mkdir, mkdtemp, rm, symlink, writeFile } from 'fs/promises';
 import * as os from 'os';
 import * as path from 'path';
 import { walk, fileKind, isSkippedDirName } from '../../server/src/project/walk';
+import { readCandidate } from '../../server/src/project/read';
 import {
   discoverProjects, projectForFile, isThirdParty, cmakeListValue, isProjectCMakeLists, stripCMakeComments,
   type DiscoveryOptions,
@@ -106,7 +107,6 @@ const options = (over: Partial<DiscoveryOptions> = {}): DiscoveryOptions => ({
   exclude: ['**/tmp/**'],
   idfVersionSetting: '',
   env: { IDF_PATH: idfPath },
-  maxFileBytes,
   ...over,
 });
 
@@ -129,8 +129,8 @@ after(async () => {
 });
 
 describe('walk', () => {
-  test('returns candidate files, honouring build dirs, .gitignore, files.exclude and the size limit', async () => {
-    const result = await walk(path.join(ws, 'proj'), { exclude: ['**/tmp/**'], maxFileBytes });
+  test('returns candidate files, honouring build dirs, .gitignore and files.exclude (sizes are checked on reading)', async () => {
+    const result = await walk(path.join(ws, 'proj'), { exclude: ['**/tmp/**'] });
     assert.deepEqual(rel(path.join(ws, 'proj'), result.files), [
       'CMakeLists.txt',
       'buildtools/tool.c',
@@ -149,6 +149,7 @@ describe('walk', () => {
       'main/app.c',
       'main/certs/ca.pem',
       'main/drop.tmp.c', // the workspace's .gitignore is above this root, so not read
+      'main/huge_table.c',
       'main/keep.tmp.c',
       'main/linked.pem',
       'managed_components/espressif__mdns/CMakeLists.txt',
@@ -159,12 +160,22 @@ describe('walk', () => {
       'sdkconfig.defaults.esp32s3',
       'secrets/device.key',
     ]);
-    assert.deepEqual(rel(path.join(ws, 'proj'), result.skipped.map((s) => s.file)), ['main/huge_table.c']);
-    assert.match(result.skipped[0].reason, /4\.0 KB limit/);
+    assert.deepEqual(result.skipped, []);
+  });
+
+  test('readCandidate: a file over the limit is refused with the reason, before a byte is read', () => {
+    const huge = path.join(ws, 'proj', 'main', 'huge_table.c');
+    const refused = readCandidate(huge, maxFileBytes);
+    assert.ok('skipped' in refused && /over the 4\.0 KB limit/.test(refused.skipped), JSON.stringify(refused));
+    const read = readCandidate(huge, maxFileBytes + 1);
+    assert.ok('content' in read && read.content.length === maxFileBytes + 1);
+    assert.deepEqual(readCandidate(path.join(ws, 'proj', 'main', 'gone.c'), maxFileBytes), { missing: true });
+    assert.deepEqual(readCandidate(path.join(ws, 'proj', 'main'), maxFileBytes), { missing: true }, 'a folder is not a file');
+    assert.deepEqual(readCandidate(path.join(ws, 'proj', 'main', 'dangling.pem'), maxFileBytes), { missing: true });
   });
 
   test('applies a parent .gitignore to nested folders, with patterns relative to its own folder', async () => {
-    const result = await walk(ws, { exclude: [], maxFileBytes });
+    const result = await walk(ws, { exclude: [] });
     const files = rel(ws, result.files);
     assert.ok(!files.includes('proj/secrets/device.key'), 'secrets/ is ignored at any depth');
     assert.ok(!files.includes('proj/main/drop.tmp.c'), '*.tmp.c from the root .gitignore');
@@ -181,7 +192,7 @@ describe('walk', () => {
   });
 
   test('files.exclude globs match folders and files relative to the root', async () => {
-    const result = await walk(ws, { exclude: ['**/components/foo/**', 'proj/main/*.pem', ''], maxFileBytes });
+    const result = await walk(ws, { exclude: ['**/components/foo/**', 'proj/main/*.pem', ''] });
     const files = rel(ws, result.files);
     assert.ok(!files.some((f) => f.startsWith('proj/components/foo/')));
     assert.ok(files.includes('proj/main/certs/ca.pem'), 'proj/main/*.pem does not reach into certs/');
@@ -190,7 +201,7 @@ describe('walk', () => {
   });
 
   test('an unreadable root is reported, not thrown', async () => {
-    const result = await walk(path.join(ws, 'does-not-exist'), { exclude: [], maxFileBytes });
+    const result = await walk(path.join(ws, 'does-not-exist'), { exclude: [] });
     assert.deepEqual(result.files, []);
     assert.match(result.skipped[0].reason, /ENOENT/);
   });
@@ -286,7 +297,7 @@ describe('discoverProjects', () => {
     assert.ok(files.includes('managed_components/espressif__mdns/mdns.c'));
     assert.ok(!files.some((f) => f.startsWith('components/foo/test_apps/')), 'nested project files are its own');
     assert.ok(!files.some((f) => /^(build|build-esp32s3|build_debug|secrets|tmp|node_modules|\.git)\//.test(f)));
-    assert.ok(!files.includes('main/huge_table.c'));
+    assert.ok(files.includes('main/huge_table.c'), 'a file over the size limit is listed; the analyzer refuses it on reading');
     assert.ok(files.includes('sdkconfig.prod') && files.includes('sdkconfig.prod.esp32s3'),
       'SDKCONFIG_DEFAULTS files are analysed whatever their names');
     assert.ok(!files.includes('sdkconfig.old'));
@@ -297,9 +308,8 @@ describe('discoverProjects', () => {
     assert.equal(new Set(all).size, all.length, 'no file is listed twice, though proj/ was also given as a root');
   });
 
-  test('huge files are reported as skipped with a reason', () => {
-    assert.deepEqual(rel(ws, skipped.map((s) => s.file)), ['proj/main/huge_table.c']);
-    assert.match(skipped[0].reason, /over the 4\.0 KB limit/);
+  test('nothing is skipped when every folder can be read', () => {
+    assert.deepEqual(skipped, []);
   });
 
   test('projectForFile picks the innermost project; isThirdParty spots managed components', () => {

@@ -1,14 +1,16 @@
 // Turns a C file into facts: TLS config initializers, field assignments, calls of TLS APIs, string
 // macros and includes. A cheap substring prefilter decides whether the file can matter before anything
 // is parsed, and the tree is deleted right after extraction (web-tree-sitter's wasm memory never shrinks).
-import type { Node, QueryCapture } from 'web-tree-sitter';
+import type { Node, Parser, QueryCapture, QueryMatch, Range as TsRange, Tree } from 'web-tree-sitter';
+import prefilter from '../data/c-prefilter.json';
 import { LineIndex } from '../positions';
 import type { Position, Range } from '../rules/finding';
 import { emptyCFacts, type CallFact, type CFileFacts, type FieldFact, type InitializerShape, type TlsConfigFact } from './facts';
+import { chunksAt, mergeSpans, occurrences, topLevel, wordsPattern, type Span } from './chunks';
 import { maskSource, type MaskedSource } from './mask';
 import { getParser } from './parser';
 import { pemLiterals, readLiteralContents } from './pemLiterals';
-import { queriesFor } from './queries';
+import { matchesByName, type QueryName } from './queries';
 
 /** Config structs of the ESP-IDF TLS APIs (shared/reference/api_struct_fields.tsv). */
 export const TLS_CONFIG_TYPES: ReadonlySet<string> = new Set([
@@ -23,38 +25,100 @@ export const TLS_CONFIG_TYPES: ReadonlySet<string> = new Set([
 /** Calls worth a fact: the TLS APIs, and memset (a config zeroed before assignments). Calls taking an address are kept too. */
 const INTERESTING_CALL = /^(esp_transport_ssl_|mbedtls_ssl_|mbedtls_x509_crt_parse|esp_tls_|esp_crt_bundle_|esp_http_client_init$|esp_https_ota|esp_mqtt_client_init$|esp_websocket_client_init$|memset$|esp_sntp_|sntp_|esp_netif_sntp_|settimeofday$)/;
 
-/** A file mentioning none of these cannot hold a fact we extract; it is not parsed. */
-const TRIGGERS = [...TLS_CONFIG_TYPES, 'esp_transport_ssl_', 'mbedtls_ssl_', 'esp_tls_', '_binary_', '-----BEGIN ', 'sntp_', 'settimeofday', 'esp_crt_bundle_attach'];
+/** A file mentioning none of these cannot hold a fact we extract; it is not parsed. In a file that does,
+ *  only the top-level pieces mentioning one are (and what they lead to: see `parseRelevant`). */
+const TRIGGERS: readonly string[] = prefilter.words;
+const ANY_TRIGGER = wordsPattern(TRIGGERS);
 
 export function mayHoldFacts(text: string): boolean {
-  return TRIGGERS.some((t) => text.includes(t));
+  ANY_TRIGGER.lastIndex = 0;
+  return ANY_TRIGGER.test(text);
 }
 
-export async function extractC(text: string): Promise<CFileFacts> {
+/** The same test on raw bytes, before a file is decoded: the words are ASCII, so latin1 is exact and cheap. */
+export function bytesMayHoldFacts(bytes: Buffer): boolean {
+  return mayHoldFacts(bytes.toString('latin1'));
+}
+
+export interface ExtractOptions {
+  /** Parse the whole file instead of the pieces that can matter (tests compare the two). */
+  whole?: boolean;
+}
+
+export async function extractC(text: string, opts: ExtractOptions = {}): Promise<CFileFacts> {
   if (!mayHoldFacts(text)) return emptyCFacts();
   const masked = maskSource(text);
   const parser = await getParser();
-  const tree = parser.parse(masked.text);
-  if (!tree) return emptyCFacts();
+  const parsed = opts.whole ? withMatches(parser.parse(masked.text)) : parseRelevant(parser, masked.text);
+  if (!parsed) return emptyCFacts();
   let facts: CFileFacts;
   try {
-    facts = collect(tree.rootNode, { text, masked });
+    facts = collect(parsed.tree.rootNode, parsed.matches, { text, masked });
   } finally {
-    tree.delete();
+    parsed.tree.delete();
   }
   await readLiteralContents(facts.pems);
   return facts;
 }
 
+interface Parsed { tree: Tree; matches: Record<QueryName, QueryMatch[]> }
+
+const withMatches = (tree: Tree | null): Parsed | undefined => (tree ? { tree, matches: matchesByName(tree.rootNode) } : undefined);
+
+/**
+ * Parses the top-level pieces of `text` that mention a trigger word, then, until nothing new turns up,
+ * the pieces naming what those declared at file level (a global config, a struct member of a config
+ * type, an `extern` config), so that `s_app.tls.cacert_buf = ...` in another function is still seen.
+ * Directives are always parsed (macros resolve values; includes place a new #include). A tree with a
+ * syntax error is parsed again whole: a piece cut wrongly must not cost a fact.
+ */
+function parseRelevant(parser: Parser, text: string): Parsed | undefined {
+  const top = topLevel(text);
+  if (!top) return withMatches(parser.parse(text));
+  const chosen = chunksAt(top.chunks, occurrences(text, ANY_TRIGGER));
+  const lines = new LineIndex(text);
+  for (let round = 0; ; round++) {
+    const spans = mergeSpans([...top.directives, ...[...chosen].map((i) => top.chunks[i])]);
+    const parsed = withMatches(parser.parse(text, null, { includedRanges: spans.map((s) => tsRange(lines, s)) }));
+    if (!parsed || parsed.tree.rootNode.hasError) { parsed?.tree.delete(); return withMatches(parser.parse(text)); }
+    const names = fileLevelNames(parsed);
+    const more = [...chunksAt(top.chunks, occurrences(text, wordsPattern(names, { wholeWord: true })))].filter((i) => !chosen.has(i));
+    if (!more.length || round === 8) return parsed;
+    parsed.tree.delete();
+    for (const i of more) chosen.add(i);
+  }
+}
+
+/** Names declared at file level in the parsed pieces, and struct members of a TLS config type. */
+function fileLevelNames({ tree, matches }: Parsed): Set<string> {
+  const names = new Set<string>();
+  for (const m of matches.member) {
+    const cap = captures(m.captures);
+    if (TLS_CONFIG_TYPES.has(cap.type.text)) names.add(cap.name.text);
+  }
+  for (const decl of namedChildren(tree.rootNode)) {
+    if (decl.type !== 'declaration') continue;
+    for (const d of decl.childrenForFieldName('declarator')) {
+      const name = d && declaratorName(d.type === 'init_declarator' ? d.childForFieldName('declarator')! : d);
+      if (name) names.add(name.text);
+    }
+  }
+  return names;
+}
+
+function tsRange(lines: LineIndex, s: Span): TsRange {
+  const a = lines.position(s.start), b = lines.position(s.end);
+  return { startIndex: s.start, endIndex: s.end, startPosition: { row: a.line, column: a.character }, endPosition: { row: b.line, column: b.character } };
+}
+
 interface Ctx { text: string; masked: MaskedSource; lines?: LineIndex }
 
-function collect(root: Node, ctx: Ctx): CFileFacts {
-  const q = queriesFor(root.tree.language);
+function collect(root: Node, byName: Record<QueryName, QueryMatch[]>, ctx: Ctx): CFileFacts {
   const facts = emptyCFacts();
-  const each = (query: keyof typeof q, fn: (cap: Record<string, Node>) => void) => {
-    for (const m of q[query].matches(root)) fn(captures(m.captures));
+  const each = (query: QueryName, fn: (cap: Record<string, Node>) => void) => {
+    for (const m of byName[query]) fn(captures(m.captures));
   };
-
+  // Member types first: declarations of the enclosing struct read them.
   each('member', (cap) => { if (TLS_CONFIG_TYPES.has(cap.type.text)) facts.memberTypes[cap.name.text] = cap.type.text; });
   each('declaration', (cap) => {
     if (TLS_CONFIG_TYPES.has(cap.type.text)) facts.configs.push(...configsOfDeclaration(ctx, cap.type.text, cap.declarator, cap.init, cap.decl));
@@ -102,6 +166,7 @@ function collect(root: Node, ctx: Ctx): CFileFacts {
  */
 function binaryRefs(ctx: Ctx): CFileFacts['binaryRefs'] {
   const out: CFileFacts['binaryRefs'] = [];
+  if (!ctx.text.includes('_binary_')) return out;
   const re = /(?:(\w+)\s*\[\s*\]\s*(?:__asm__|asm)\s*\(\s*")?\b_binary_(\w+?)_(start|end)\b/g;
   // Comments do not reference anything: blank them (keeping offsets) before scanning.
   const code = ctx.masked.text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (c) => c.replace(/[^\n]/g, ' '));

@@ -124,3 +124,8 @@ export interface CFileFacts {
 }
 
 export const emptyCFacts = (): CFileFacts => ({ configs: [], assignments: [], calls: [], defines: [], includes: [], memberTypes: {}, binaryRefs: [], pems: [] });
+
+/** The facts of every file the prefilter drops (most of a workspace): one frozen instance, shared. */
+export const NO_C_FACTS: CFileFacts = Object.freeze(Object.fromEntries(
+  Object.entries(emptyCFacts()).map(([k, v]) => [k, Object.freeze(v)]),
+)) as unknown as CFileFacts;

@@ -2,8 +2,8 @@
 // sdkconfig chain in ESP-IDF's merge order, the target, the IDF version and the files to analyse.
 // A root may be one project or a folder of them; projects nest (components ship test_apps/ and
 // examples/ projects), and a file belongs to the innermost project that contains it.
-import type { Dirent } from 'fs';
-import { readdir, readFile, stat } from 'fs/promises';
+import type { Dirent, Stats } from 'fs';
+import { readdirSync, readFileSync, statSync } from 'fs';
 import * as path from 'path';
 import type { Component, EspIdfProject, IdfVersion } from './model';
 import { resolveIdfVersion } from './idfVersion';
@@ -18,12 +18,11 @@ export interface DiscoveryOptions {
   idfVersionSetting: string;
   /** Where IDF_PATH (and $ENV{...} in CMakeLists) are read from. */
   env: NodeJS.ProcessEnv;
-  maxFileBytes: number;
 }
 
 export interface DiscoveryResult {
   projects: EspIdfProject[];
-  /** Files left out with a reason (too large, unreadable folder), for a note to the user. */
+  /** Folders left out with a reason (unreadable), for a note to the user. */
   skipped: SkippedFile[];
 }
 
@@ -207,7 +206,7 @@ async function findComponents(root: string, cmake: string, env: NodeJS.ProcessEn
 async function componentDirsIn(parent: string): Promise<string[]> {
   let entries: Dirent[];
   try {
-    entries = await readdir(parent, { withFileTypes: true });
+    entries = readdirSync(parent, { withFileTypes: true });
   } catch {
     return [];
   }
@@ -284,7 +283,7 @@ function isInside(dir: string, p: string): boolean {
 
 async function readText(file: string): Promise<string | undefined> {
   try {
-    return await readFile(file, 'utf8');
+    return readFileSync(file, 'utf8'); // small files, thousands of them: sync reads cost less than promises
   } catch {
     return undefined;
   }
@@ -297,11 +296,19 @@ async function readExisting(files: string[]): Promise<{ file: string; text: stri
 }
 
 async function isFile(p: string): Promise<boolean> {
-  return stat(p).then((s) => s.isFile(), () => false);
+  return statOf(p)?.isFile() ?? false;
 }
 
 async function isDir(p: string): Promise<boolean> {
-  return stat(p).then((s) => s.isDirectory(), () => false);
+  return statOf(p)?.isDirectory() ?? false;
+}
+
+function statOf(p: string): Stats | undefined {
+  try {
+    return statSync(p);
+  } catch {
+    return undefined;
+  }
 }
 
 /** Promise.all with at most `limit` calls in flight, so thousands of reads don't exhaust file handles. */

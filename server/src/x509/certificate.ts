@@ -79,8 +79,23 @@ interface RawParts {
   signatureParams?: DerNode;
 }
 
+// The same CA turns up in many files of a workspace (and again after every edit of a file that holds
+// one): decode each certificate once. Bounded, oldest out first; the facts are shared, never mutated.
+const decoded = new Map<string, CertInfo>();
+const DECODED_MAX = 1024;
+
 /** Decodes a DER certificate. Throws an Error with a readable message when it is not one. */
 export async function decodeCertificate(der: Uint8Array, pemSize?: number): Promise<CertInfo> {
+  const key = `${createHash('sha256').update(der).digest('base64')}/${pemSize ?? ''}`;
+  const known = decoded.get(key);
+  if (known) return known;
+  const info = Object.freeze(decodeUncached(der, pemSize));
+  if (decoded.size >= DECODED_MAX) decoded.delete(decoded.keys().next().value!);
+  decoded.set(key, info);
+  return info;
+}
+
+function decodeUncached(der: Uint8Array, pemSize?: number): CertInfo {
   const raw = readRawParts(der);
   const subject = readNameOrThrow(raw.subjectDer, 'subject');
   const issuer = readNameOrThrow(raw.issuerDer, 'issuer');
