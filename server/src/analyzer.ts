@@ -1,23 +1,16 @@
 // The analyzer owns the state of an analysis: which projects exist, the text of every file (from disk or
 // from an editor buffer), the facts extracted from it (cached by content hash) and the findings. The
 // language server and the CLI both drive this one class, so nothing is computed twice.
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { bytesMayHoldFacts, extractC } from './c/extract';
-import { NO_C_FACTS } from './c/facts';
-import { readCandidate } from './project/read';
+import { analyseFile, isAnalysed, type Outcome } from './fileFacts';
 import { fieldHover, wordAt } from './c/fieldHover';
 import { discoverProjects, isThirdParty, projectForFile } from './project/discover';
-import { extractCMake } from './project/embeds';
 import { completeOption, optionHover, type OptionCompletion } from './sdkconfig/assist';
-import { findTlsLogLines } from './logs/tlsLines';
 import { decodeCode } from './mbedtls/decode';
 import { decodedMarkdown } from './mbedtls/markdown';
-import { extractCertFile } from './x509/certFile';
 import { certificateHover } from './x509/hover';
 import type { EspIdfProject } from './project/model';
-import { tooLargeReason } from './project/walk';
 import type { FileFacts, RuleContext } from './rules/context';
 import type { Finding, Position, Range } from './rules/finding';
 import { tlsClients, type TlsClient } from './rules/clients';
@@ -38,31 +31,6 @@ export interface AnalyzerOptions {
 /** A file that was not analysed, and why (binary, too large, unreadable). */
 export interface SkippedFile { file: string; reason: string }
 
-const C_FILE = /\.(c|h|cc|cpp|cxx|hpp|hh|inc|ino)$/i;
-const CMAKE_FILE = /(^|[\\/])CMakeLists\.txt$/;
-const CERT_FILE = /\.(pem|crt|cer|der|key)$/i;
-/** Monitor captures: *.log, and idf.py monitor's own log.<elf>.<timestamp>.txt. */
-const LOG_FILE = /(\.log|(^|[\\/])log\.[^\\/]+\.\d{14}\.txt)$/i;
-
-/** What each kind of file yields. CMake facts depend on where the file sits (relative paths), so they are cached per place. */
-interface Extractor {
-  test: RegExp;
-  /** Facts depend on the file's place too (relative paths in CMake). */
-  perPlace: boolean;
-  /** Reads bytes as they are (DER certificates); otherwise a file with NUL bytes is skipped as binary. */
-  binary: boolean;
-  /** A cheap test on the bytes: a file failing it yields `none` without being hashed, decoded or parsed. */
-  mayMatter?: (content: Buffer) => boolean;
-  none?: Omit<FileFacts, 'file' | 'hash'>;
-  extract(content: Buffer, file: string, project?: EspIdfProject): Promise<Omit<FileFacts, 'file' | 'hash'>>;
-}
-
-const EXTRACTORS: Extractor[] = [
-  { test: C_FILE, perPlace: false, binary: false, mayMatter: bytesMayHoldFacts, none: { c: NO_C_FACTS }, extract: async (b) => ({ c: await extractC(b.toString('utf8')) }) },
-  { test: CMAKE_FILE, perPlace: true, binary: false, extract: async (b, file, project) => ({ cmake: extractCMake(file, b.toString('utf8'), project?.root) }) },
-  { test: CERT_FILE, perPlace: false, binary: true, extract: async (b) => ({ certFile: await extractCertFile(b) }) },
-  { test: LOG_FILE, perPlace: false, binary: false, extract: async (b) => ({ logLines: findTlsLogLines(b.toString('utf8')) }) },
-];
 /** Changes to these files change the project model itself (components, sdkconfig chain, IDF version). */
 const MODEL_FILE = /(^|[\\/])(CMakeLists\.txt|sdkconfig(\.defaults(\.[\w.-]+)?)?)$/;
 
@@ -107,7 +75,7 @@ export class Analyzer {
     this.projects = projects;
     this.skipped.clear(); // the walk and the reads below say afresh what is skipped
     for (const s of skipped) this.skipped.set(s.file, s.reason);
-    const wanted = new Set(projects.flatMap((p) => p.files).filter((f) => EXTRACTORS.some((x) => x.test.test(f))));
+    const wanted = new Set(projects.flatMap((p) => p.files).filter(isAnalysed));
     for (const f of this.overlays.keys()) wanted.add(f);
     for (const f of this.fileFacts.keys()) if (!wanted.has(f)) this.fileFacts.delete(f);
     await inSlices([...wanted], (f) => this.refresh(f));
@@ -160,7 +128,7 @@ export class Analyzer {
     if (!facts) return undefined;
     const field = facts.c && fieldHover(facts.c, text, position, project?.idfVersion);
     if (field) return field;
-    const projectFacts = [...this.fileFacts.values()].filter((f) => projectForFile(this.projects, f.file) === project);
+    const projectFacts = this.factsIn(project);
     return certificateHover(facts, projectFacts, position, this.now(), word);
   }
 
@@ -183,7 +151,7 @@ export class Analyzer {
   /** What the rules see for `file`'s project (or the file alone, outside any project). */
   contextFor(file: string): RuleContext {
     const project = projectForFile(this.projects, file);
-    const files = project ? [...this.fileFacts.values()].filter((f) => projectForFile(this.projects, f.file) === project) : [this.fileFacts.get(file)].filter((f): f is FileFacts => !!f);
+    const files = project ? this.factsIn(project) : [this.fileFacts.get(file)].filter((f): f is FileFacts => !!f);
     return this.ruleContext(project, files);
   }
 
@@ -199,6 +167,15 @@ export class Analyzer {
     return client && { client, ctx };
   }
 
+  /** The files that yielded facts: most of a workspace yields none (the prefilter drops it) and no rule needs those. */
+  private *withFacts(): Iterable<FileFacts> {
+    for (const f of this.fileFacts.values()) if (f.hash !== '') yield f;
+  }
+
+  private factsIn(project: EspIdfProject | undefined): FileFacts[] {
+    return [...this.withFacts()].filter((f) => projectForFile(this.projects, f.file) === project);
+  }
+
   private ruleContext(project: EspIdfProject | undefined, files: FileFacts[]): RuleContext {
     return { files, project, macros: macroEnvFor(project), now: this.now(), exists: existsSync, expiryWarningDays: this.settings.expiryWarningDays };
   }
@@ -206,43 +183,38 @@ export class Analyzer {
   analysedFileCount(): number { return this.fileFacts.size; }
 
   private async refresh(file: string): Promise<void> {
-    const extractor = EXTRACTORS.find((x) => x.test.test(file));
-    if (!extractor) return;
-    const content = this.contentOf(file, extractor.binary);
-    if (content === undefined) { this.fileFacts.delete(file); return; }
-    if (extractor.mayMatter && !extractor.mayMatter(content)) { this.fileFacts.set(file, { file, hash: '', ...extractor.none }); return; }
-    const hash = createHash('sha1').update(extractor.perPlace ? file + '\0' : '').update(content).digest('hex');
-    if (this.fileFacts.get(file)?.hash === hash) return;
-    let facts = this.factsByHash.get(hash);
-    if (!facts) {
-      facts = { hash, ...(await extractor.extract(content, file, projectForFile(this.projects, file))) };
-      this.factsByHash.set(hash, facts);
+    if (!isAnalysed(file)) return;
+    this.apply(file, await analyseFile(file, {
+      text: this.overlays.get(file),
+      maxBytes: this.settings.maxFileSizeKB * 1024,
+      project: projectForFile(this.projects, file),
+      known: (hash) => this.factsByHash.has(hash),
+    }));
+  }
+
+  /** Records what reading `file` gave. */
+  private apply(file: string, outcome: Outcome): void {
+    if (outcome.kind === 'skipped') this.skipped.set(file, outcome.reason);
+    else this.skipped.delete(file);
+    switch (outcome.kind) {
+      case 'skipped': case 'missing': this.fileFacts.delete(file); return;
+      case 'none': this.fileFacts.set(file, { file, hash: '', ...outcome.facts }); return; // '' marks "no facts": withFacts()
     }
+    const known = this.factsByHash.get(outcome.hash);
+    if (!known && !outcome.facts) { this.fileFacts.delete(file); return; } // cannot happen: known() just said it is there
+    const facts = known ?? { hash: outcome.hash, ...outcome.facts };
+    if (!known) this.factsByHash.set(outcome.hash, facts);
     this.fileFacts.set(file, { file, ...facts });
   }
 
-  /** The file's content, or undefined (with a note) when it is missing, too large, or binary where text is wanted. */
-  private contentOf(file: string, binaryOk: boolean): Buffer | undefined {
-    const overlay = this.overlays.get(file);
-    if (overlay !== undefined) return this.checkSize(file, Buffer.from(overlay, 'utf8'));
-    const read = readCandidate(file, this.settings.maxFileSizeKB * 1024);
-    if ('missing' in read) { this.skipped.delete(file); return undefined; } // deleted: nothing to say
-    if ('skipped' in read) return this.skip(file, read.skipped);
-    if (!binaryOk && read.content.subarray(0, 8192).includes(0)) return this.skip(file, 'binary file');
-    this.skipped.delete(file);
-    return read.content;
-  }
-
-  private checkSize(file: string, content: Buffer): Buffer | undefined {
-    const max = this.settings.maxFileSizeKB * 1024;
-    if (content.length > max) return this.skip(file, tooLargeReason(content.length, max));
-    this.skipped.delete(file);
-    return content;
-  }
-
-  private skip(file: string, reason: string): undefined {
-    this.skipped.set(file, reason);
-    return undefined;
+  /** Every edit of a buffer adds the facts of a new content: keep those in use and a few hundred recent others (undo). */
+  private pruneFactsCache(): void {
+    if (this.factsByHash.size <= this.fileFacts.size + 256) return;
+    const inUse = new Set([...this.fileFacts.values()].map((f) => f.hash));
+    for (const hash of this.factsByHash.keys()) {
+      if (this.factsByHash.size <= inUse.size + 128) break;
+      if (!inUse.has(hash)) this.factsByHash.delete(hash); // oldest first: Map keeps insertion order
+    }
   }
 
   /**
@@ -253,7 +225,7 @@ export class Analyzer {
     const scope = changed === undefined ? undefined : { project: projectForFile(this.projects, changed) };
     const inScope = (file: string) => !scope || projectForFile(this.projects, file) === scope.project;
     const groups = new Map<EspIdfProject | undefined, FileFacts[]>();
-    for (const facts of this.fileFacts.values()) {
+    for (const facts of this.withFacts()) {
       if (!inScope(facts.file)) continue;
       const project = projectForFile(this.projects, facts.file);
       const list = groups.get(project) ?? [];
@@ -275,6 +247,7 @@ export class Analyzer {
     }
     this.findingsByFile = byFile;
     this.lensesByFile = lenses;
+    this.pruneFactsCache();
   }
 }
 

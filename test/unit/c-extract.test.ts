@@ -5,6 +5,16 @@ import { maskSource } from '../../server/src/c/mask';
 import { emptyCFacts } from '../../server/src/c/facts';
 
 describe('maskSource', () => {
+  it('reads the #if structure of a CRLF file, continuation lines included', () => {
+    const src = '#if CONFIG_A && \\\r\n    CONFIG_B\r\nint a;\r\n#else\r\nint b;\r\n#endif\r\nint c;\r\n';
+    const m = maskSource(src);
+    assert.equal(m.text.length, src.length);
+    assert.ok(!m.text.includes('#') && m.text.includes('int a;\r\n'));
+    assert.deepEqual(m.conditionsAt(2).map((c) => [c.expr, c.negated]), [['CONFIG_A &&      CONFIG_B', false]]);
+    assert.deepEqual(m.conditionsAt(4).map((c) => [c.expr, c.negated]), [['CONFIG_A &&      CONFIG_B', true]]);
+    assert.deepEqual(m.conditionsAt(6), []);
+  });
+
   it('blanks conditional directives and attribute macros without moving any character', () => {
     const src = [
       'static IRAM_ATTR void isr(void) {}',

@@ -35,9 +35,9 @@ export function topLevel(text: string): TopLevel | undefined {
   // the prefilter.
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c === NL) { lineStart = true; continue; }
-    if (c === SPACE || c === TAB || c === CR || c === FF || c === VT) continue;
-    if (c === HASH && lineStart) {
+    if (c === Ch.NL) { lineStart = true; continue; }
+    if (c === Ch.SPACE || c === Ch.TAB || c === Ch.CR || c === Ch.FF || c === Ch.VT) continue;
+    if (c === Ch.HASH && lineStart) {
       const end = directiveEnd(text, i);
       directives.push({ start: i, end });
       if (!started) chunkStart = end; // a piece starts at its own code (or the comment above it)
@@ -46,28 +46,28 @@ export function topLevel(text: string): TopLevel | undefined {
     }
     lineStart = false;
     started = true;
-    if (c === SLASH) {
+    if (c === Ch.SLASH) {
       const next = text.charCodeAt(i + 1);
-      if (next === SLASH) { i = lineEnd(text, i) - 1; continue; }
-      if (next === STAR) { const e = text.indexOf('*/', i + 2); i = e < 0 ? text.length : e + 1; continue; }
+      if (next === Ch.SLASH) { i = lineEnd(text, i) - 1; continue; }
+      if (next === Ch.STAR) { const e = text.indexOf('*/', i + 2); i = e < 0 ? text.length : e + 1; continue; }
     }
     switch (c) {
-      case DQUOTE: case SQUOTE: i = literalEnd(text, i) - 1; break;
-      case LPAREN: case LBRACKET: parens++; break;
-      case RPAREN: case RBRACKET: if (--parens < 0) return undefined; break;
-      case LBRACE:
+      case Ch.DQUOTE: case Ch.SQUOTE: i = literalEnd(text, i) - 1; break;
+      case Ch.LPAREN: case Ch.LBRACKET: parens++; break;
+      case Ch.RPAREN: case Ch.RBRACKET: if (--parens < 0) return undefined; break;
+      case Ch.LBRACE:
         if (braces === 0 && parens === 0) {
           if (/^\s*extern\s*"C"\s*$/.test(codeOf(text.slice(chunkStart, i)))) { close(i + 1); continue; } // transparent
-          functionBody = lastSignificant === RPAREN;
+          functionBody = lastSignificant === Ch.RPAREN;
         }
         braces++;
         break;
-      case RBRACE:
+      case Ch.RBRACE:
         if (braces === 0) { close(i + 1); continue; } // the end of an `extern "C" {` block
         braces--;
         if (braces === 0 && parens === 0 && functionBody) { close(i + 1); continue; }
         break;
-      case SEMI:
+      case Ch.SEMI:
         if (braces === 0 && parens === 0) { close(i + 1); continue; }
         break;
     }
@@ -78,8 +78,12 @@ export function topLevel(text: string): TopLevel | undefined {
   return { chunks, directives };
 }
 
-const [NL, SPACE, TAB, CR, FF, VT, HASH, SLASH, STAR, DQUOTE, SQUOTE] = [...'\n \t\r\f\v#/*"\''].map((ch) => ch.charCodeAt(0));
-const [LPAREN, RPAREN, LBRACKET, RBRACKET, LBRACE, RBRACE, SEMI] = [...'()[]{};'].map((ch) => ch.charCodeAt(0));
+// Character codes as a const enum: inlined as literals, which V8 compiles into a tight switch (module-level
+// constants made this loop three times slower).
+const enum Ch {
+  TAB = 9, NL = 10, VT = 11, FF = 12, CR = 13, SPACE = 32, DQUOTE = 34, HASH = 35, SQUOTE = 39, LPAREN = 40,
+  RPAREN = 41, STAR = 42, SLASH = 47, SEMI = 59, LBRACKET = 91, RBRACKET = 93, LBRACE = 123, RBRACE = 125,
+}
 
 /** The spans of `chunks` that contain any offset of `hits` (sorted or not). */
 export function chunksAt(chunks: readonly Span[], hits: Iterable<number>): Set<number> {

@@ -82,7 +82,7 @@ function parseRelevant(parser: Parser, text: string): Parsed | undefined {
     const parsed = withMatches(parser.parse(text, null, { includedRanges: spans.map((s) => tsRange(lines, s)) }));
     if (!parsed || parsed.tree.rootNode.hasError) { parsed?.tree.delete(); return withMatches(parser.parse(text)); }
     const names = fileLevelNames(parsed);
-    const more = [...chunksAt(top.chunks, occurrences(text, wordsPattern(names, { wholeWord: true })))].filter((i) => !chosen.has(i));
+    const more = names.size ? [...chunksAt(top.chunks, occurrences(text, wordsPattern(names, { wholeWord: true })))].filter((i) => !chosen.has(i)) : [];
     if (!more.length || round === 8) return parsed;
     parsed.tree.delete();
     for (const i of more) chosen.add(i);
@@ -167,14 +167,16 @@ function collect(root: Node, byName: Record<QueryName, QueryMatch[]>, ctx: Ctx):
 function binaryRefs(ctx: Ctx): CFileFacts['binaryRefs'] {
   const out: CFileFacts['binaryRefs'] = [];
   if (!ctx.text.includes('_binary_')) return out;
-  const re = /(?:(\w+)\s*\[\s*\]\s*(?:__asm__|asm)\s*\(\s*")?\b_binary_(\w+?)_(start|end)\b/g;
+  // The symbol first (a literal prefix the regexp engine finds fast), then the asm label before it, if any.
+  const re = /\b_binary_(\w+?)_(start|end)\b/g;
+  const label = /(\w+)\s*\[\s*\]\s*(?:__asm__|asm)\s*\(\s*"$/;
   // Comments do not reference anything: blank them (keeping offsets) before scanning.
   const code = ctx.masked.text.replace(/\/\*[\s\S]*?\*\/|\/\/[^\n]*/g, (c) => c.replace(/[^\n]/g, ' '));
   for (let m: RegExpExecArray | null; (m = re.exec(code));) {
-    const at = m.index + m[0].indexOf('_binary_');
-    const start = positionAt(ctx, at);
+    const cName = label.exec(code.slice(Math.max(0, m.index - 300), m.index))?.[1];
+    const start = positionAt(ctx, m.index);
     out.push({
-      symbol: m[2], edge: m[3] as 'start' | 'end', cName: m[1] ?? `_binary_${m[2]}_${m[3]}`,
+      symbol: m[1], edge: m[2] as 'start' | 'end', cName: cName ?? `_binary_${m[1]}_${m[2]}`,
       range: { start, end: positionAt(ctx, m.index + m[0].length) }, conditions: ctx.masked.conditionsAt(start.line),
     });
   }

@@ -21,7 +21,8 @@ export interface MaskedSource {
   conditionsAt(line: number): readonly Condition[];
 }
 
-const directive = /^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif|elifdef|elifndef)\b(.*)$/;
+// An #if-family directive at the start of a line (the rest of the line, up to \n, in group 2).
+const DIRECTIVE = /^[ \t]*#[ \t]*(if|ifdef|ifndef|elif|else|endif|elifdef|elifndef)\b([^\n]*)/gm;
 // ESP-IDF section attributes (IRAM_ATTR, DRAM_ATTR, EXT_RAM_BSS_ATTR, RTC_NOINIT_ATTR, WORD_ALIGNED_ATTR...)
 const attrMacro = /\b[A-Z][A-Z0-9_]*_ATTR\b/g;
 
@@ -29,35 +30,72 @@ const blank = (s: string) => s.replace(/[^\n\r]/g, ' ');
 
 interface Frame { branches: Condition[]; current: Condition }
 
+/**
+ * Works on the whole text at once (a regexp finds the directives; the text between them is copied, its
+ * attribute macros blanked): this runs on every file that passes the prefilter. Lines may end in \r\n.
+ */
 export function maskSource(source: string): MaskedSource {
-  const lines = source.split('\n');
-  const perLine: (readonly Condition[])[] = new Array(lines.length);
+  const pieces: string[] = [];
+  // The conditions in force from `line` on, in order of `line`.
+  const segments: { line: number; conditions: readonly Condition[] }[] = [];
   const stack: Frame[] = [];
-  let active: readonly Condition[] = [];
-  const recompute = () => {
-    active = stack
-      .flatMap((f) => [...f.branches.map((b) => ({ ...b, negated: !b.negated })), f.current])
-      .filter((c) => c.expr !== '1'); // the `#else` marker itself always holds
-  };
-
-  for (let i = 0; i < lines.length; i++) {
-    const m = directive.exec(lines[i]);
-    if (!m) {
-      perLine[i] = active;
-      lines[i] = maskAttributes(lines[i]);
-      continue;
-    }
-    perLine[i] = active;
-    let end = i;
+  const lines = new LineCounter(source);
+  let copied = 0;
+  DIRECTIVE.lastIndex = 0;
+  for (let m = DIRECTIVE.exec(source); m; m = DIRECTIVE.exec(source)) {
+    const start = m.index;
+    let end = start + m[0].length;
     // A directive continues over lines ending in a backslash.
-    while (lines[end].endsWith('\\') && end + 1 < lines.length) end++;
-    const expr = lines.slice(i, end + 1).join(' ').replace(directive, '$2').replace(/\\\s/g, ' ').trim();
-    applyDirective(stack, m[1], expr, i);
-    recompute();
-    for (let j = i; j <= end; j++) { lines[j] = blank(lines[j]); perLine[j] = perLine[i]; }
-    i = end;
+    while (/\\\r?$/.test(source.slice(Math.max(start, end - 2), end)) && end < source.length) end = lineEnd(source, end + 1);
+    const text = source.slice(start, end);
+    const expr = text.replace(/\r/g, '').split('\n').join(' ').replace(/^[ \t]*#[ \t]*\w+/, '').replace(/\\\s/g, ' ').trim();
+    const line = lines.lineOf(start);
+    applyDirective(stack, m[1], expr, line);
+    segments.push({ line: line + (text.match(/\n/g)?.length ?? 0) + 1, conditions: activeConditions(stack) });
+    pieces.push(maskAttributes(source.slice(copied, start)), blank(text));
+    copied = end;
+    DIRECTIVE.lastIndex = end;
   }
-  return { text: lines.join('\n'), conditionsAt: (line) => perLine[line] ?? [] };
+  pieces.push(maskAttributes(source.slice(copied)));
+  const lineCount = lines.lineOf(source.length) + 1;
+  return {
+    text: pieces.join(''),
+    conditionsAt: (line) => (line < lineCount ? conditionsFrom(segments, line) : []),
+  };
+}
+
+function activeConditions(stack: Frame[]): readonly Condition[] {
+  return stack
+    .flatMap((f) => [...f.branches.map((b) => ({ ...b, negated: !b.negated })), f.current])
+    .filter((c) => c.expr !== '1'); // the `#else` marker itself always holds
+}
+
+function conditionsFrom(segments: { line: number; conditions: readonly Condition[] }[], line: number): readonly Condition[] {
+  let lo = 0, hi = segments.length - 1, found: readonly Condition[] = [];
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (segments[mid].line <= line) { found = segments[mid].conditions; lo = mid + 1; } else hi = mid - 1;
+  }
+  return found;
+}
+
+/** Line numbers of offsets asked in increasing order. */
+class LineCounter {
+  private line = 0;
+  private at = 0;
+  constructor(private readonly text: string) {}
+  lineOf(offset: number): number {
+    for (let nl = this.text.indexOf('\n', this.at); nl >= 0 && nl < offset; nl = this.text.indexOf('\n', this.at)) {
+      this.line++;
+      this.at = nl + 1;
+    }
+    return this.line;
+  }
+}
+
+function lineEnd(text: string, from: number): number {
+  const nl = text.indexOf('\n', from);
+  return nl < 0 ? text.length : nl;
 }
 
 function applyDirective(stack: Frame[], kind: string, expr: string, line: number): void {
@@ -86,13 +124,13 @@ function applyDirective(stack: Frame[], kind: string, expr: string, line: number
   }
 }
 
-function maskAttributes(line: string): string {
-  if (!line.includes('_ATTR') && !line.includes('__attribute__')) return line;
-  let out = line.replace(attrMacro, (m) => ' '.repeat(m.length));
-  // __attribute__((...)) with balanced parentheses
+function maskAttributes(code: string): string {
+  if (!code.includes('_ATTR') && !code.includes('__attribute__')) return code;
+  let out = code.replace(attrMacro, (m) => ' '.repeat(m.length));
+  // __attribute__((...)) with balanced parentheses, on its own line
   for (let at = out.indexOf('__attribute__'); at >= 0; at = out.indexOf('__attribute__', at + 1)) {
     let i = at + '__attribute__'.length, depth = 0, started = false;
-    for (; i < out.length; i++) {
+    for (; i < out.length && out[i] !== '\n'; i++) {
       if (out[i] === '(') { depth++; started = true; } else if (out[i] === ')') { depth--; if (started && depth === 0) { i++; break; } }
     }
     out = out.slice(0, at) + ' '.repeat(i - at) + out.slice(i);

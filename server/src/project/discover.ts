@@ -276,9 +276,14 @@ function resolveCMakePath(value: string, root: string, env: NodeJS.ProcessEnv): 
 
 // ---- small fs helpers ---------------------------------------------------------------------------
 
+// Paths here are absolute and normalized (resolved roots, joined by the walk, or an editor's fsPath), so
+// containment is a prefix test: path.relative() per file and project was a tenth of a 200 MB check.
+// Windows paths compare without case (VS Code writes c:, Node C:).
+const foldCase = process.platform === 'win32' ? (s: string) => s.toLowerCase() : (s: string) => s;
+
 function isInside(dir: string, p: string): boolean {
-  const rel = path.relative(dir, p);
-  return rel === '' || (rel !== '..' && !rel.startsWith('..' + path.sep) && !path.isAbsolute(rel));
+  const d = foldCase(dir), f = foldCase(p);
+  return f === d || f.startsWith(d.endsWith(path.sep) ? d : d + path.sep);
 }
 
 async function readText(file: string): Promise<string | undefined> {

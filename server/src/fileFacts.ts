@@ -1,0 +1,73 @@
+// What each kind of file yields, and the one path every file takes from bytes to facts: read (or the
+// editor's buffer) → size and binary checks → a prefilter on the bytes → content hash → extraction,
+// unless the hash is already known.
+import { createHash } from 'node:crypto';
+import { bytesMayHoldFacts, extractC } from './c/extract';
+import { NO_C_FACTS } from './c/facts';
+import { findTlsLogLines } from './logs/tlsLines';
+import { extractCMake } from './project/embeds';
+import type { EspIdfProject } from './project/model';
+import { readCandidate } from './project/read';
+import { tooLargeReason } from './project/walk';
+import type { FileFacts } from './rules/context';
+import { extractCertFile } from './x509/certFile';
+
+export type Facts = Omit<FileFacts, 'file' | 'hash'>;
+
+interface Extractor {
+  test: RegExp;
+  /** Facts depend on the file's place too (relative paths in CMake): hashed with the path. */
+  perPlace: boolean;
+  /** Reads bytes as they are (DER certificates); otherwise a file with NUL bytes is skipped as binary. */
+  binary: boolean;
+  /** A cheap test on the bytes: a file failing it yields `none` without being hashed, decoded or parsed. */
+  mayMatter?: (content: Buffer) => boolean;
+  none?: Facts;
+  extract(content: Buffer, file: string, project?: EspIdfProject): Promise<Facts>;
+}
+
+const EXTRACTORS: Extractor[] = [
+  {
+    test: /\.(c|h|cc|cpp|cxx|hpp|hh|inc|ino)$/i, perPlace: false, binary: false, mayMatter: bytesMayHoldFacts, none: { c: NO_C_FACTS },
+    extract: async (b) => ({ c: await extractC(b.toString('utf8')) }),
+  },
+  { test: /(^|[\\/])CMakeLists\.txt$/, perPlace: true, binary: false, extract: async (b, file, project) => ({ cmake: extractCMake(file, b.toString('utf8'), project?.root) }) },
+  { test: /\.(pem|crt|cer|der|key)$/i, perPlace: false, binary: true, extract: async (b) => ({ certFile: await extractCertFile(b) }) },
+  // Monitor captures: *.log, and idf.py monitor's own log.<elf>.<timestamp>.txt.
+  { test: /(\.log|(^|[\\/])log\.[^\\/]+\.\d{14}\.txt)$/i, perPlace: false, binary: false, extract: async (b) => ({ logLines: findTlsLogLines(b.toString('utf8')) }) },
+];
+
+/** Whether the analyzer has any use for `file`. */
+export const isAnalysed = (file: string): boolean => EXTRACTORS.some((x) => x.test.test(file));
+
+export type Outcome =
+  /** `facts` is absent when the hash was already known to the asker. */
+  | { kind: 'facts'; hash: string; facts?: Facts }
+  /** The prefilter found nothing this kind of file could yield. */
+  | { kind: 'none'; facts: Facts }
+  | { kind: 'skipped'; reason: string }
+  /** Gone (or never there): nothing to say. */
+  | { kind: 'missing' };
+
+export interface AnalyseOptions {
+  /** The editor's text, when it has the file open. */
+  text?: string;
+  maxBytes: number;
+  project?: EspIdfProject;
+  /** Whether facts for this content hash are already at hand (not extracted again). */
+  known(hash: string): boolean;
+}
+
+export async function analyseFile(file: string, o: AnalyseOptions): Promise<Outcome> {
+  const x = EXTRACTORS.find((e) => e.test.test(file));
+  if (!x) return { kind: 'missing' };
+  const content = o.text !== undefined ? Buffer.from(o.text, 'utf8') : undefined;
+  const read = content ? (content.length > o.maxBytes ? { skipped: tooLargeReason(content.length, o.maxBytes) } : { content }) : readCandidate(file, o.maxBytes);
+  if ('missing' in read) return { kind: 'missing' };
+  if ('skipped' in read) return { kind: 'skipped', reason: read.skipped };
+  if (!content && !x.binary && read.content.subarray(0, 8192).includes(0)) return { kind: 'skipped', reason: 'binary file' };
+  if (x.mayMatter && !x.mayMatter(read.content)) return { kind: 'none', facts: x.none ?? {} };
+  const hash = createHash('sha1').update(x.perPlace ? file + '\0' : '').update(read.content).digest('hex');
+  if (o.known(hash)) return { kind: 'facts', hash };
+  return { kind: 'facts', hash, facts: await x.extract(read.content, file, o.project) };
+}
