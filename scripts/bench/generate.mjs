@@ -48,7 +48,7 @@ export async function generate(out, sizeMb, seed = 1) {
   const pick = (list) => list[Math.floor(rnd() * list.length)];
   const target = sizeMb * 1024 * 1024;
   const pem = await makeRoot('Bench Root CA');
-  const stats = { bytes: 0, files: 0, cFiles: 0, tlsConfigs: 0, pemLiterals: 0, certFiles: 0, components: 0, bigFile: '' };
+  const stats = { bytes: 0, files: 0, cFiles: 0, tlsConfigs: 0, pemLiterals: 0, certFiles: 0, components: 0, bigFile: '', pemFile: '' };
   const write = (rel, text) => {
     const file = path.join(out, rel);
     mkdirSync(path.dirname(file), { recursive: true });
@@ -76,7 +76,7 @@ export async function generate(out, sizeMb, seed = 1) {
       write(`components/${name}/${file}`, text);
       if (big) stats.bigFile = `components/${name}/${file}`;
       if (kind === 'tls') stats.tlsConfigs++;
-      if (kind === 'pem') stats.pemLiterals++;
+      if (kind === 'pem' && !stats.pemLiterals++) stats.pemFile = `components/${name}/${file}`;
       stats.cFiles++;
       files.push(file);
     }

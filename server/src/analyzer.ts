@@ -3,6 +3,7 @@
 // language server and the CLI both drive this one class, so nothing is computed twice.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
 import { analyseFile, isAnalysed, type Outcome } from './fileFacts';
 import { fieldHover, wordAt } from './c/fieldHover';
 import { discoverProjects, isThirdParty, projectForFile } from './project/discover';
@@ -101,7 +102,11 @@ export class Analyzer {
     if (MODEL_FILE.test(file) && this.roots.length) {
       await this.rediscover();
     } else {
+      const old = this.fileFacts.get(file);
       await this.refresh(file);
+      // Most keystrokes change no fact (typing inside a function that holds no TLS call): the rules,
+      // which read facts only, would say the same again. Skipping them keeps typing cheap in a large project.
+      if (sameFacts(old, this.fileFacts.get(file))) return [];
       this.recompute(file);
     }
     return changedFiles(before, this.findingsByFile);
@@ -259,6 +264,11 @@ function errorCodeAt(position: Position, word: { text: string; before: string; r
   if (!hex && !(negative && /^\d{3,5}$/.test(word.text))) return undefined;
   const start = negative ? { line: position.line, character: word.before.replace(/-\s*$/, '').length } : word.range.start;
   return { text: `${negative ? '-' : ''}${word.text}`, range: { start, end: word.range.end } };
+}
+
+function sameFacts(a: FileFacts | undefined, b: FileFacts | undefined): boolean {
+  if (!a || !b) return a === b;
+  return a.hash === b.hash || isDeepStrictEqual({ ...a, hash: '' }, { ...b, hash: '' });
 }
 
 function changedFiles(before: ReadonlyMap<string, Finding[]>, after: ReadonlyMap<string, Finding[]>): string[] {
