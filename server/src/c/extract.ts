@@ -83,7 +83,7 @@ function parseRelevant(parser: Parser, text: string): Parsed | undefined {
     if (!parsed || parsed.tree.rootNode.hasError) { parsed?.tree.delete(); return withMatches(parser.parse(text)); }
     const names = fileLevelNames(parsed);
     const more = names.size ? [...chunksAt(top.chunks, occurrences(text, wordsPattern(names, { wholeWord: true })))].filter((i) => !chosen.has(i)) : [];
-    if (!more.length || round === 8) return parsed;
+    if (!more.length || round === 8) return parsed; // globals naming globals: eight rounds is plenty
     parsed.tree.delete();
     for (const i of more) chosen.add(i);
   }
@@ -99,7 +99,7 @@ function fileLevelNames({ tree, matches }: Parsed): Set<string> {
   for (const decl of namedChildren(tree.rootNode)) {
     if (decl.type !== 'declaration') continue;
     for (const d of decl.childrenForFieldName('declarator')) {
-      const name = d && declaratorName(d.type === 'init_declarator' ? d.childForFieldName('declarator')! : d);
+      const name = d && declaratorName(d); // through init_declarator, pointer and array declarators
       if (name) names.add(name.text);
     }
   }
