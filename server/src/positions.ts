@@ -20,6 +20,12 @@ export class LineIndex {
   }
 }
 
+/** The offset of the newline ending the line that holds `from` (or the text's length on the last line). */
+export function lineEndAt(text: string, from: number): number {
+  const nl = text.indexOf('\n', from);
+  return nl < 0 ? text.length : nl;
+}
+
 /** Whether `p` lies in `r` (both ends included, as hovers and code actions expect). */
 export function rangeContains(r: Range, p: Position): boolean {
   return (p.line > r.start.line || (p.line === r.start.line && p.character >= r.start.character)) &&

@@ -4,6 +4,8 @@
 // keep every offset, row and column of the whole file), so a large file with one TLS config costs
 // the parse of one function, not of the file.
 
+import { lineEndAt } from '../positions';
+
 /** A span [start, end) of the text. */
 export interface Span { start: number; end: number }
 
@@ -48,7 +50,7 @@ export function topLevel(text: string): TopLevel | undefined {
     started = true;
     if (c === Ch.SLASH) {
       const next = text.charCodeAt(i + 1);
-      if (next === Ch.SLASH) { i = lineEnd(text, i) - 1; continue; }
+      if (next === Ch.SLASH) { i = lineEndAt(text, i) - 1; continue; }
       if (next === Ch.STAR) { const e = text.indexOf('*/', i + 2); i = e < 0 ? text.length : e + 1; continue; }
     }
     switch (c) {
@@ -136,11 +138,6 @@ function directiveEnd(text: string, from: number): number {
     if (text[body] !== '\\') return nl + 1;
     i = nl + 1;
   }
-}
-
-function lineEnd(text: string, from: number): number {
-  const nl = text.indexOf('\n', from);
-  return nl < 0 ? text.length : nl;
 }
 
 /** The end of a string or character literal; an unterminated one ends at the line's end. */

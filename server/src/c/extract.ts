@@ -49,7 +49,7 @@ export async function extractC(text: string, opts: ExtractOptions = {}): Promise
   if (!mayHoldFacts(text)) return emptyCFacts();
   const masked = maskSource(text);
   const parser = await getParser();
-  const parsed = opts.whole ? withMatches(parser.parse(masked.text)) : parseRelevant(parser, masked.text);
+  const parsed = opts.whole ? withMatches(parser.parse(masked.text)) : parseRelevant(parser, masked);
   if (!parsed) return emptyCFacts();
   let facts: CFileFacts;
   try {
@@ -72,11 +72,10 @@ const withMatches = (tree: Tree | null): Parsed | undefined => (tree ? { tree, m
  * Directives are always parsed (macros resolve values; includes place a new #include). A tree with a
  * syntax error is parsed again whole: a piece cut wrongly must not cost a fact.
  */
-function parseRelevant(parser: Parser, text: string): Parsed | undefined {
+function parseRelevant(parser: Parser, { text, lines }: MaskedSource): Parsed | undefined {
   const top = topLevel(text);
   if (!top) return withMatches(parser.parse(text));
   const chosen = chunksAt(top.chunks, occurrences(text, ANY_TRIGGER));
-  const lines = new LineIndex(text);
   for (let round = 0; ; round++) {
     const spans = mergeSpans([...top.directives, ...[...chosen].map((i) => top.chunks[i])]);
     const parsed = withMatches(parser.parse(text, null, { includedRanges: spans.map((s) => tsRange(lines, s)) }));
@@ -111,7 +110,7 @@ function tsRange(lines: LineIndex, s: Span): TsRange {
   return { startIndex: s.start, endIndex: s.end, startPosition: { row: a.line, column: a.character }, endPosition: { row: b.line, column: b.character } };
 }
 
-interface Ctx { text: string; masked: MaskedSource; lines?: LineIndex }
+interface Ctx { text: string; masked: MaskedSource }
 
 function collect(root: Node, byName: Record<QueryName, QueryMatch[]>, ctx: Ctx): CFileFacts {
   const facts = emptyCFacts();
@@ -155,7 +154,7 @@ function collect(root: Node, byName: Record<QueryName, QueryMatch[]>, ctx: Ctx):
   facts.binaryRefs = binaryRefs(ctx);
   if (ctx.text.includes('-----BEGIN')) {
     const macros = new Map(facts.defines.map((d) => [d.name, d.value]));
-    facts.pems = pemLiterals(root, ctx.text, (name) => macros.get(name));
+    facts.pems = pemLiterals(root, ctx.text, (name) => macros.get(name), ctx.masked.lines);
   }
   return facts;
 }
@@ -352,8 +351,7 @@ function enclosingFunction(node: Node): Range | undefined {
 }
 
 function positionAt(ctx: Ctx, offset: number): Position {
-  ctx.lines ??= new LineIndex(ctx.text);
-  return ctx.lines.position(offset);
+  return ctx.masked.lines.position(offset);
 }
 
 const namedChildren = (n: Node): Node[] => n.namedChildren.filter((c): c is Node => !!c);

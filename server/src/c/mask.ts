@@ -6,6 +6,8 @@
 // every offset, line and column valid, so facts point at the user's real text. The conditional
 // structure we blank out is kept on the side: every line knows which `#if` branch it sits in.
 
+import { LineIndex, lineEndAt } from '../positions';
+
 /** One `#if`-family condition a line depends on; `negated` for `#else` / `#elif` siblings. */
 export interface Condition {
   /** The directive's expression as written: `CONFIG_X`, `defined(CONFIG_X) && FOO > 1`. */
@@ -17,6 +19,8 @@ export interface Condition {
 
 export interface MaskedSource {
   text: string;
+  /** Lines of the text (the same for the source: masking keeps every newline). */
+  lines: LineIndex;
   /** Conditions in force on each 0-based line (shared arrays; do not mutate). */
   conditionsAt(line: number): readonly Condition[];
 }
@@ -39,17 +43,17 @@ export function maskSource(source: string): MaskedSource {
   // The conditions in force from `line` on, in order of `line`.
   const segments: { line: number; conditions: readonly Condition[] }[] = [];
   const stack: Frame[] = [];
-  const lines = new LineCounter(source);
+  const lines = new LineIndex(source);
   let copied = 0;
   DIRECTIVE.lastIndex = 0;
   for (let m = DIRECTIVE.exec(source); m; m = DIRECTIVE.exec(source)) {
     const start = m.index;
     let end = start + m[0].length;
     // A directive continues over lines ending in a backslash.
-    while (/\\\r?$/.test(source.slice(Math.max(start, end - 2), end)) && end < source.length) end = lineEnd(source, end + 1);
+    while (/\\\r?$/.test(source.slice(Math.max(start, end - 2), end)) && end < source.length) end = lineEndAt(source, end + 1);
     const text = source.slice(start, end);
     const expr = text.replace(/\r/g, '').split('\n').join(' ').replace(/^[ \t]*#[ \t]*\w+/, '').replace(/\\\s/g, ' ').trim();
-    const line = lines.lineOf(start);
+    const line = lines.position(start).line;
     applyDirective(stack, m[1], expr, line);
     segments.push({ line: line + (text.match(/\n/g)?.length ?? 0) + 1, conditions: activeConditions(stack) });
     pieces.push(maskAttributes(source.slice(copied, start)), blank(text));
@@ -57,9 +61,10 @@ export function maskSource(source: string): MaskedSource {
     DIRECTIVE.lastIndex = end;
   }
   pieces.push(maskAttributes(source.slice(copied)));
-  const lineCount = lines.lineOf(source.length) + 1;
+  const lineCount = lines.position(source.length).line + 1;
   return {
     text: pieces.join(''),
+    lines,
     conditionsAt: (line) => (line < lineCount ? conditionsFrom(segments, line) : []),
   };
 }
@@ -77,25 +82,6 @@ function conditionsFrom(segments: { line: number; conditions: readonly Condition
     if (segments[mid].line <= line) { found = segments[mid].conditions; lo = mid + 1; } else hi = mid - 1;
   }
   return found;
-}
-
-/** Line numbers of offsets asked in increasing order. */
-class LineCounter {
-  private line = 0;
-  private at = 0;
-  constructor(private readonly text: string) {}
-  lineOf(offset: number): number {
-    for (let nl = this.text.indexOf('\n', this.at); nl >= 0 && nl < offset; nl = this.text.indexOf('\n', this.at)) {
-      this.line++;
-      this.at = nl + 1;
-    }
-    return this.line;
-  }
-}
-
-function lineEnd(text: string, from: number): number {
-  const nl = text.indexOf('\n', from);
-  return nl < 0 ? text.length : nl;
 }
 
 function applyDirective(stack: Frame[], kind: string, expr: string, line: number): void {

@@ -37,8 +37,7 @@ export async function readLiteralContents(facts: PemLiteralFact[]): Promise<void
 }
 
 /** Finds string runs holding "-----BEGIN " under `root` and in object-like macros, and reads their PEM blocks. */
-export function pemLiterals(root: Node, text: string, lookup: (name: string) => string | undefined): PemLiteralFact[] {
-  const lines = new LineIndex(text);
+export function pemLiterals(root: Node, text: string, lookup: (name: string) => string | undefined, lines = new LineIndex(text)): PemLiteralFact[] {
   const out: PemLiteralFact[] = [];
   const visit = (n: Node) => {
     if (n.type === 'concatenated_string' || (n.type === 'string_literal' && n.parent?.type !== 'concatenated_string')) {

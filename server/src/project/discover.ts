@@ -37,7 +37,7 @@ export async function discoverProjects(roots: string[], opts: DiscoveryOptions):
   const walks = await Promise.all(outermostRoots(roots).map((r) => walk(r, opts)));
   const files = walks.flatMap((w) => w.files);
   const skipped = walks.flatMap((w) => w.skipped);
-  const tops = await findProjectCMakeLists(files);
+  const tops = findProjectCMakeLists(files);
   const owned = assignFiles(files, new Set(tops.keys()));
   const idfPathCache = new Map<string, Promise<IdfVersion | undefined>>();
   const projects = await mapLimit([...tops.keys()].sort(), 8, (root) =>
@@ -69,9 +69,9 @@ function outermostRoots(roots: string[]): string[] {
 }
 
 /** Project root -> text of its CMakeLists.txt, for every CMakeLists.txt that includes project.cmake. */
-async function findProjectCMakeLists(files: string[]): Promise<Map<string, string>> {
+function findProjectCMakeLists(files: string[]): Map<string, string> {
   const lists = files.filter((f) => path.basename(f) === 'CMakeLists.txt');
-  const texts = await mapLimit(lists, 32, (f) => readText(f));
+  const texts = lists.map(readText);
   const tops = new Map<string, string>();
   lists.forEach((f, i) => {
     const text = texts[i];
@@ -100,7 +100,7 @@ function assignFiles(files: string[], roots: Set<string>): Map<string, string[]>
 async function loadProject(root: string, cmakeText: string, files: string[], opts: DiscoveryOptions,
   idfPathCache: Map<string, Promise<IdfVersion | undefined>>): Promise<EspIdfProject> {
   const cmake = stripCMakeComments(cmakeText);
-  const chain = await loadSdkconfigChain(root, cmake, opts.env);
+  const chain = loadSdkconfigChain(root, cmake, opts.env);
   // The real sdkconfig was written by the IDF that last configured the project: trust it first.
   const isReal = (t: { file: string }): boolean => t.file === chain.sdkconfigFile;
   const idfVersion = await resolveIdfVersion({
@@ -111,7 +111,7 @@ async function loadProject(root: string, cmakeText: string, files: string[], opt
   });
   const project: EspIdfProject = {
     root,
-    components: await findComponents(root, cmake, opts.env),
+    components: findComponents(root, cmake, opts.env),
     sdkconfigChain: chain.texts.map((t) => t.file),
     sdkconfig: mergeSdkconfig(chain.texts),
     sdkconfigFiles: chain.texts.map((t) => parseSdkconfig(t.text, t.file)),
@@ -145,19 +145,19 @@ interface SdkconfigChain {
 
 // ESP-IDF (tools/cmake/kconfig.cmake) passes each SDKCONFIG_DEFAULTS file followed by its
 // `<file>.<target>` twin, then loads sdkconfig over them; later values win.
-async function loadSdkconfigChain(root: string, cmake: string, env: NodeJS.ProcessEnv): Promise<SdkconfigChain> {
+function loadSdkconfigChain(root: string, cmake: string, env: NodeJS.ProcessEnv): SdkconfigChain {
   const listed = cmakeListValue(cmake, 'SDKCONFIG_DEFAULTS');
   const defaultsPaths = listed
     ? listed.map((v) => resolveCMakePath(v, root, env)).filter((p): p is string => p !== undefined)
     : [path.join(root, 'sdkconfig.defaults')];
   const sdkconfigFile = resolveCMakePath(cmakeListValue(cmake, 'SDKCONFIG')?.[0] ?? '', root, env) ??
     path.join(root, 'sdkconfig');
-  const defaults = await readExisting(defaultsPaths);
-  const sdkconfig = await readExisting([sdkconfigFile]);
+  const defaults = readExisting(defaultsPaths);
+  const sdkconfig = readExisting([sdkconfigFile]);
   const target = chooseTarget(sdkconfig, defaults, cmake);
   const texts: { file: string; text: string }[] = [];
   for (const d of defaults) {
-    texts.push(d, ...await readExisting([`${d.file}.${target}`]));
+    texts.push(d, ...readExisting([`${d.file}.${target}`]));
   }
   texts.push(...sdkconfig);
   return { texts, sdkconfigFile, target };
@@ -181,7 +181,7 @@ function validTarget(t: string | undefined): string | undefined {
 
 // ---- components -----------------------------------------------------------------------------
 
-async function findComponents(root: string, cmake: string, env: NodeJS.ProcessEnv): Promise<Component[]> {
+function findComponents(root: string, cmake: string, env: NodeJS.ProcessEnv): Component[] {
   const found = new Map<string, Component>();
   const add = (dir: string, thirdParty: boolean): void => {
     if (!found.has(dir)) found.set(dir, { name: path.basename(dir), dir, thirdParty });
@@ -189,21 +189,21 @@ async function findComponents(root: string, cmake: string, env: NodeJS.ProcessEn
   const idfPath = env.IDF_PATH ? path.resolve(env.IDF_PATH) : undefined;
   const fromIdf = (dir: string): boolean => idfPath !== undefined && isInside(idfPath, dir);
 
-  if (await isDir(path.join(root, 'main'))) add(path.join(root, 'main'), false);
-  for (const dir of await componentDirsIn(path.join(root, 'components'))) add(dir, false);
+  if (isDir(path.join(root, 'main'))) add(path.join(root, 'main'), false);
+  for (const dir of componentDirsIn(path.join(root, 'components'))) add(dir, false);
   for (const value of cmakeListValue(cmake, 'EXTRA_COMPONENT_DIRS') ?? []) {
     const dir = resolveCMakePath(value, root, env);
     if (!dir) continue;
     // A listed folder is either a component itself or a folder of components.
-    if (await isFile(path.join(dir, 'CMakeLists.txt'))) add(dir, fromIdf(dir));
-    else for (const sub of await componentDirsIn(dir)) add(sub, fromIdf(sub));
+    if (isFile(path.join(dir, 'CMakeLists.txt'))) add(dir, fromIdf(dir));
+    else for (const sub of componentDirsIn(dir)) add(sub, fromIdf(sub));
   }
-  for (const dir of await componentDirsIn(path.join(root, 'managed_components'))) add(dir, true);
+  for (const dir of componentDirsIn(path.join(root, 'managed_components'))) add(dir, true);
   return [...found.values()];
 }
 
 /** Sub-folders of `parent` that hold a CMakeLists.txt, sorted. */
-async function componentDirsIn(parent: string): Promise<string[]> {
+function componentDirsIn(parent: string): string[] {
   let entries: Dirent[];
   try {
     entries = readdirSync(parent, { withFileTypes: true });
@@ -211,8 +211,7 @@ async function componentDirsIn(parent: string): Promise<string[]> {
     return [];
   }
   const dirs = entries.filter((e) => e.isDirectory() || e.isSymbolicLink()).map((e) => path.join(parent, e.name));
-  const ok = await Promise.all(dirs.map((d) => isFile(path.join(d, 'CMakeLists.txt'))));
-  return dirs.filter((_, i) => ok[i]).sort();
+  return dirs.filter((d) => isFile(path.join(d, 'CMakeLists.txt'))).sort();
 }
 
 // ---- a little CMake ---------------------------------------------------------------------------
@@ -286,25 +285,27 @@ function isInside(dir: string, p: string): boolean {
   return f === d || f.startsWith(d.endsWith(path.sep) ? d : d + path.sep);
 }
 
-async function readText(file: string): Promise<string | undefined> {
+// Discovery reads small files (CMakeLists.txt, sdkconfig) and stats folders, thousands of them in a large
+// workspace: synchronous calls cost less than a promise each.
+function readText(file: string): string | undefined {
   try {
-    return readFileSync(file, 'utf8'); // small files, thousands of them: sync reads cost less than promises
+    return readFileSync(file, 'utf8');
   } catch {
     return undefined;
   }
 }
 
 /** The files that exist, with their text, in the order given. */
-async function readExisting(files: string[]): Promise<{ file: string; text: string }[]> {
-  const texts = await Promise.all(files.map(readText));
+function readExisting(files: string[]): { file: string; text: string }[] {
+  const texts = files.map(readText);
   return files.flatMap((file, i) => (texts[i] === undefined ? [] : [{ file, text: texts[i] as string }]));
 }
 
-async function isFile(p: string): Promise<boolean> {
+function isFile(p: string): boolean {
   return statOf(p)?.isFile() ?? false;
 }
 
-async function isDir(p: string): Promise<boolean> {
+function isDir(p: string): boolean {
   return statOf(p)?.isDirectory() ?? false;
 }
 
