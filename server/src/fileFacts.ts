@@ -69,5 +69,6 @@ export async function analyseFile(file: string, o: AnalyseOptions): Promise<Outc
   if (x.mayMatter && !x.mayMatter(read.content)) return { kind: 'none', facts: x.none ?? {} };
   const hash = createHash('sha1').update(x.perPlace ? file + '\0' : '').update(read.content).digest('hex');
   if (o.known(hash)) return { kind: 'facts', hash };
-  return { kind: 'facts', hash, facts: await x.extract(read.content, file, o.project) };
+  // A copy: what was read is a view of the reader's shared buffer, and extraction awaits (another read may come).
+  return { kind: 'facts', hash, facts: await x.extract(Buffer.from(read.content), file, o.project) };
 }

@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import * as assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'fs/promises';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { walk, fileKind, isSkippedDirName } from '../../server/src/project/walk';
@@ -163,7 +164,7 @@ describe('walk', () => {
     assert.deepEqual(result.skipped, []);
   });
 
-  test('readCandidate: a file over the limit is refused with the reason, before a byte is read', () => {
+  test('readCandidate: a file over the limit is refused with the reason, before it is read whole', () => {
     const huge = path.join(ws, 'proj', 'main', 'huge_table.c');
     const refused = readCandidate(huge, maxFileBytes);
     assert.ok('skipped' in refused && /over the 4\.0 KB limit/.test(refused.skipped), JSON.stringify(refused));
@@ -172,6 +173,26 @@ describe('walk', () => {
     assert.deepEqual(readCandidate(path.join(ws, 'proj', 'main', 'gone.c'), maxFileBytes), { missing: true });
     assert.deepEqual(readCandidate(path.join(ws, 'proj', 'main'), maxFileBytes), { missing: true }, 'a folder is not a file');
     assert.deepEqual(readCandidate(path.join(ws, 'proj', 'main', 'dangling.pem'), maxFileBytes), { missing: true });
+  });
+
+  test('readCandidate: files larger than its buffer are read whole (the buffer grows) or refused by their size', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'tls-lens-read-'));
+    const big = path.join(dir, 'table.c');
+    const bytes = Buffer.alloc(700 * 1024 + 3);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = 32 + ((i * 7) % 90);
+    writeFileSync(big, bytes);
+    const small = path.join(dir, 'small.c');
+    writeFileSync(small, 'int x;\n');
+    try {
+      const refused = readCandidate(big, 500 * 1024);
+      assert.ok('skipped' in refused && /700\.0 KB, over the 500\.0 KB limit/.test(refused.skipped), JSON.stringify(refused));
+      const read = readCandidate(big, 1024 * 1024);
+      assert.ok('content' in read && read.content.equals(bytes), 'every byte, in order, across the buffer growing');
+      const next = readCandidate(small, 1024 * 1024);
+      assert.ok('content' in next && next.content.toString() === 'int x;\n', 'the next read sees only its own bytes');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   test('applies a parent .gitignore to nested folders, with patterns relative to its own folder', async () => {
