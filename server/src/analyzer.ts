@@ -187,14 +187,17 @@ export class Analyzer {
   skippedFiles(): SkippedFile[] { return [...this.skipped].map(([file, reason]) => ({ file, reason })); }
   analysedFileCount(): number { return this.fileFacts.size; }
 
-  private async refresh(file: string): Promise<void> {
+  /** Re-reads `file`; a promise only when its facts are being extracted (see inSlices). */
+  private refresh(file: string): void | Promise<void> {
     if (!isAnalysed(file)) return;
-    this.apply(file, await analyseFile(file, {
+    const outcome = analyseFile(file, {
       text: this.overlays.get(file),
       maxBytes: this.settings.maxFileSizeKB * 1024,
       project: projectForFile(this.projects, file),
       known: (hash) => this.factsByHash.has(hash),
-    }));
+    });
+    if (!(outcome instanceof Promise)) return this.apply(file, outcome);
+    return outcome.then((o) => this.apply(file, o));
   }
 
   /** Records what reading `file` gave. */
@@ -281,10 +284,11 @@ function changedFiles(before: ReadonlyMap<string, Finding[]>, after: ReadonlyMap
  * Runs `fn` over `items` in slices of about 20 ms, yielding to the event loop between slices: reads are
  * synchronous (project/read.ts), and a language server must go on answering while it indexes.
  */
-async function inSlices<T>(items: T[], fn: (t: T) => Promise<void>): Promise<void> {
+async function inSlices<T>(items: T[], fn: (t: T) => void | Promise<void>): Promise<void> {
   let sliceStart = performance.now();
   for (const item of items) {
-    await fn(item);
+    const pending = fn(item);
+    if (pending) await pending; // most files are done without one: no microtask turn for them
     if (performance.now() - sliceStart > 20) {
       await new Promise((resolve) => setImmediate(resolve));
       sliceStart = performance.now();

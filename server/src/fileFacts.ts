@@ -58,7 +58,8 @@ export interface AnalyseOptions {
   known(hash: string): boolean;
 }
 
-export async function analyseFile(file: string, o: AnalyseOptions): Promise<Outcome> {
+/** Synchronous up to extraction: most files end at the prefilter, and an await each costs more than their check. */
+export function analyseFile(file: string, o: AnalyseOptions): Outcome | Promise<Outcome> {
   const x = EXTRACTORS.find((e) => e.test.test(file));
   if (!x) return { kind: 'missing' };
   const content = o.text !== undefined ? Buffer.from(o.text, 'utf8') : undefined;
@@ -70,5 +71,5 @@ export async function analyseFile(file: string, o: AnalyseOptions): Promise<Outc
   const hash = createHash('sha1').update(x.perPlace ? file + '\0' : '').update(read.content).digest('hex');
   if (o.known(hash)) return { kind: 'facts', hash };
   // A copy: what was read is a view of the reader's shared buffer, and extraction awaits (another read may come).
-  return { kind: 'facts', hash, facts: await x.extract(Buffer.from(read.content), file, o.project) };
+  return x.extract(Buffer.from(read.content), file, o.project).then((facts) => ({ kind: 'facts', hash, facts }));
 }
