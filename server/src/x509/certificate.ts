@@ -2,20 +2,12 @@
 // structure is walked with our DER reader (serial, validity, raw names, SPKI, algorithm OIDs; clear
 // errors for truncated input); @peculiar/x509 parses the names and the extensions we report;
 // node:crypto hashes and checks signatures (OpenSSL knows MD5/SHA-1/PSS, which WebCrypto does not).
-import 'reflect-metadata';
 import { createHash, createPublicKey, verify as cryptoVerify, X509Certificate as NodeX509, type KeyObject } from 'node:crypto';
-import {
-  AuthorityKeyIdentifierExtension,
-  BasicConstraintsExtension,
-  ExtendedKeyUsageExtension,
-  KeyUsagesExtension,
-  SubjectAlternativeNameExtension,
-  SubjectKeyIdentifierExtension,
-} from '@peculiar/x509';
 import { children, content, DerError, expectNode, oidString, readNode, slice, TAG, toHex, type DerNode } from './der';
 import { readName, sameName } from './names';
 import { CURVES, EXTENDED_KEY_USAGES, HASHES, KEY_ALGORITHMS, KEY_USAGES, OID_EC, OID_RSA_PSS, SIGNATURE_ALGORITHMS, type HashName, type KeyType } from './oids';
 import { findPemBlocks, type PemBlock } from './pem';
+import { peculiarX509 } from './peculiar';
 
 export type { HashName, KeyType } from './oids';
 export type CertRole = 'root' | 'intermediate' | 'leaf';
@@ -100,7 +92,7 @@ function decodeUncached(der: Uint8Array, pemSize?: number): CertInfo {
   const subject = readNameOrThrow(raw.subjectDer, 'subject');
   const issuer = readNameOrThrow(raw.issuerDer, 'issuer');
   const selfIssued = sameName(raw.subjectDer, subject.text, raw.issuerDer, issuer.text);
-  const constraints = extension(raw, BasicConstraintsExtension);
+  const constraints = extension(raw, 'BasicConstraintsExtension');
   const isCA = constraints?.ca;
   const selfSigned = selfIssued && verifyDer(raw.der, raw.spki);
   return {
@@ -207,40 +199,44 @@ function readNameOrThrow(der: Uint8Array, what: string): ReturnType<typeof readN
   }
 }
 
-const EXTENSION_OIDS = new Map<Function, string>([
-  [BasicConstraintsExtension, '2.5.29.19'],
-  [KeyUsagesExtension, '2.5.29.15'],
-  [ExtendedKeyUsageExtension, '2.5.29.37'],
-  [SubjectAlternativeNameExtension, '2.5.29.17'],
-  [AuthorityKeyIdentifierExtension, '2.5.29.35'],
-  [SubjectKeyIdentifierExtension, '2.5.29.14'],
-]);
+/** The extensions we report, by the @peculiar/x509 class that parses each. */
+const EXTENSION_OIDS = {
+  BasicConstraintsExtension: '2.5.29.19',
+  KeyUsagesExtension: '2.5.29.15',
+  ExtendedKeyUsageExtension: '2.5.29.37',
+  SubjectAlternativeNameExtension: '2.5.29.17',
+  AuthorityKeyIdentifierExtension: '2.5.29.35',
+  SubjectKeyIdentifierExtension: '2.5.29.14',
+} as const;
+type ExtensionClass = keyof typeof EXTENSION_OIDS;
+type X509 = ReturnType<typeof peculiarX509>;
 
 /** One extension parsed by its @peculiar/x509 class; absent or malformed reads as undefined (mbedTLS
  * would refuse a certificate with a malformed extension; the rules see the other facts regardless). */
-function extension<T>(raw: RawParts, type: new (raw: Uint8Array) => T): T | undefined {
-  const bytes = raw.extensions.get(EXTENSION_OIDS.get(type) ?? '');
+function extension<C extends ExtensionClass>(raw: RawParts, type: C): InstanceType<X509[C]> | undefined {
+  const bytes = raw.extensions.get(EXTENSION_OIDS[type]);
   if (!bytes) return undefined;
   try {
-    return new type(bytes);
+    const Parser = peculiarX509()[type] as unknown as new (raw: Uint8Array) => InstanceType<X509[C]>;
+    return new Parser(bytes);
   } catch {
     return undefined;
   }
 }
 
 function keyUsages(raw: RawParts): string[] {
-  const usages = extension(raw, KeyUsagesExtension)?.usages ?? 0;
+  const usages = extension(raw, 'KeyUsagesExtension')?.usages ?? 0;
   return KEY_USAGES.filter(([flag]) => (usages & flag) !== 0).map(([, name]) => name);
 }
 
 function extKeyUsages(raw: RawParts): string[] {
   // Array.from: the library returns an Array subclass, and CertInfo must stay plain data.
-  return Array.from(extension(raw, ExtendedKeyUsageExtension)?.usages ?? [], (u) => EXTENDED_KEY_USAGES[String(u)] ?? String(u));
+  return Array.from(extension(raw, 'ExtendedKeyUsageExtension')?.usages ?? [], (u) => EXTENDED_KEY_USAGES[String(u)] ?? String(u));
 }
 
 function subjectAltNames(raw: RawParts): CertInfo['san'] {
   const san = { dns: [] as string[], ip: [] as string[] };
-  for (const name of extension(raw, SubjectAlternativeNameExtension)?.names.items ?? []) {
+  for (const name of extension(raw, 'SubjectAlternativeNameExtension')?.names.items ?? []) {
     if (name.type === 'dns') san.dns.push(name.value);
     else if (name.type === 'ip') san.ip.push(name.value);
   }
@@ -248,8 +244,8 @@ function subjectAltNames(raw: RawParts): CertInfo['san'] {
 }
 
 function keyIdentifiers(raw: RawParts): { aki?: string; ski?: string } {
-  const aki = extension(raw, AuthorityKeyIdentifierExtension)?.keyId;
-  const ski = extension(raw, SubjectKeyIdentifierExtension)?.keyId;
+  const aki = extension(raw, 'AuthorityKeyIdentifierExtension')?.keyId;
+  const ski = extension(raw, 'SubjectKeyIdentifierExtension')?.keyId;
   return { ...(aki ? { aki: aki.toUpperCase() } : {}), ...(ski ? { ski: ski.toUpperCase() } : {}) };
 }
 

@@ -1,9 +1,8 @@
 // Distinguished names: a readable RFC 4514 string (most specific first, as OpenSSL's -nameopt RFC2253
 // and most tools show it: "CN=ISRG Root X1, O=Internet Security Research Group, C=US"), and equality
 // the way the device decides it.
-import 'reflect-metadata';
-import { Name } from '@peculiar/x509';
 import { EXTRA_NAME_ATTRIBUTES } from './oids';
+import { peculiarX509 } from './peculiar';
 
 export interface ReadableName {
   text: string;
@@ -13,7 +12,7 @@ export interface ReadableName {
 
 /** Formats the DER of a Name. Throws when the DER is not a Name. */
 export function readName(der: Uint8Array): ReadableName {
-  const rdns = new Name(der, EXTRA_NAME_ATTRIBUTES).toJSON();
+  const rdns = new (peculiarX509().Name)(der, EXTRA_NAME_ATTRIBUTES).toJSON();
   let cn: string | undefined;
   const parts = rdns.map((rdn) =>
     Object.entries(rdn)
