@@ -22,7 +22,8 @@ export class StatusItem {
     if (s.state === 'indexing') return this.set('$(sync~spin) TLS', 'ESP-IDF TLS Lens: analysing the workspace');
     if (s.state === 'error') return this.set('$(error) TLS', `ESP-IDF TLS Lens: ${s.message ?? 'error'}`, true);
     const what = `${s.projects} ESP-IDF project(s), ${s.findings} TLS finding(s)`;
-    this.set(s.findings ? `$(shield) TLS ${s.findings}` : '$(shield) TLS', `ESP-IDF TLS Lens: ${what}`);
+    const versions = s.versions?.length ? `\n${s.versions.slice(0, 8).join('\n')}${s.versions.length > 8 ? `\n… and ${s.versions.length - 8} more (see the log)` : ''}` : '';
+    this.set(s.findings ? `$(shield) TLS ${s.findings}` : '$(shield) TLS', `ESP-IDF TLS Lens: ${what}${versions}`);
   }
 
   stopped(reason: string): void {

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { analyseFile, isAnalysed, type Outcome } from './fileFacts';
 import { fieldHover, wordAt } from './c/fieldHover';
-import { discoverProjects, isThirdParty, projectForFile } from './project/discover';
+import { discoverProjects, isThirdParty, projectForFile, projectUses } from './project/discover';
+import { notCompiledFindings, splitCompiled } from './rules/notCompiled';
 import { completeOption, optionHover, type OptionCompletion } from './sdkconfig/assist';
 import { decodeCode } from './mbedtls/decode';
 import { decodedMarkdown } from './mbedtls/markdown';
@@ -27,19 +28,22 @@ export interface AnalyzerOptions {
   exclude?: string[];
   env?: NodeJS.ProcessEnv;
   now?: () => Date;
+  /** The build folder (idf.buildPath, `-B`), absolute or relative to each project; default `build`. */
+  buildDir?: string;
 }
 
 /** A file that was not analysed, and why (binary, too large, unreadable). */
 export interface SkippedFile { file: string; reason: string }
 
 /** Changes to these files change the project model itself (components, sdkconfig chain, IDF version). */
-const MODEL_FILE = /(^|[\\/])(CMakeLists\.txt|sdkconfig(\.defaults(\.[\w.-]+)?)?)$/;
+const MODEL_FILE = /(^|[\\/])(CMakeLists\.txt|component\.mk|Kconfig(\.projbuild)?|idf_component\.yml|dependencies\.lock|project_description\.json|sdkconfig(\.defaults(\.[\w.-]+)?)?)$/;
 
 export class Analyzer {
   private settings: Settings;
   private exclude: string[];
   private readonly env: NodeJS.ProcessEnv;
   private readonly now: () => Date;
+  private buildDir?: string;
   private roots: string[] = [];
   private projects: EspIdfProject[] = [];
   private readonly overlays = new Map<string, string>();
@@ -54,6 +58,7 @@ export class Analyzer {
     this.exclude = opts.exclude ?? [];
     this.env = opts.env ?? process.env;
     this.now = opts.now ?? (() => new Date());
+    this.buildDir = opts.buildDir;
   }
 
   /** Finds the ESP-IDF projects under `roots` and extracts facts from every file that can matter. */
@@ -62,9 +67,10 @@ export class Analyzer {
     await this.rediscover();
   }
 
-  configure(settings: Settings, exclude: string[]): void {
+  configure(settings: Settings, exclude: string[], buildDir?: string): void {
     this.settings = settings;
     this.exclude = exclude;
+    this.buildDir = buildDir;
   }
 
   async rediscover(): Promise<void> {
@@ -72,6 +78,7 @@ export class Analyzer {
       exclude: this.exclude,
       idfVersionSetting: this.settings.idfVersion,
       env: this.env,
+      buildDir: this.buildDir,
     });
     this.projects = projects;
     this.skipped.clear(); // the walk and the reads below say afresh what is skipped
@@ -177,11 +184,15 @@ export class Analyzer {
     for (const f of this.fileFacts.values()) if (f.hash !== '') yield f;
   }
 
+  /** The facts of every file `project`'s build uses (its folder and its outside components); without a project, the loose files. */
   private factsIn(project: EspIdfProject | undefined): FileFacts[] {
-    return [...this.withFacts()].filter((f) => projectForFile(this.projects, f.file) === project);
+    const uses = project ? (f: string) => projectUses(this.projects, project, f) : (f: string) => !projectForFile(this.projects, f);
+    return [...this.withFacts()].filter((f) => uses(f.file));
   }
 
-  private ruleContext(project: EspIdfProject | undefined, files: FileFacts[]): RuleContext {
+  /** Only compiled files are firmware: sources no component compiles are left out of the rules' view. */
+  private ruleContext(project: EspIdfProject | undefined, all: FileFacts[]): RuleContext {
+    const files = splitCompiled(project, all).compiled;
     return { files, project, macros: macroEnvFor(project), now: this.now(), exists: existsSync, expiryWarningDays: this.settings.expiryWarningDays };
   }
   skippedFiles(): SkippedFile[] { return [...this.skipped].map(([file, reason]) => ({ file, reason })); }
@@ -230,23 +241,23 @@ export class Analyzer {
    * After an edit only the edited file's project is re-run: the other projects' findings are kept as they are.
    */
   private recompute(changed?: string): void {
-    const scope = changed === undefined ? undefined : { project: projectForFile(this.projects, changed) };
-    const inScope = (file: string) => !scope || projectForFile(this.projects, file) === scope.project;
-    const groups = new Map<EspIdfProject | undefined, FileFacts[]>();
-    for (const facts of this.withFacts()) {
-      if (!inScope(facts.file)) continue;
-      const project = projectForFile(this.projects, facts.file);
-      const list = groups.get(project) ?? [];
-      list.push(facts);
-      groups.set(project, list);
-    }
-    const byFile = new Map([...this.findingsByFile].filter(([file]) => !inScope(file)));
-    const lenses = new Map([...this.lensesByFile].filter(([file]) => !inScope(file)));
-    for (const [project, files] of groups) {
-      const ctx = this.ruleContext(project, files);
-      const findings = runRules(ctx, this.settings.rules);
-      for (const lens of trustLenses(ctx)) lenses.set(lens.file, [...(lenses.get(lens.file) ?? []), lens]);
+    // A changed file re-runs every project whose build uses it; the others keep their findings.
+    const runs: (EspIdfProject | undefined)[] = changed === undefined ? [...this.projects, undefined]
+      : [...this.projects.filter((p) => projectUses(this.projects, p, changed)), ...(projectForFile(this.projects, changed) ? [] : [undefined])];
+    const rerun = new Set(runs);
+    const owner = (file: string) => projectForFile(this.projects, file);
+    const byFile = new Map([...this.findingsByFile].filter(([file]) => !rerun.has(owner(file))));
+    const lenses = new Map([...this.lensesByFile].filter(([file]) => !rerun.has(owner(file))));
+    for (const project of runs) {
+      const all = this.factsIn(project);
+      if (!all.length) continue;
+      const ctx = this.ruleContext(project, all);
+      const findings = [...runRules(ctx, this.settings.rules), ...notCompiledFindings(project, all, this.settings.rules)];
+      // A shared component is judged in the project that owns its folder (or the first that builds it): once.
+      const mine = (file: string) => owner(file) === project;
+      for (const lens of trustLenses(ctx)) if (mine(lens.file)) lenses.set(lens.file, [...(lenses.get(lens.file) ?? []), lens]);
       for (const f of findings) {
+        if (!mine(f.file)) continue;
         if (project && !this.settings.showManagedComponentFindings && isThirdParty(project, f.file)) continue;
         const list = byFile.get(f.file) ?? [];
         list.push(f);

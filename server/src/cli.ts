@@ -28,6 +28,7 @@ commands:
       --format text|json|sarif     output format (default text)
       --now ISO-8601               the time certificate checks compare against (default: now)
       --idf-version X.Y[.Z]        the ESP-IDF version, when the project does not say
+  -B, --build-dir DIR              the build folder (default: each project's build/)
       --rule ID=off|hint|info|warning|error   change a rule's severity (repeatable)
       --fail-on error|warning|info|never      exit 1 when a finding is at or above this (default error)
 
@@ -111,6 +112,7 @@ interface CheckOptions {
   idfVersion: string;
   rules: Record<string, SeverityOrOff>;
   failOn: Severity | 'never';
+  buildDir?: string;
 }
 
 function parseCheck(args: string[]): CheckOptions {
@@ -123,6 +125,7 @@ function parseCheck(args: string[]): CheckOptions {
         'idf-version': { type: 'string', default: '' },
         rule: { type: 'string', multiple: true, default: [] },
         'fail-on': { type: 'string', default: 'error' },
+        'build-dir': { type: 'string', short: 'B' },
       },
     });
   const v = parsed.values;
@@ -130,7 +133,8 @@ function parseCheck(args: string[]): CheckOptions {
   const failOn = oneOf(v['fail-on']!, ['error', 'warning', 'info', 'hint', 'never'] as const, '--fail-on');
   const now = parseNow(v.now);
   const idfVersion = checkedIdfVersion(v['idf-version']!);
-  return { paths: parsed.positionals, format, now, idfVersion: idfVersion.replace(/^v/, ''), rules: parseRules(v.rule as string[]), failOn };
+  const buildDir = v['build-dir'] ? path.resolve(v['build-dir'] as string) : undefined;
+  return { paths: parsed.positionals, format, now, idfVersion: idfVersion.replace(/^v/, ''), rules: parseRules(v.rule as string[]), failOn, buildDir };
 }
 
 function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
@@ -162,6 +166,7 @@ async function check(args: string[]): Promise<number> {
   const analyzer = new Analyzer({
     settings: { ...defaultSettings, idfVersion: opts.idfVersion, rules: opts.rules },
     now: () => opts.now,
+    buildDir: opts.buildDir,
   });
   await analyzer.index(roots);
   // A file named on the command line is analysed even outside any project.
@@ -171,10 +176,13 @@ async function check(args: string[]): Promise<number> {
   if (onlyFiles.size && onlyFiles.size === targets.length) findings = findings.filter((f) => onlyFiles.has(f.file));
   sortFindings(findings);
   for (const s of analyzer.skippedFiles()) process.stderr.write(`esp-tls-lens: skipped ${path.relative(process.cwd(), s.file)}: ${s.reason}\n`);
+  for (const p of analyzer.allProjects()) {
+    for (const note of p.build?.stale ? [`build folder used though ${p.build.stale}`] : []) process.stderr.write(`esp-tls-lens: ${path.relative(process.cwd(), p.root) || '.'}: ${note}\n`);
+  }
 
   const base = process.cwd();
   const out = opts.format === 'sarif' ? formatSarif(findings, base, VERSION)
-    : opts.format === 'json' ? formatJson(findings, base)
+    : opts.format === 'json' ? formatJson(findings, base, analyzer.allProjects())
     : formatText(findings, base);
   process.stdout.write(out);
   return failing(findings, opts.failOn) ? 1 : 0;

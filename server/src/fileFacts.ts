@@ -6,6 +6,7 @@ import { bytesMayHoldFacts, extractC } from './c/extract';
 import { NO_C_FACTS } from './c/facts';
 import { findTlsLogLines } from './logs/tlsLines';
 import { extractCMake } from './project/embeds';
+import { cmakeScopeOf } from './project/buildView';
 import type { EspIdfProject } from './project/model';
 import { readCandidate } from './project/read';
 import { tooLargeReason } from './project/walk';
@@ -31,7 +32,8 @@ const EXTRACTORS: Extractor[] = [
     test: /\.(c|h|cc|cpp|cxx|hpp|hh|inc|ino)$/i, perPlace: false, binary: false, mayMatter: bytesMayHoldFacts, none: { c: NO_C_FACTS },
     extract: async (b) => ({ c: await extractC(b.toString('utf8')) }),
   },
-  { test: /(^|[\\/])CMakeLists\.txt$/, perPlace: true, binary: false, extract: async (b, file, project) => ({ cmake: extractCMake(file, b.toString('utf8'), project?.root) }) },
+  // CMake facts depend on the configuration too (if(CONFIG_...)): hashed with the project's model key.
+  { test: /(^|[\\/])(CMakeLists\.txt|component\.mk)$/, perPlace: true, binary: false, extract: async (b, file, project) => ({ cmake: extractCMake(file, b.toString('utf8'), project ? cmakeScopeOf(project) : undefined) }) },
   { test: /\.(pem|crt|cer|der|key)$/i, perPlace: false, binary: true, extract: async (b) => ({ certFile: await extractCertFile(b) }) },
   // Monitor captures: *.log, and idf.py monitor's own log.<elf>.<timestamp>.txt.
   { test: /(\.log|(^|[\\/])log\.[^\\/]+\.\d{14}\.txt)$/i, perPlace: false, binary: false, extract: async (b) => ({ logLines: findTlsLogLines(b.toString('utf8')) }) },
@@ -68,7 +70,7 @@ export function analyseFile(file: string, o: AnalyseOptions): Outcome | Promise<
   if ('skipped' in read) return { kind: 'skipped', reason: read.skipped };
   if (!content && !x.binary && read.content.subarray(0, 8192).includes(0)) return { kind: 'skipped', reason: 'binary file' };
   if (x.mayMatter && !x.mayMatter(read.content)) return { kind: 'none', facts: x.none ?? {} };
-  const hash = createHash('sha1').update(x.perPlace ? file + '\0' : '').update(read.content).digest('hex');
+  const hash = createHash('sha1').update(x.perPlace ? `${file}\0${o.project?.modelKey ?? ''}\0` : '').update(read.content).digest('hex');
   if (o.known(hash)) return { kind: 'facts', hash };
   // A copy: what was read is a view of the reader's shared buffer, and extraction awaits (another read may come).
   return x.extract(Buffer.from(read.content), file, o.project).then((facts) => ({ kind: 'facts', hash, facts }));

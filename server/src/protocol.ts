@@ -14,6 +14,8 @@ export interface StatusParams {
   projects: number;
   findings: number;
   message?: string;
+  /** One line per project: its IDF version and where that came from (the tooltip shows them). */
+  versions?: string[];
 }
 
 /** Inspect Certificate: a selection (`text`), the literal under `position`, or the whole file. */

@@ -19,6 +19,7 @@ import { toggleOption } from './sdkconfig/assist';
 import { inspectBytes, inspectedMarkdown } from './x509/inspect';
 import { resolveSettings, settingsSection } from './settings';
 import { WorkQueue } from './workQueue';
+import type { EspIdfProject } from './project/model';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -69,15 +70,25 @@ async function index(): Promise<void> {
   for (const s of analyzer.skippedFiles()) connection.console.info(`skipped ${s.file}: ${s.reason}`);
   const projects = analyzer.allProjects();
   connection.console.info(`indexed ${projects.length} ESP-IDF project(s), ${analyzer.analysedFileCount()} files in ${Date.now() - started} ms`);
-  for (const p of projects) connection.console.info(`  ${p.root}: IDF ${p.idfVersion.major}.${p.idfVersion.minor} (${p.idfVersion.source}), target ${p.target}`);
-  status({ state: 'ready', projects: projects.length, findings: countFindings() });
+  for (const p of projects) {
+    connection.console.info(`  ${p.root}: ${versionLine(p)}, target ${p.target}`);
+    for (const note of [...(p.notes ?? []).slice(1), ...(p.unknowns ?? [])]) connection.console.info(`    ${note}`);
+  }
+  status({ state: 'ready', projects: projects.length, findings: countFindings(), versions: projects.map((p) => `${p.name ?? p.root}: ${versionLine(p)}`) });
+}
+
+function versionLine(p: EspIdfProject): string {
+  const v = p.idfVersion;
+  return `ESP-IDF v${v.major}.${v.minor}${v.patch === undefined ? '' : `.${v.patch}`} (${v.why ?? v.source})`;
 }
 
 async function loadSettings(): Promise<void> {
   if (!canPullConfiguration) return;
-  const [ours, filesExclude] = await connection.workspace.getConfiguration([{ section: settingsSection }, { section: 'files.exclude' }]);
+  const [ours, filesExclude, idf] = await connection.workspace.getConfiguration([{ section: settingsSection }, { section: 'files.exclude' }, { section: 'idf' }]);
   const exclude = Object.entries((filesExclude ?? {}) as Record<string, boolean>).filter(([, on]) => on === true).map(([glob]) => glob);
-  analyzer.configure(resolveSettings(ours), exclude);
+  // Espressif's extension names the build folder in idf.buildPath (often "${workspaceFolder}/build").
+  const buildPath = typeof (idf as { buildPath?: unknown } | null)?.buildPath === 'string' ? (idf as { buildPath: string }).buildPath : '';
+  analyzer.configure(resolveSettings(ours), exclude, buildPath.replace(/\$\{workspaceFolder\}/g, roots[0] ?? '') || undefined);
 }
 
 documents.onDidChangeContent(({ document }) => {

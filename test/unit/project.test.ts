@@ -7,7 +7,7 @@ import * as path from 'path';
 import { walk, fileKind, isSkippedDirName } from '../../server/src/project/walk';
 import { readCandidate } from '../../server/src/project/read';
 import {
-  discoverProjects, projectForFile, isThirdParty, cmakeListValue, isProjectCMakeLists, stripCMakeComments,
+  discoverProjects, projectForFile, isThirdParty, isProjectCMakeLists, stripCMakeComments,
   type DiscoveryOptions,
 } from '../../server/src/project/discover';
 import {
@@ -308,7 +308,7 @@ describe('discoverProjects', () => {
       [5, 1, 2, 'sdkconfig']);
     assert.equal(t.idfVersion.file, path.join(t.root, 'sdkconfig'));
     const proj = byName('my_app');
-    assert.deepEqual(proj.idfVersion, { major: 5, minor: 2, patch: 3, source: 'IDF_PATH', file: path.join(idfPath, 'version.txt') });
+    assert.deepEqual(withoutWhy(proj.idfVersion), { major: 5, minor: 2, patch: 3, source: 'IDF_PATH', file: path.join(idfPath, 'version.txt') });
   });
 
   test('files belong to the innermost project and exclude build output, ignored and excluded files', () => {
@@ -325,7 +325,9 @@ describe('discoverProjects', () => {
     assert.deepEqual(rel(byName('foo_test').root, byName('foo_test').files), ['CMakeLists.txt', 'main/CMakeLists.txt',
       'main/test_main.c', 'sdkconfig', 'sdkconfig.defaults', 'sdkconfig.defaults.esp32c6']);
     const all = projects.flatMap((p) => p.files);
-    assert.ok(!all.some((f) => f.includes(`${path.sep}notaproject${path.sep}`) || f.includes('shared_components')));
+    assert.ok(!all.some((f) => f.includes(`${path.sep}notaproject${path.sep}`)));
+    // EXTRA_COMPONENT_DIRS ../shared_components: outside the project folder, but built by it, so its files are the project's.
+    assert.ok(proj.files.includes(path.join(ws, 'shared_components', 'bar', 'bar.c')));
     assert.equal(new Set(all).size, all.length, 'no file is listed twice, though proj/ was also given as a root');
   });
 
@@ -363,7 +365,7 @@ describe('discoverProjects', () => {
     assert.equal(demo.target, 'esp32');
     assert.deepEqual(demo.components.map((c) => [c.name, c.thirdParty]), [['main', false]]);
     assert.deepEqual(demo.sdkconfigChain, [path.join(root, 'sdkconfig.defaults')]);
-    assert.deepEqual(demo.idfVersion, { major: 5, minor: 3, patch: 1, source: 'sdkconfig', file: path.join(root, 'sdkconfig.defaults') });
+    assert.deepEqual(withoutWhy(demo.idfVersion), { major: 5, minor: 3, patch: 1, source: 'sdkconfig', file: path.join(root, 'sdkconfig.defaults') });
     assert.equal(demo.sdkconfig.get('CONFIG_MBEDTLS_CERTIFICATE_BUNDLE')?.value, 'y');
     assert.ok(demo.files.includes(path.join(root, 'main', 'weather_client.c')));
   });
@@ -399,7 +401,7 @@ describe('IDF version', () => {
     assert.equal(parseVersionCmake('set(IDF_VERSION_MAJOR 5)\n'), undefined);
   });
 
-  test('falls back from sdkconfig to version.txt, version.cmake, the setting, then 5.5', async () => {
+  test('falls back from sdkconfig to version.txt, version.cmake, the setting, then the newest (6.0)', async () => {
     const base = await mkdtemp(path.join(os.tmpdir(), 'tls-lens-ver-'));
     try {
       const withTxt = path.join(base, 'idf-txt');
@@ -411,18 +413,18 @@ describe('IDF version', () => {
       const header = { file: 'sdkconfig', text: '# Espressif IoT Development Framework (ESP-IDF) 5.0.9 Project Configuration\n' };
       const noHeader = { file: 'sdkconfig.defaults', text: 'CONFIG_A=y\n' };
 
-      assert.deepEqual(await resolveIdfVersion({ sdkconfigs: [noHeader, header], setting: '4.4', env: { IDF_PATH: withTxt } }),
+      assert.deepEqual(withoutWhy(await resolveIdfVersion({ sdkconfigs: [noHeader, header], setting: '4.4', env: { IDF_PATH: withTxt } })),
         { major: 5, minor: 0, patch: 9, source: 'sdkconfig', file: 'sdkconfig' });
-      assert.deepEqual(await resolveIdfVersion({ sdkconfigs: [noHeader], setting: '4.4', env: { IDF_PATH: withTxt } }),
+      assert.deepEqual(withoutWhy(await resolveIdfVersion({ sdkconfigs: [noHeader], setting: '4.4', env: { IDF_PATH: withTxt } })),
         { major: 5, minor: 1, patch: 4, source: 'IDF_PATH', file: path.join(withTxt, 'version.txt') });
-      assert.deepEqual(await resolveIdfVersion({ sdkconfigs: [], setting: '', env: { IDF_PATH: withCmake } }),
+      assert.deepEqual(withoutWhy(await resolveIdfVersion({ sdkconfigs: [], setting: '', env: { IDF_PATH: withCmake } })),
         { major: 6, minor: 0, patch: 2, source: 'IDF_PATH', file: path.join(withCmake, 'tools', 'cmake', 'version.cmake') });
-      assert.deepEqual(await resolveIdfVersion({ sdkconfigs: [], setting: '4.4.8', env: { IDF_PATH: path.join(base, 'nowhere') } }),
+      assert.deepEqual(withoutWhy(await resolveIdfVersion({ sdkconfigs: [], setting: '4.4.8', env: { IDF_PATH: path.join(base, 'nowhere') } })),
         { major: 4, minor: 4, patch: 8, source: 'setting' });
-      assert.deepEqual(await resolveIdfVersion({ sdkconfigs: [], setting: '5.1', env: {} }),
+      assert.deepEqual(withoutWhy(await resolveIdfVersion({ sdkconfigs: [], setting: '5.1', env: {} })),
         { major: 5, minor: 1, source: 'setting' });
-      assert.deepEqual(await resolveIdfVersion({ sdkconfigs: [noHeader], setting: 'latest', env: {} }),
-        { major: 5, minor: 5, source: 'assumed' });
+      assert.deepEqual(withoutWhy(await resolveIdfVersion({ sdkconfigs: [noHeader], setting: 'latest', env: {} })),
+        { major: 6, minor: 0, source: 'assumed' });
     } finally {
       await rm(base, { recursive: true, force: true });
     }
@@ -430,7 +432,7 @@ describe('IDF version', () => {
 
   test('discovery without IDF_PATH falls back to the setting', async () => {
     const { projects } = await discoverProjects([path.join(ws, 'other')], options({ env: {}, idfVersionSetting: '5.0' }));
-    assert.deepEqual(projects[0].idfVersion, { major: 5, minor: 0, source: 'setting' });
+    assert.deepEqual(withoutWhy(projects[0].idfVersion), { major: 5, minor: 0, source: 'setting' });
   });
 });
 
@@ -443,19 +445,10 @@ describe('CMake helpers', () => {
     assert.ok(!isProjectCMakeLists('idf_component_register(SRCS "a.c")'));
   });
 
-  test('cmakeListValue follows set and list(APPEND), splitting on spaces and semicolons', () => {
-    const text = stripCMakeComments([
-      'set(SDKCONFIG_DEFAULTS "a;b" c)',
-      'set(EXTRA_COMPONENT_DIRS x)',
-      'list(APPEND EXTRA_COMPONENT_DIRS "y z" # a comment (with parens)',
-      '  w)',
-      'list(REMOVE_ITEM EXTRA_COMPONENT_DIRS x)',
-      'set(EXTRA_COMPONENT_DIRS_OTHER q)',
-      'set(CACHED v CACHE STRING "doc")',
-    ].join('\n'));
-    assert.deepEqual(cmakeListValue(text, 'SDKCONFIG_DEFAULTS'), ['a', 'b', 'c']);
-    assert.deepEqual(cmakeListValue(text, 'EXTRA_COMPONENT_DIRS'), ['x', 'y z', 'w']);
-    assert.deepEqual(cmakeListValue(text, 'CACHED'), ['v']);
-    assert.equal(cmakeListValue(text, 'IDF_TARGET'), undefined);
-  });
 });
+
+/** The version fields without the explanation text (tested where the reason matters). */
+function withoutWhy<T extends { why?: string }>(v: T): Omit<T, 'why'> {
+  const { why: _why, ...rest } = v;
+  return rest;
+}

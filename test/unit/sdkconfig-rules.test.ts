@@ -22,6 +22,9 @@ function project(files: Record<string, string>, major = 5, minor = 5): EspIdfPro
   };
 }
 
+/** A source that speaks TLS: sdkconfig findings about TLS are warnings only in such a project (shape: raw mbedTLS client). */
+const USES_TLS = { 'main/client.c': '#include "mbedtls/ssl.h"\nint connect(mbedtls_ssl_context *ssl) { return mbedtls_ssl_handshake(ssl); }\n' };
+
 async function findings(p: EspIdfProject, c: Record<string, string> = {}, rule?: string) {
   const facts: FileFacts[] = await Promise.all(Object.entries(c).map(async ([f, t]) => ({ file: `${ROOT}/${f}`, hash: f, c: await extractC(t) })));
   const all = runRules(contextOf(facts, p)).filter((f) => f.rule.startsWith('sdkconfig-'));
@@ -161,9 +164,15 @@ describe('sdkconfig-no-common-ciphersuite', () => {
     assert.deepEqual(await findings(project({ 'sdkconfig.defaults': '' }), {}, 'sdkconfig-no-common-ciphersuite'), []);
     assert.deepEqual(await findings(project({ 'sdkconfig.defaults': '' }, 4, 4), {}, 'sdkconfig-no-common-ciphersuite'), []);
   });
+  it('in a project whose sources use no TLS the same verdict is only a hint', async () => {
+    const text = '# CONFIG_MBEDTLS_GCM_C is not set\n# CONFIG_MBEDTLS_CHACHAPOLY_C is not set\n';
+    const [f] = await findings(project({ 'sdkconfig.defaults': text }), { 'main/blink.c': 'void app_main(void) {}\n' }, 'sdkconfig-no-common-ciphersuite');
+    assert.equal(f.severity, 'hint');
+    assert.match(f.message, /nothing this project compiles uses TLS/);
+  });
   it('a config trimmed for flash (seed 003): GCM and ChaCha off leave only weak suites; the fix turns GCM back on', async () => {
     const text = '# trimmed for flash\n# CONFIG_MBEDTLS_GCM_C is not set\n# CONFIG_MBEDTLS_CHACHAPOLY_C is not set\n';
-    const [f] = await findings(project({ 'sdkconfig.defaults': text }), {}, 'sdkconfig-no-common-ciphersuite');
+    const [f] = await findings(project({ 'sdkconfig.defaults': text }), USES_TLS, 'sdkconfig-no-common-ciphersuite');
     assert.equal(f.severity, 'warning');
     assert.match(f.message, /^Only weak cipher suites are left \(TLS_ECDHE_/);
     assert.equal(f.range.start.line, 1, 'on the line that turned GCM off');
@@ -172,7 +181,7 @@ describe('sdkconfig-no-common-ciphersuite', () => {
   it('no ECDHE curve and no TLS 1.3: nothing common at all is an error', async () => {
     const text = ['P256', 'P384', 'P521', 'SECP192R1', 'SECP224R1', 'SECP256R1', 'SECP384R1', 'SECP521R1', 'SECP192K1', 'SECP224K1', 'SECP256K1', 'BP256R1', 'BP384R1', 'BP512R1', 'CURVE25519']
       .map((c) => `# CONFIG_MBEDTLS_ECP_DP_${c}_ENABLED is not set`).join('\n') + '\n# CONFIG_MBEDTLS_KEY_EXCHANGE_RSA is not set\n';
-    const fs = await findings(project({ 'sdkconfig.defaults': text }), {}, 'sdkconfig-no-common-ciphersuite');
+    const fs = await findings(project({ 'sdkconfig.defaults': text }), USES_TLS, 'sdkconfig-no-common-ciphersuite');
     assert.equal(fs.length, 1);
     assert.equal(fs[0].severity, 'error');
     assert.equal(fs[0].range.start.line, 5, 'on the line that turned P-256 off');
@@ -216,7 +225,7 @@ describe('review fixes and the installed ESP-IDF', () => {
     const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const pathMod = await import('node:path');
-    const { readInstalledKconfig } = await import('../../server/src/project/idfKconfig');
+    const { readInstalledKconfig } = await import('../../server/src/project/kconfig/installed');
     const idf = mkdtempSync(pathMod.join(tmpdir(), 'idf-'));
     mkdirSync(pathMod.join(idf, 'components/mbedtls'), { recursive: true });
     writeFileSync(pathMod.join(idf, 'components/mbedtls/Kconfig'), `menu "mbedTLS"

@@ -2,14 +2,20 @@
 // sdkconfig chain in ESP-IDF's merge order, the target, the IDF version and the files to analyse.
 // A root may be one project or a folder of them; projects nest (components ship test_apps/ and
 // examples/ projects), and a file belongs to the innermost project that contains it.
-import type { Dirent, Stats } from 'fs';
-import { readdirSync, readFileSync, statSync } from 'fs';
+import type { Stats } from 'fs';
+import { readFileSync, statSync } from 'fs';
+import picomatch from 'picomatch';
 import * as path from 'path';
-import type { Component, EspIdfProject, IdfVersion } from './model';
+import type { EspIdfProject, IdfVersion } from './model';
 import { resolveIdfVersion } from './idfVersion';
 import { walk, type SkippedFile } from './walk';
 import { mergeSdkconfig, parseSdkconfig, unquoteSdkconfigValue } from '../sdkconfig/parse';
-import { readInstalledKconfig } from './idfKconfig';
+import { readInstalledKconfig } from './kconfig/installed';
+import { readProjectKconfig } from './kconfig/project';
+import { readBuildFolder } from './build/buildFolder';
+import { findComponents, isInside } from './components';
+import { readTopLevel, type TopLevel } from './cmake/topLevel';
+import { buildView } from './buildView';
 
 export interface DiscoveryOptions {
   /** files.exclude-style globs, relative to each root. */
@@ -18,6 +24,8 @@ export interface DiscoveryOptions {
   idfVersionSetting: string;
   /** Where IDF_PATH (and $ENV{...} in CMakeLists) are read from. */
   env: NodeJS.ProcessEnv;
+  /** The build folder (Espressif's idf.buildPath, `-B`), absolute or relative to each project; default `build`. */
+  buildDir?: string;
 }
 
 export interface DiscoveryResult {
@@ -27,6 +35,20 @@ export interface DiscoveryResult {
 }
 
 const includesProjectCmake = /include\s*\(\s*"?\$(ENV)?\{IDF_PATH\}\/tools\/cmake\/project\.cmake/i;
+
+/** Drops `# ...` comments (outside quotes) so commented-out lines are not taken for settings. */
+export function stripCMakeComments(text: string): string {
+  return text.split('\n').map((line) => {
+    let quoted = false;
+    for (let i = 0; i < line.length; i++) {
+      const c = line[i];
+      if (c === '\\') i++;
+      else if (c === '"') quoted = !quoted;
+      else if (c === '#' && !quoted) return line.slice(0, i);
+    }
+    return line;
+  }).join('\n');
+}
 
 /** True when a CMakeLists.txt is an ESP-IDF project's top-level one. */
 export function isProjectCMakeLists(text: string): boolean {
@@ -42,16 +64,35 @@ export async function discoverProjects(roots: string[], opts: DiscoveryOptions):
   const idfPathCache = new Map<string, Promise<IdfVersion | undefined>>();
   const projects = await mapLimit([...tops.keys()].sort(), 8, (root) =>
     loadProject(root, tops.get(root) ?? '', owned.get(root) ?? [], opts, idfPathCache));
+  // Components outside every project folder (shared ones, or beyond the workspace) are walked once.
+  const walked = new Map<string, string[]>();
+  for (const p of projects) {
+    for (const dir of p.externalDirs ?? []) {
+      if (!walked.has(dir)) {
+        const w = await walk(dir, opts);
+        skipped.push(...w.skipped);
+        walked.set(dir, w.files);
+      }
+      p.files = mergeSorted(p.files, walked.get(dir)!);
+    }
+  }
   return { projects, skipped };
 }
 
-/** The innermost project whose folder contains absPath. */
-export function projectForFile(projects: EspIdfProject[], absPath: string): EspIdfProject | undefined {
+/** The project a file's findings belong to: the innermost project folder that contains it, else the first
+ * project that builds it as an outside component. */
+export function projectForFile(projects: readonly EspIdfProject[], absPath: string): EspIdfProject | undefined {
   let best: EspIdfProject | undefined;
   for (const p of projects) {
     if (isInside(p.root, absPath) && (!best || p.root.length > best.root.length)) best = p;
   }
-  return best;
+  return best ?? projects.find((p) => p.externalDirs?.some((d) => isInside(d, absPath)));
+}
+
+/** Whether `project`'s build uses the file: inside its folder (and no nested project's), or in one of its outside components. */
+export function projectUses(projects: readonly EspIdfProject[], project: EspIdfProject, absPath: string): boolean {
+  if (project.externalDirs?.some((d) => isInside(d, absPath))) return true;
+  return isInside(project.root, absPath) && projectForFile(projects, absPath) === project;
 }
 
 /** Third-party code (managed_components/, components taken from IDF_PATH): analysed, findings hidden by default. */
@@ -75,10 +116,13 @@ function findProjectCMakeLists(files: string[]): Map<string, string> {
   const tops = new Map<string, string>();
   lists.forEach((f, i) => {
     const text = texts[i];
-    if (text !== undefined && isProjectCMakeLists(text)) tops.set(path.dirname(f), text);
+    // A downloaded component's examples and test apps are its authors' projects, never the user's.
+    if (text !== undefined && isProjectCMakeLists(text) && !inManagedComponent(f)) tops.set(path.dirname(f), text);
   });
   return tops;
 }
+
+const inManagedComponent = (file: string) => /[\\/]managed_components[\\/][^\\/]+[\\/]/.test(file);
 
 /** Each file goes to the innermost project folder above it; files outside every project are dropped. */
 function assignFiles(files: string[], roots: Set<string>): Map<string, string[]> {
@@ -99,31 +143,68 @@ function assignFiles(files: string[], roots: Set<string>): Map<string, string[]>
 
 async function loadProject(root: string, cmakeText: string, files: string[], opts: DiscoveryOptions,
   idfPathCache: Map<string, Promise<IdfVersion | undefined>>): Promise<EspIdfProject> {
-  const cmake = stripCMakeComments(cmakeText);
-  const chain = loadSdkconfigChain(root, cmake, opts.env);
+  const top = readTopLevel(path.join(root, 'CMakeLists.txt'), cmakeText, root, opts.env);
+  const chain = loadSdkconfigChain(root, top);
+  const buildDir = path.resolve(root, opts.buildDir || 'build');
+  const build = readBuildFolder(buildDir, (ms) => newerSource(ms, [path.join(root, 'CMakeLists.txt'), ...chain.texts.map((t) => t.file)]));
   // The real sdkconfig was written by the IDF that last configured the project: trust it first.
   const isReal = (t: { file: string }): boolean => t.file === chain.sdkconfigFile;
+  const lockFile = path.join(root, 'dependencies.lock');
+  const lockText = readText(lockFile);
   const idfVersion = await resolveIdfVersion({
     sdkconfigs: [...chain.texts.filter(isReal), ...chain.texts.filter((t) => !isReal(t))],
+    lock: lockText === undefined ? undefined : { file: lockFile, text: lockText },
+    build: build?.idfVersion && { file: path.join(build.dir, 'project_description.json'), version: build.idfVersion, revision: build.idfRevision },
     setting: opts.idfVersionSetting,
     env: opts.env,
     idfPathCache,
   });
+  const components = findComponents({ root, extraDirs: top.extraComponentDirs, env: opts.env, build });
   const project: EspIdfProject = {
     root,
-    components: findComponents(root, cmake, opts.env),
+    components,
     sdkconfigChain: chain.texts.map((t) => t.file),
     sdkconfig: mergeSdkconfig(chain.texts),
     sdkconfigFiles: chain.texts.map((t) => parseSdkconfig(t.text, t.file)),
-    target: chain.target,
+    target: build?.target ?? chain.target,
     idfVersion,
     files: withChain(files, chain.texts.map((t) => t.file), root),
+    kconfig: readProjectKconfig(components.map((c) => c.dir), opts.env),
+    unknowns: top.unknowns,
+    notes: [`ESP-IDF v${idfVersion.major}.${idfVersion.minor}${idfVersion.patch === undefined ? '' : `.${idfVersion.patch}`}, from ${idfVersion.why ?? idfVersion.source}`],
   };
-  const name = /\bproject\s*\(\s*"?([A-Za-z0-9_.+-]+)/i.exec(cmake)?.[1];
-  if (name) project.name = name;
+  if (build) {
+    project.build = build;
+    project.notes!.push(build.stale ? `Build folder used (${build.stale}).` : `Build folder ${build.dir} used as the build's own view.`);
+  }
+  const external = components.filter((c) => !c.thirdParty && !isInside(root, c.dir)).map((c) => c.dir);
+  if (external.length) project.externalDirs = external;
+  if (top.name) project.name = top.name;
   const installed = await readInstalledKconfig(opts.env.IDF_PATH);
   if (installed) project.installedKconfig = installed;
+  // What the components compile and embed, read with the configuration now known.
+  const view = buildView(project, opts.env);
+  project.compiled = view.compiled;
+  project.files = mergeSorted(project.files, view.usedFiles.filter((f) => isInside(root, f) && !isExcludedBy(opts.exclude, root, f)));
+  project.unknowns = [...(project.unknowns ?? []), ...view.unknowns];
+  project.modelKey = view.key;
   return project;
+}
+
+/** The newest of `files` changed after `ms`, for the stale-build note. */
+function newerSource(ms: number, files: string[]): string | undefined {
+  return files.find((f) => (statOf(f)?.mtimeMs ?? 0) > ms + 1000);
+}
+
+function isExcludedBy(globs: string[], root: string, file: string): boolean {
+  if (!globs.length) return false;
+  const rel = path.relative(root, file).split(path.sep).join('/');
+  return globs.some((g) => g.trim() !== '' && picomatch(g, { dot: true })(rel));
+}
+
+function mergeSorted(a: string[], b: string[]): string[] {
+  const extra = b.filter((f) => !a.includes(f));
+  return extra.length === 0 ? a : [...a, ...extra].sort();
 }
 
 /**
@@ -145,16 +226,12 @@ interface SdkconfigChain {
 
 // ESP-IDF (tools/cmake/kconfig.cmake) passes each SDKCONFIG_DEFAULTS file followed by its
 // `<file>.<target>` twin, then loads sdkconfig over them; later values win.
-function loadSdkconfigChain(root: string, cmake: string, env: NodeJS.ProcessEnv): SdkconfigChain {
-  const listed = cmakeListValue(cmake, 'SDKCONFIG_DEFAULTS');
-  const defaultsPaths = listed
-    ? listed.map((v) => resolveCMakePath(v, root, env)).filter((p): p is string => p !== undefined)
-    : [path.join(root, 'sdkconfig.defaults')];
-  const sdkconfigFile = resolveCMakePath(cmakeListValue(cmake, 'SDKCONFIG')?.[0] ?? '', root, env) ??
-    path.join(root, 'sdkconfig');
+function loadSdkconfigChain(root: string, top: TopLevel): SdkconfigChain {
+  const defaultsPaths = top.sdkconfigDefaults ?? [path.join(root, 'sdkconfig.defaults')];
+  const sdkconfigFile = top.sdkconfig ?? path.join(root, 'sdkconfig');
   const defaults = readExisting(defaultsPaths);
   const sdkconfig = readExisting([sdkconfigFile]);
-  const target = chooseTarget(sdkconfig, defaults, cmake);
+  const target = chooseTarget(sdkconfig, defaults, top.target);
   const texts: { file: string; text: string }[] = [];
   for (const d of defaults) {
     texts.push(d, ...readExisting([`${d.file}.${target}`]));
@@ -165,13 +242,13 @@ function loadSdkconfigChain(root: string, cmake: string, env: NodeJS.ProcessEnv)
 
 /** CONFIG_IDF_TARGET from sdkconfig, else from the defaults, else set(IDF_TARGET) in CMake, else esp32. */
 function chooseTarget(sdkconfig: { file: string; text: string }[], defaults: { file: string; text: string }[],
-  cmake: string): string {
+  cmakeTarget: string | undefined): string {
   const fromConfig = (files: { file: string; text: string }[]): string | undefined => {
     const entry = mergeSdkconfig(files).get('CONFIG_IDF_TARGET');
     return validTarget(entry ? unquoteSdkconfigValue(entry.value) : undefined);
   };
   return fromConfig(sdkconfig) ?? fromConfig(defaults) ??
-    validTarget(cmakeListValue(cmake, 'IDF_TARGET')?.[0]) ?? 'esp32';
+    validTarget(cmakeTarget) ?? 'esp32';
 }
 
 /** The target names a file (`sdkconfig.defaults.<target>`), so only plain names are accepted. */
@@ -179,111 +256,7 @@ function validTarget(t: string | undefined): string | undefined {
   return t && /^[a-z0-9_]+$/i.test(t) ? t : undefined;
 }
 
-// ---- components -----------------------------------------------------------------------------
-
-function findComponents(root: string, cmake: string, env: NodeJS.ProcessEnv): Component[] {
-  const found = new Map<string, Component>();
-  const add = (dir: string, thirdParty: boolean): void => {
-    if (!found.has(dir)) found.set(dir, { name: path.basename(dir), dir, thirdParty });
-  };
-  const idfPath = env.IDF_PATH ? path.resolve(env.IDF_PATH) : undefined;
-  const fromIdf = (dir: string): boolean => idfPath !== undefined && isInside(idfPath, dir);
-
-  if (isDir(path.join(root, 'main'))) add(path.join(root, 'main'), false);
-  for (const dir of componentDirsIn(path.join(root, 'components'))) add(dir, false);
-  for (const value of cmakeListValue(cmake, 'EXTRA_COMPONENT_DIRS') ?? []) {
-    const dir = resolveCMakePath(value, root, env);
-    if (!dir) continue;
-    // A listed folder is either a component itself or a folder of components.
-    if (isFile(path.join(dir, 'CMakeLists.txt'))) add(dir, fromIdf(dir));
-    else for (const sub of componentDirsIn(dir)) add(sub, fromIdf(sub));
-  }
-  for (const dir of componentDirsIn(path.join(root, 'managed_components'))) add(dir, true);
-  return [...found.values()];
-}
-
-/** Sub-folders of `parent` that hold a CMakeLists.txt, sorted. */
-function componentDirsIn(parent: string): string[] {
-  let entries: Dirent[];
-  try {
-    entries = readdirSync(parent, { withFileTypes: true });
-  } catch {
-    return [];
-  }
-  const dirs = entries.filter((e) => e.isDirectory() || e.isSymbolicLink()).map((e) => path.join(parent, e.name));
-  return dirs.filter((d) => isFile(path.join(d, 'CMakeLists.txt'))).sort();
-}
-
-// ---- a little CMake ---------------------------------------------------------------------------
-
-/** Drops `# ...` comments (outside quotes) so commented-out lines are not taken for settings. */
-export function stripCMakeComments(text: string): string {
-  return text.split('\n').map((line) => {
-    let quoted = false;
-    for (let i = 0; i < line.length; i++) {
-      const c = line[i];
-      if (c === '\\') i++;
-      else if (c === '"') quoted = !quoted;
-      else if (c === '#' && !quoted) return line.slice(0, i);
-    }
-    return line;
-  }).join('\n');
-}
-
-/**
- * The value of a list variable after the top-level file's `set(NAME ...)` and
- * `list(APPEND NAME ...)` calls, split on whitespace and `;` like CMake; undefined if never set.
- * Expects comments already stripped. Control flow (if/else) is not evaluated.
- */
-export function cmakeListValue(cmake: string, name: string): string[] | undefined {
-  const re = new RegExp(`\\b(set|list)\\s*\\(\\s*(APPEND\\s+)?${name}(?=[\\s)])([^)]*)\\)`, 'gi');
-  let value: string[] | undefined;
-  for (const m of cmake.matchAll(re)) {
-    const isList = m[1].toLowerCase() === 'list';
-    if (isList !== (m[2] !== undefined)) continue; // list(REMOVE_ITEM ...) and the like; set(APPEND?) no
-    const args = cmakeArguments(m[3]);
-    value = isList ? [...(value ?? []), ...args] : args;
-  }
-  return value;
-}
-
-function cmakeArguments(text: string): string[] {
-  const out: string[] = [];
-  for (const m of text.matchAll(/"((?:[^"\\]|\\.)*)"|[^\s"]+/g)) {
-    const arg = m[1] ?? m[0];
-    if (m[1] === undefined && (arg === 'CACHE' || arg === 'PARENT_SCOPE')) break;
-    out.push(...arg.split(';').filter((s) => s !== ''));
-  }
-  return out;
-}
-
-/** A CMake path relative to the project root, with the variables a top-level file can use expanded. */
-function resolveCMakePath(value: string, root: string, env: NodeJS.ProcessEnv): string | undefined {
-  if (value === '') return undefined;
-  const rootVars = new Set(['CMAKE_CURRENT_LIST_DIR', 'CMAKE_CURRENT_SOURCE_DIR', 'CMAKE_SOURCE_DIR', 'PROJECT_SOURCE_DIR']);
-  let unresolved = false;
-  const expanded = value
-    .replace(/\$ENV\{(\w+)\}/g, (_, v: string) => env[v] ?? ((unresolved = true), ''))
-    .replace(/\$\{(\w+)\}/g, (_, v: string) => {
-      if (rootVars.has(v)) return root;
-      if (v === 'IDF_PATH' && env.IDF_PATH) return env.IDF_PATH;
-      unresolved = true;
-      return '';
-    });
-  return unresolved ? undefined : path.resolve(root, expanded);
-}
-
 // ---- small fs helpers ---------------------------------------------------------------------------
-
-// Paths here are absolute and normalized (resolved roots, joined by the walk, or an editor's fsPath), so
-// containment is a prefix test: path.relative() per file and project was a tenth of a 200 MB check.
-// Windows paths compare without case (VS Code writes c:, Node C:).
-const foldCase = process.platform === 'win32' ? (s: string) => s.toLowerCase() : (s: string) => s;
-
-function isInside(dir: string, p: string): boolean {
-  const d = foldCase(dir), f = foldCase(p);
-  return f === d || f.startsWith(d.endsWith(path.sep) ? d : d + path.sep);
-}
 
 // Discovery reads small files (CMakeLists.txt, sdkconfig) and stats folders, thousands of them in a large
 // workspace: synchronous calls cost less than a promise each.
@@ -299,14 +272,6 @@ function readText(file: string): string | undefined {
 function readExisting(files: string[]): { file: string; text: string }[] {
   const texts = files.map(readText);
   return files.flatMap((file, i) => (texts[i] === undefined ? [] : [{ file, text: texts[i] as string }]));
-}
-
-function isFile(p: string): boolean {
-  return statOf(p)?.isFile() ?? false;
-}
-
-function isDir(p: string): boolean {
-  return statOf(p)?.isDirectory() ?? false;
 }
 
 function statOf(p: string): Stats | undefined {

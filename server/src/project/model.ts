@@ -1,9 +1,11 @@
 // The ESP-IDF project model: which projects a workspace holds, their components, their sdkconfig
 // chain and their IDF version. Built by project/discover.ts; read by the analyzer, rules and CLI.
 import type { ParsedSdkconfig } from '../sdkconfig/parse';
-import type { InstalledKconfig } from './idfKconfig';
+import type { InstalledKconfig } from './kconfig/installed';
+import type { ProjectKconfig } from './kconfig/project';
+import type { BuildFolder } from './build/buildFolder';
 
-export type IdfVersionSource = 'sdkconfig' | 'IDF_PATH' | 'setting' | 'assumed';
+export type IdfVersionSource = 'sdkconfig' | 'dependencies.lock' | 'build' | 'IDF_PATH' | 'options' | 'setting' | 'assumed';
 
 export interface IdfVersion {
   major: number;
@@ -13,6 +15,8 @@ export interface IdfVersion {
   source: IdfVersionSource;
   /** The file it was read from, when it was read from one. */
   file?: string;
+  /** Why this version, in words (status bar tooltip, log, `check --format json`). */
+  why?: string;
 }
 
 /** One value of the merged sdkconfig, with the file and 0-based line it came from. */
@@ -27,6 +31,8 @@ export interface SdkconfigEntry {
 export interface Component {
   name: string;
   dir: string;
+  /** How it was found: a project folder, EXTRA_COMPONENT_DIRS, a manifest's path/override_path, the build folder. */
+  from?: 'project' | 'EXTRA_COMPONENT_DIRS' | 'idf_component.yml' | 'managed' | 'build';
   /** managed_components/ (from the IDF component manager): analysed for facts, findings hidden by default. */
   thirdParty: boolean;
 }
@@ -49,6 +55,32 @@ export interface EspIdfProject {
   idfVersion: IdfVersion;
   /** Absolute paths of every file worth analysing (C/C++ sources and headers, CMakeLists.txt,
    * sdkconfig files, certificate files), excluding build output, .git, .gitignore'd and files.exclude'd paths.
-   * The sdkconfig chain's files are always included: the build reads them even when .gitignore'd. */
+   * The sdkconfig chain's files are always included: the build reads them even when .gitignore'd, and so are
+   * the files a component embeds or compiles. */
   files: string[];
+  /** Component folders outside `root` (EXTRA_COMPONENT_DIRS, idf_component.yml `path:`): their files are this build's too. */
+  externalDirs?: string[];
+  /** The build folder, when there is one: the build's own view, preferred over inference. */
+  build?: BuildFolder;
+  /** Kconfig / Kconfig.projbuild of the project's components. */
+  kconfig?: ProjectKconfig;
+  /** What the build compiles, as far as it can be known (project/compiled.ts). */
+  compiled?: CompiledSources;
+  /** Parts of the build that could not be read (a component folder from an unknown variable...), in words. */
+  unknowns?: string[];
+  /** Notes for the log and `check --format json`: a stale build folder, how the version was chosen. */
+  notes?: string[];
+  /** Changes whenever the configuration does: facts that depend on it (CMake files) are cached under it. */
+  modelKey?: string;
+}
+
+export interface CompiledSources {
+  /** Absolute paths of sources some component compiles (maybe-branches included). */
+  files: Set<string>;
+  /** Component folders whose source list could not be read completely: their files count as compiled. */
+  incompleteDirs: string[];
+  /** Every component folder of the build. */
+  componentDirs: string[];
+  /** False when components may exist that were not found (a folder named by an unknown variable). */
+  allComponentsKnown: boolean;
 }

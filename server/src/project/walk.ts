@@ -35,7 +35,7 @@ export function fileKind(name: string): FileKind | undefined {
   const lower = name.toLowerCase();
   const ext = path.extname(lower);
   if (cExtensions.has(ext)) return 'c';
-  if (name === 'CMakeLists.txt' || ext === '.cmake') return 'cmake';
+  if (name === 'CMakeLists.txt' || ext === '.cmake' || name === 'component.mk') return 'cmake';
   if (isSdkconfigName(name)) return 'sdkconfig';
   if (certExtensions.has(ext)) return 'cert';
   return undefined;
@@ -96,7 +96,7 @@ function walkDir(ctx: WalkContext, dir: string, rel: string, layers: IgnoreLayer
     const childRel = rel + entry.name;
     const childAbs = path.join(dir, entry.name);
     if (entry.isDirectory()) {
-      if (isSkippedDirName(entry.name) || isIgnored(ctx, active, childRel, true)) continue;
+      if (isSkippedDirName(entry.name) || isIgnored(ctx, active, childRel, true) || isManagedExample(childRel)) continue;
       walkDir(ctx, childAbs, childRel + '/', active);
     } else if ((entry.isFile() || entry.isSymbolicLink()) && fileKind(entry.name)) {
       if (isIgnored(ctx, active, childRel, false)) continue;
@@ -105,6 +105,9 @@ function walkDir(ctx: WalkContext, dir: string, rel: string, layers: IgnoreLayer
     }
   }
 }
+
+/** A downloaded component's examples and test apps: its authors' projects, not part of the user's build. */
+const isManagedExample = (rel: string) => /(^|\/)managed_components\/[^/]+\/(examples|test_apps|test)$/.test(rel);
 
 // files.exclude and .gitignore both apply to the path relative to the root. managed_components/ is
 // exempt from .gitignore: people are told to ignore it (the component manager re-downloads it), but

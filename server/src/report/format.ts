@@ -2,6 +2,7 @@
 // with forward slashes, so output is the same on every machine and in CI logs.
 import path from 'node:path';
 import type { Finding } from '../rules/finding';
+import type { EspIdfProject } from '../project/model';
 
 export const relativePath = (base: string, file: string) => path.relative(base, file).split(path.sep).join('/');
 
@@ -13,9 +14,19 @@ export function formatText(findings: readonly Finding[], base: string): string {
     .join('');
 }
 
-export function formatJson(findings: readonly Finding[], base: string): string {
+/** `check --format json`: the findings, and per project the IDF version with the reason it was chosen. */
+export function formatJson(findings: readonly Finding[], base: string, projects: readonly EspIdfProject[] = []): string {
   const out = {
     version: 1,
+    projects: projects.map((p) => ({
+      root: relativePath(base, p.root) || '.',
+      idfVersion: `${p.idfVersion.major}.${p.idfVersion.minor}${p.idfVersion.patch === undefined ? '' : `.${p.idfVersion.patch}`}`,
+      idfVersionSource: p.idfVersion.source,
+      idfVersionWhy: (p.idfVersion.why ?? p.idfVersion.source).split(base + path.sep).join(''),
+      target: p.target,
+      buildFolder: p.build ? relativePath(base, p.build.dir) : null,
+      notes: [...(p.notes ?? []).slice(1), ...(p.unknowns ?? [])],
+    })),
     findings: findings.map((f) => ({
       rule: f.rule,
       severity: f.severity,

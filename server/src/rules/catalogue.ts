@@ -38,6 +38,7 @@ export const RULES: readonly RuleInfo[] = [
   rule('sdkconfig-unknown-option', 'warning', 'An mbedTLS/ESP-TLS option this IDF version does not have.'),
   rule('log-tls-failure', 'info', 'A TLS failure line of an idf.py monitor log, with what its code means.'),
   rule('sdkconfig-production-hardening', 'hint', 'Secure boot, flash encryption or NVS encryption is off.'),
+  rule('file-not-compiled', 'hint', 'A source with TLS code that no component compiles: not firmware, not checked.'),
 ];
 
 export const ruleInfo = (id: string): RuleInfo | undefined => RULES.find((r) => r.id === id);

@@ -16,8 +16,12 @@ const IDF_SYMBOLS = new Set(['x509_crt_bundle']);
 export const embedSymbolMissing: Rule = {
   id: 'embed-symbol-missing',
   run(ctx) {
-    if (seesOnlyPartOfTheBuild(ctx)) return [];
-    const embedded = new Set(ctx.files.flatMap((f) => f.cmake?.embeds.map((e) => e.symbol) ?? []));
+    const embedded = new Set([
+      ...ctx.files.flatMap((f) => [...(f.cmake?.embeds.map((e) => e.symbol) ?? []), ...(f.cmake?.generatedSymbols ?? [])]),
+      ...(ctx.project?.build?.embeds.map((e) => e.symbol) ?? []),
+    ]);
+    // What the build may embed that we could not read: the link may well succeed, so no error.
+    const unread = unreadEmbeds(ctx);
     const out: Finding[] = [];
     for (const f of ctx.files) {
       const reported = new Set<string>();
@@ -26,6 +30,13 @@ export const embedSymbolMissing: Rule = {
         if (allHold(ref.conditions, ctx.macros) === false) continue; // compiled out
         reported.add(ref.symbol);
         const candidate = ctx.project?.files.find((p) => embedSymbol(p) === ref.symbol);
+        if (unread.length) {
+          out.push({
+            rule: 'embed-symbol-missing', severity: 'info', file: f.file, range: ref.range,
+            message: `\`_binary_${ref.symbol}_${ref.edge}\` is referenced and no embed we could read gives that symbol, but part of the build could not be read (${unread.slice(0, 2).join('; ')}${unread.length > 2 ? '; …' : ''}): it may be embedded there.`,
+          });
+          continue;
+        }
         out.push({
           rule: 'embed-symbol-missing',
           severity: ruleInfo('embed-symbol-missing')!.severity,
@@ -65,10 +76,17 @@ export const embedFileMissing: Rule = {
   },
 };
 
-/** Components outside the project (EXTRA_COMPONENT_DIRS elsewhere) embed files this analysis does not see. */
-function seesOnlyPartOfTheBuild(ctx: RuleContext): boolean {
-  const root = ctx.project?.root;
-  return !root || ctx.project!.components.some((c) => !c.thirdParty && path.relative(root, c.dir).startsWith('..'));
+/** Parts of the build whose embeds could not be read: unknown file names, unnamed generated binaries, unread component folders. */
+function unreadEmbeds(ctx: RuleContext): string[] {
+  if (!ctx.project) return ['the file is outside any ESP-IDF project'];
+  const out = [...(ctx.project.unknowns ?? [])];
+  for (const f of ctx.files) {
+    for (const u of f.cmake?.unknownEmbeds ?? []) out.push(`${relative(ctx, f.file)} embeds ${u.written}`);
+    if (f.cmake?.generatedSymbols?.includes('*')) out.push(`${relative(ctx, f.file)} embeds a generated binary`);
+    if (f.cmake && !f.cmake.sources?.complete && f.cmake.notes?.length) out.push(`${relative(ctx, f.file)}: ${f.cmake.notes[0]}`);
+  }
+  // Components we know of but whose CMakeLists.txt was not analysed (ESP-IDF's own, from $IDF_PATH) embed nothing of the user's.
+  return out;
 }
 
 /** Adds the file to EMBED_TXTFILES of the component whose directory holds the C file. */

@@ -10,6 +10,7 @@ import { pemNotNulTerminated } from './pemNotNulTerminated';
 import { SDKCONFIG_RULES } from './sdkconfig';
 import { tlsHostnameCheckSkipped } from './tlsHostnameCheckSkipped';
 import { tlsNoServerVerification } from './tlsNoServerVerification';
+import { usesTls } from './usesTls';
 
 export const ALL_RULES: readonly Rule[] = [
   tlsNoServerVerification,
@@ -25,13 +26,22 @@ export const ALL_RULES: readonly Rule[] = [
   logTlsFailure,
 ];
 
+/** sdkconfig findings about how TLS behaves: they matter only to a project that uses TLS. */
+const TLS_SCALED = new Set(['sdkconfig-legacy-protocol', 'sdkconfig-record-size-too-small', 'sdkconfig-no-common-ciphersuite',
+  'sdkconfig-unused-dtls', 'sdkconfig-production-hardening', 'sdkconfig-clock-never-set', 'sdkconfig-hardware-acceleration-off']);
+
 export function runRules(ctx: RuleContext, overrides: Readonly<Record<string, SeverityOrOff>> = {}): Finding[] {
   const out: Finding[] = [];
+  let tls: boolean | undefined;
   for (const rule of ALL_RULES) {
     // One rule module may report several ids (cert-expired / -not-yet-valid / -expires-soon): overrides go by finding.
     for (const f of rule.run(ctx)) {
       const o = overrides[f.rule];
       if (o === 'off') continue;
+      if (!o && TLS_SCALED.has(f.rule) && !(tls ??= usesTls(ctx))) {
+        out.push({ ...f, severity: 'hint', message: `${f.message} (A hint only: nothing this project compiles uses TLS.)` });
+        continue;
+      }
       out.push(o ? { ...f, severity: o } : f);
     }
   }

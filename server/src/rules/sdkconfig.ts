@@ -247,6 +247,8 @@ export const sdkconfigUnknownOption: Rule = {
         if (!line.name || !isOurs(line.name) || config.exists(line.name) === true) continue;
         // An option other releases have was removed or added, not misspelt: say which releases, suggest no rename.
         const elsewhere = symbolInfo(line.name)?.present;
+        // When nothing in the project names its version, an option some release has is no evidence of a mistake.
+        if (elsewhere && !versionIsKnown(idf)) continue;
         const nearest = elsewhere ? undefined : closest(line.name, names);
         const range = { start: { line: line.line, character: line.raw.indexOf(line.name) }, end: { line: line.line, character: line.raw.indexOf(line.name) + line.name.length } };
         const why = elsewhere ? `. It exists in ESP-IDF v${elsewhere.join(', v')}` : nearest ? `. Did you mean ${nearest}?` : '.';
@@ -258,6 +260,9 @@ export const sdkconfigUnknownOption: Rule = {
     return out;
   },
 };
+
+/** A version the project states (header, lock, build folder, IDF_PATH, setting), not one we inferred or assumed. */
+const versionIsKnown = (v: { source: string }) => v.source !== 'assumed' && v.source !== 'options';
 
 /** Names in the families we catalogue completely (every mbedTLS and ESP-TLS option). */
 const isOurs = (name: string) => /^CONFIG_(MBEDTLS|ESP_TLS)_/.test(name);

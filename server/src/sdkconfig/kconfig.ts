@@ -71,8 +71,9 @@ export function symbolInfo(name: string): KconfigSymbol | undefined {
 export interface Effective {
   /** `y`, `n`, a number or a quoted string, as sdkconfig writes it. */
   value: string;
-  /** Where it comes from: a file of the sdkconfig chain, or the Kconfig default of the project's version. */
-  source: 'sdkconfig' | 'default';
+  /** Where it comes from: a file of the sdkconfig chain, the build folder's config/sdkconfig.json, or a Kconfig
+   * default (of the project's IDF version, or of the project's own Kconfig files). */
+  source: 'sdkconfig' | 'build' | 'default';
   entry?: SdkconfigEntry;
 }
 
@@ -98,12 +99,13 @@ export class ProjectConfig {
 
   constructor(private readonly project: EspIdfProject) {
     this.idf = project.idfVersion;
-    this.complete = project.sdkconfigChain.some((f) => /(^|[\\/])sdkconfig$/.test(f));
+    this.complete = project.sdkconfigChain.some((f) => /(^|[\\/])sdkconfig$/.test(f)) || !!project.build?.config;
     this.source = project.installedKconfig ? 'installed' : 'shipped';
   }
 
   /** Does this build have the option? undefined for names outside the mbedTLS / ESP-TLS families. */
   exists(name: string): boolean | undefined {
+    if (this.project.kconfig?.symbols.has(name)) return true;
     const installed = this.project.installedKconfig;
     if (!installed) return optionExists(name, this.idf);
     return installed.symbols.has(name) ? true : /^CONFIG_(MBEDTLS|ESP_TLS)_/.test(name) ? false : undefined;
@@ -116,11 +118,11 @@ export class ProjectConfig {
 
   /** The option's Kconfig entry, from the installed ESP-IDF or the shipped table. */
   symbol(name: string): KconfigSymbol | undefined {
-    const installed = this.project.installedKconfig?.symbols.get(name);
+    const installed = this.project.installedKconfig?.symbols.get(name) ?? (SYMBOLS[name] ? undefined : this.project.kconfig?.symbols.get(name));
     if (!installed) return this.project.installedKconfig ? undefined : SYMBOLS[name];
     const d = installed.default;
     return {
-      type: installed.type, category: '', meaning: installed.prompt, menu: '', present: [], selects: installed.selects, depends: installed.depends,
+      type: installed.type, category: '', meaning: installed.prompt, menu: installed.choice ? `choice ${installed.choice}` : '', present: [], selects: installed.selects, depends: installed.depends,
       defaults: { '4.4': d, '5.5': d, '6.0': d },
     };
   }
@@ -165,6 +167,8 @@ export class ProjectConfig {
     const entry = this.project.sdkconfig.get(name);
     // The config tool drops a line for an option this version does not have (sdkconfig-unknown-option says so).
     if (entry && this.exists(name) !== false) return { value: entry.value, source: 'sdkconfig', entry };
+    const built = this.project.build?.config?.get(name);
+    if (built !== undefined) return { value: built, source: 'build' };
     const sym = this.symbol(name);
     if (!sym || !this.exists(name)) return undefined;
     if (sym.depends && this.holds(sym.depends) === false) return sym.type === 'bool' ? { value: 'n', source: 'default' } : undefined;
@@ -192,6 +196,8 @@ export class ProjectConfig {
 
   /** Other members of the choice `name` belongs to (same menu in the shipped table; same default kind when installed). */
   private siblings(name: string, sym: KconfigSymbol): string[] {
+    const own = this.project.kconfig?.symbols.get(name);
+    if (own?.choice) return [...this.project.kconfig!.symbols].filter(([n, s]) => n !== name && s.choice === own.choice).map(([n]) => n);
     if (this.project.installedKconfig) {
       return [...this.project.installedKconfig.symbols].filter(([n, s]) => n !== name && /\(choice (default|member)\)/.test(s.default ?? '')).map(([n]) => n)
         .filter((n) => n.replace(/_[A-Z0-9]+$/, '') === name.replace(/_[A-Z0-9]+$/, ''));

@@ -1,0 +1,95 @@
+// An ESP-IDF build folder is the build's own answer to what the project is: project_description.json
+// (IDF version, target, sdkconfig, components with their folders and sources), compile_commands.json
+// (every file compiled), config/sdkconfig.json (every final option value, Kconfig defaults included) and
+// the generated embed sources (`<name>.S` files "Data converted from <path>"). When it exists it is used
+// as ground truth; when it is older than the files it describes, it is still used and the model says so.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { parseIdfVersion, type IdfVersionNumber } from '../idfVersion';
+
+export interface BuildEmbed { symbol: string; file: string; mode: 'text' | 'binary' }
+
+export interface BuildFolder {
+  dir: string;
+  /** From project_description.json's git_revision (the IDF's `git describe`). */
+  idfVersion?: IdfVersionNumber;
+  idfRevision?: string;
+  /** The ESP-IDF the build used (its components are not the user's). */
+  idfPath?: string;
+  target?: string;
+  /** Absolute paths of the files compile_commands.json compiles. */
+  compiled?: Set<string>;
+  /** Component folders (build_component_paths). */
+  componentDirs?: string[];
+  /** CONFIG_NAME -> value as sdkconfig writes it (`y`, `n`, `16384`, `"text"`). */
+  config?: Map<string, string>;
+  embeds: BuildEmbed[];
+  /** When the build folder was last written (project_description.json's mtime). */
+  writtenAt: number;
+  /** A note when sources changed after the build: the folder is still used. */
+  stale?: string;
+}
+
+/** Reads `dir` when it holds project_description.json; undefined otherwise (never throws). */
+export function readBuildFolder(dir: string, newerThan: (ms: number) => string | undefined): BuildFolder | undefined {
+  const descFile = path.join(dir, 'project_description.json');
+  const desc = readJson(descFile) as Record<string, unknown> | undefined;
+  if (!desc || typeof desc !== 'object') return undefined;
+  const writtenAt = statSync(descFile).mtimeMs;
+  const out: BuildFolder = { dir, embeds: readEmbedSources(dir), writtenAt };
+  const rev = typeof desc.git_revision === 'string' ? desc.git_revision : undefined;
+  if (rev) { out.idfRevision = rev; out.idfVersion = parseIdfVersion(rev); }
+  if (typeof desc.target === 'string') out.target = desc.target;
+  if (typeof desc.idf_path === 'string') out.idfPath = path.resolve(desc.idf_path);
+  if (Array.isArray(desc.build_component_paths)) out.componentDirs = desc.build_component_paths.filter((p): p is string => typeof p === 'string');
+  out.compiled = readCompileCommands(path.join(dir, 'compile_commands.json'));
+  out.config = readSdkconfigJson(path.join(dir, 'config', 'sdkconfig.json'));
+  const changed = newerThan(writtenAt);
+  if (changed) out.stale = `the build folder ${dir} is older than ${changed}: its view is used until the next build`;
+  return out;
+}
+
+function readCompileCommands(file: string): Set<string> | undefined {
+  const list = readJson(file);
+  if (!Array.isArray(list)) return undefined;
+  const out = new Set<string>();
+  for (const entry of list as { directory?: string; file?: string }[]) {
+    if (typeof entry?.file === 'string') out.add(path.resolve(entry.directory ?? '', entry.file));
+  }
+  return out;
+}
+
+/** kconfgen's JSON: `{"MBEDTLS_TLS_ENABLED": true, "MBEDTLS_SSL_IN_CONTENT_LEN": 16384, "IDF_TARGET": "esp32"}`. */
+function readSdkconfigJson(file: string): Map<string, string> | undefined {
+  const json = readJson(file);
+  if (!json || typeof json !== 'object' || Array.isArray(json)) return undefined;
+  const out = new Map<string, string>();
+  for (const [name, v] of Object.entries(json as Record<string, unknown>)) {
+    const value = v === true ? 'y' : v === false ? 'n' : typeof v === 'number' ? String(v) : typeof v === 'string' ? JSON.stringify(v) : undefined;
+    if (value !== undefined) out.set(`CONFIG_${name}`, value);
+  }
+  return out;
+}
+
+/** data_file_embed_asm.cmake writes `<name>.S` beside the build: "Data converted from <file>", "(null byte appended)". */
+function readEmbedSources(dir: string): BuildEmbed[] {
+  let names: string[];
+  try { names = readdirSync(dir).filter((n) => n.endsWith('.S')); } catch { return []; }
+  const out: BuildEmbed[] = [];
+  for (const name of names) {
+    let head: string;
+    try { head = readFileSync(path.join(dir, name), 'utf8').slice(0, 4096); } catch { continue; }
+    const from = /Data converted from\s+(.+?)\s*$/m.exec(head)?.[1];
+    const symbol = /\.global\s+_binary_(\w+)_start/.exec(head)?.[1];
+    if (from && symbol) out.push({ symbol, file: path.resolve(dir, from), mode: /null byte appended/.test(head) ? 'text' : 'binary' });
+  }
+  return out;
+}
+
+function readJson(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+  } catch {
+    return undefined;
+  }
+}

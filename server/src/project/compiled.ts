@@ -1,0 +1,30 @@
+// Only compiled files are firmware. A C/C++ source that no component's SRCS / SRC_DIRS / target_sources
+// takes (a test folder, an old copy, a tool beside the project) is not judged as firmware. The build
+// folder's compile_commands.json is the build's own list; without one, the components' CMake says.
+// Headers are never judged here: they are compiled wherever they are included.
+import path from 'node:path';
+import type { EspIdfProject } from './model';
+
+const SOURCE = /\.(c|cpp|cc|cxx|S|s)$/;
+
+/** true: compiled; false: no component compiles it; undefined: cannot be known (a header, an unreadable component). */
+export function isCompiled(project: EspIdfProject | undefined, file: string): boolean | undefined {
+  if (!project || !SOURCE.test(file)) return undefined;
+  if (project.build?.compiled?.has(file)) return true;
+  const c = project.compiled;
+  if (!c) return undefined;
+  if (c.files.has(file)) return true;
+  const owner = deepest(c.componentDirs, file);
+  if (!owner) {
+    // Outside every component: compiled by nothing, unless a component folder could not be named.
+    return c.allComponentsKnown ? false : undefined;
+  }
+  if (c.incompleteDirs.includes(owner)) return undefined;
+  return false;
+}
+
+function deepest(dirs: string[], file: string): string | undefined {
+  let best: string | undefined;
+  for (const d of dirs) if (file.startsWith(d + path.sep) && (!best || d.length > best.length)) best = d;
+  return best;
+}

@@ -1,0 +1,40 @@
+// When the user's ESP-IDF is installed (IDF_PATH, or Espressif's extension setting passed on as
+// IDF_PATH), the options and defaults come from its own components/mbedtls/Kconfig and
+// components/esp-tls/Kconfig: exactly that version, patch releases included. Otherwise the shipped
+// tables (server/src/data/kconfig-mbedtls.json) stand in.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseKconfig, type KconfigSymbolDef } from './parse';
+
+export type InstalledSymbol = KconfigSymbolDef;
+
+export interface InstalledKconfig {
+  /** The Kconfig files read. */
+  sources: string[];
+  symbols: Map<string, InstalledSymbol>;
+}
+
+const FILES = ['components/mbedtls/Kconfig', 'components/esp-tls/Kconfig'];
+
+const cache = new Map<string, Promise<InstalledKconfig | undefined>>();
+
+export function readInstalledKconfig(idfPath: string | undefined): Promise<InstalledKconfig | undefined> {
+  if (!idfPath) return Promise.resolve(undefined);
+  let p = cache.get(idfPath);
+  if (!p) { p = load(idfPath); cache.set(idfPath, p); }
+  return p;
+}
+
+async function load(idfPath: string): Promise<InstalledKconfig | undefined> {
+  const symbols = new Map<string, InstalledSymbol>();
+  const sources: string[] = [];
+  for (const rel of FILES) {
+    const file = path.join(idfPath, rel);
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    sources.push(file);
+    for (const [name, sym] of parseKconfig(text)) symbols.set(name, sym);
+  }
+  return sources.length ? { sources, symbols } : undefined;
+}
+
