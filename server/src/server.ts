@@ -74,7 +74,7 @@ async function index(): Promise<void> {
     connection.console.info(`  ${p.root}: ${versionLine(p)}, target ${p.target}`);
     for (const note of [...(p.notes ?? []).slice(1), ...(p.unknowns ?? [])]) connection.console.info(`    ${note}`);
   }
-  status({ state: 'ready', projects: projects.length, findings: countFindings(), versions: projects.map((p) => `${p.name ?? p.root}: ${versionLine(p)}`) });
+  readyStatus();
 }
 
 function versionLine(p: EspIdfProject): string {
@@ -206,7 +206,13 @@ function publish(files: Iterable<string>): void {
     if (diagnostics.length) published.add(file); else published.delete(file);
     void connection.sendDiagnostics({ uri: uriOf(file), diagnostics });
   }
-  status({ state: 'ready', projects: analyzer.allProjects().length, findings: countFindings() });
+  readyStatus();
+}
+
+/** The ready state with each project's IDF version and why (the status bar tooltip shows them). */
+function readyStatus(): void {
+  const projects = analyzer.allProjects();
+  status({ state: 'ready', projects: projects.length, findings: countFindings(), versions: projects.map((p) => `${p.name ?? p.root}: ${versionLine(p)}`) });
 }
 
 function countFindings(): number {

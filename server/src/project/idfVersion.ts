@@ -123,7 +123,9 @@ export function versionFromOptions(files: { file: string; text: string }[]): Idf
     left = narrowed;
     clues.push(`${name} (only in v${present.join(', v')})`);
   }
-  if (left.length === all.length || left.length === 0) return undefined;
+  // One stale option in a hand-written sdkconfig.defaults (the config tool drops what it does not know) is too
+  // weak: a version is inferred from a v4 header, or from two options that agree.
+  if (left.length === all.length || left.length === 0 || (clues.length < 2 && !clues[0]?.startsWith('an sdkconfig header'))) return undefined;
   const v = parseIdfVersion(left[left.length - 1])!;
   return { ...v, source: 'options', why: `the options the sdkconfig sets: ${clues.join('; ')}` };
 }

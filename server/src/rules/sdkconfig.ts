@@ -162,6 +162,8 @@ export const sdkconfigLegacyProtocol: Rule = {
     const out: Finding[] = [];
     for (const [name, label] of LEGACY) {
       const e = c.get(name);
+      // A default is only that version's default: on a guessed version it says nothing about this build.
+      if (e?.source === 'default' && !versionIsKnown(c.idf)) continue;
       const at = e?.value === 'y' ? where(ctx, e) : undefined;
       if (!at) continue;
       const fix = setOptionFix(ctx, name, 'n', `Turn ${label} off (${name})`);

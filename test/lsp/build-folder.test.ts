@@ -1,0 +1,95 @@
+// The server with an ESP-IDF build folder present: the build's own view (project_description.json,
+// compile_commands.json, config/sdkconfig.json, the generated `.S` embed sources) decides what is
+// compiled, what is embedded, the configuration and the IDF version. Shape: a v4.4 project whose
+// component takes its certificate name from a variable set outside the component, plus an old copy of
+// the client that no component compiles.
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import type { Diagnostic } from 'vscode-languageserver-protocol';
+import { TestClient } from '../support/lsp';
+
+const CLIENT = `#include "esp_tls.h"
+extern const uint8_t ca_pem_start[] asm("_binary_ca_pem_start");
+extern const uint8_t ca_pem_end[] asm("_binary_ca_pem_end");
+void connect(void) {
+    esp_tls_cfg_t cfg = { .cacert_buf = ca_pem_start, .cacert_bytes = ca_pem_end - ca_pem_start };
+    esp_tls_conn_http_new("https://example.com", &cfg);
+}
+`;
+const OLD_CLIENT = `#include "esp_tls.h"
+void connect_old(void) {
+    esp_tls_cfg_t cfg = { .timeout_ms = 1000 };
+    esp_tls_conn_http_new("https://example.com", &cfg);
+}
+`;
+
+function writeTree(root: string, files: Record<string, string>): void {
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    writeFileSync(path.join(root, rel), text);
+  }
+}
+
+function project(withBuild: boolean): string {
+  const ws = mkdtempSync(path.join(tmpdir(), 'tls-lens-build-'));
+  writeTree(ws, {
+    'CMakeLists.txt': 'cmake_minimum_required(VERSION 3.16)\ninclude($ENV{IDF_PATH}/tools/cmake/project.cmake)\nproject(buildview)\n',
+    'main/CMakeLists.txt': 'idf_component_register(SRCS "app.c" EMBED_TXTFILES ${SERVER_CA_FILE})\n',
+    'main/app.c': CLIENT,
+    'main/app_old.c': OLD_CLIENT,
+    'sdkconfig.defaults': 'CONFIG_IDF_TARGET="esp32"\n',
+  });
+  if (withBuild) {
+    const build = path.join(ws, 'build');
+    writeTree(build, {
+      'project_description.json': JSON.stringify({ git_revision: 'v4.4.8', target: 'esp32', idf_path: '/opt/esp-idf', build_component_paths: [path.join(ws, 'main'), '/opt/esp-idf/components/mbedtls'] }),
+      'compile_commands.json': JSON.stringify([{ directory: path.join(build, 'esp-idf/main'), file: path.join(ws, 'main/app.c'), command: 'xtensa-esp32-elf-gcc -c app.c' }]),
+      'config/sdkconfig.json': JSON.stringify({ IDF_TARGET: 'esp32', MBEDTLS_TLS_ENABLED: true }),
+      'ca.pem.S': `/*\n * Data converted from ${path.join(ws, 'main/certs/ca.pem')}\n * (null byte appended)\n */\n.data\n.section .rodata.embedded\n.global _binary_ca_pem_start\n_binary_ca_pem_start:\n`,
+    });
+  }
+  return ws;
+}
+
+const ours = (d: Diagnostic[] | undefined) => (d ?? []).filter((x) => x.source === 'esp-tls-lens');
+
+describe('language server with a build folder', () => {
+  const made: string[] = [];
+  after(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
+
+  it('without a build folder an embed named by an outside variable is only an info, and the uncompiled copy only a hint', async () => {
+    const ws = project(false);
+    made.push(ws);
+    const client = new TestClient();
+    try {
+      await client.initialize(ws);
+      await client.waitForStatus((s) => s.state === 'ready');
+      const app = await client.waitForDiagnostics(path.join(ws, 'main/app.c'), (l) => ours(l).length > 0);
+      assert.deepEqual(ours(app).map((d) => [d.code, d.severity]), [['embed-symbol-missing', 3]]);
+      assert.match(String(ours(app)[0].message), /could not be read.*\$\{SERVER_CA_FILE\}/);
+      const old = await client.waitForDiagnostics(path.join(ws, 'main/app_old.c'), (l) => ours(l).length > 0);
+      assert.deepEqual(ours(old).map((d) => [d.code, d.severity]), [['file-not-compiled', 4]], 'no tls-no-server-verification on code the build never compiles');
+    } finally {
+      await client.shutdown();
+    }
+  });
+
+  it('with a build folder the generated embed source names the symbol, and compile_commands.json decides what is compiled', async () => {
+    const ws = project(true);
+    made.push(ws);
+    const client = new TestClient();
+    try {
+      await client.initialize(ws);
+      const ready = await client.waitForStatus((s) => s.state === 'ready') as { versions?: string[] };
+      assert.match(ready.versions?.[0] ?? '', /ESP-IDF v4\.4\.8 \(git_revision v4\.4\.8 in .*project_description\.json\)/);
+      const old = await client.waitForDiagnostics(path.join(ws, 'main/app_old.c'), (l) => ours(l).length > 0);
+      assert.deepEqual(ours(old).map((d) => d.code), ['file-not-compiled']);
+      assert.deepEqual(ours(client.diagnosticsFor(path.join(ws, 'main/app.c'))).map((d) => d.code), [], 'the build embeds ca_pem: nothing to say');
+    } finally {
+      await client.shutdown();
+    }
+  });
+});
