@@ -7,7 +7,7 @@ import * as path from 'path';
 import { walk, fileKind, isSkippedDirName } from '../../server/src/project/walk';
 import { readCandidate } from '../../server/src/project/read';
 import {
-  discoverProjects, projectForFile, isThirdParty, isProjectCMakeLists, stripCMakeComments,
+  discoverProjects, projectForFile, isThirdParty, isProjectCMakeLists,
   type DiscoveryOptions,
 } from '../../server/src/project/discover';
 import {

@@ -185,7 +185,7 @@ async function loadProject(root: string, cmakeText: string, files: string[], opt
   // What the components compile and embed, read with the configuration now known.
   const view = buildView(project, opts.env);
   project.compiled = view.compiled;
-  project.files = mergeSorted(project.files, view.usedFiles.filter((f) => isInside(root, f) && !isExcludedBy(opts.exclude, root, f)));
+  project.files = mergeSorted(project.files, view.usedFiles.filter((f) => isInside(root, f) && !isExcludedBy(opts.exclude, root, f) && statOf(f)?.isFile()));
   project.unknowns = [...(project.unknowns ?? []), ...view.unknowns];
   project.modelKey = view.key;
   return project;
