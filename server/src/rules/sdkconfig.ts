@@ -1,5 +1,6 @@
 // The sdkconfig rules: each finding sits on the line that causes it (or, for a Kconfig default, at the
 // top of the project's sdkconfig), with a related location into C where the cause is cross-file.
+import kconfigCatalogue from '../data/kconfig-mbedtls.json';
 import path from 'node:path';
 import { allHold } from '../c/conditions';
 import { assessSuites, offeredSuites, type Suite, type SuiteAssessment } from '../sdkconfig/ciphersuites';
@@ -241,6 +242,8 @@ export const sdkconfigUnknownOption: Rule = {
     const config = configOf(ctx);
     if (!p?.sdkconfigFiles || !config) return [];
     const idf = p.idfVersion;
+    // A release newer than the shipped tables (6.1 and later) may have options they do not list: say nothing.
+    if (config.source !== 'installed' && newerThanTables(idf)) return [];
     const names = config.names();
     const out: Finding[] = [];
     for (const f of p.sdkconfigFiles) {
@@ -262,6 +265,9 @@ export const sdkconfigUnknownOption: Rule = {
     return out;
   },
 };
+
+const newestTabled = kconfigCatalogue.tags.map((t) => t.split('.').map(Number)).at(-1)!;
+const newerThanTables = (v: { major: number; minor: number }) => v.major > newestTabled[0] || (v.major === newestTabled[0] && v.minor > newestTabled[1]);
 
 /** A version the project states (header, lock, build folder, IDF_PATH, setting), not one we inferred or assumed. */
 const versionIsKnown = (v: { source: string }) => v.source !== 'assumed' && v.source !== 'options';
