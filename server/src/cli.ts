@@ -177,7 +177,7 @@ async function check(args: string[]): Promise<number> {
   sortFindings(findings);
   for (const s of analyzer.skippedFiles()) process.stderr.write(`esp-tls-lens: skipped ${path.relative(process.cwd(), s.file)}: ${s.reason}\n`);
   for (const p of analyzer.allProjects()) {
-    for (const note of p.build?.stale ? [`build folder used though ${p.build.stale}`] : []) process.stderr.write(`esp-tls-lens: ${path.relative(process.cwd(), p.root) || '.'}: ${note}\n`);
+    if (p.build?.stale) process.stderr.write(`esp-tls-lens: ${path.relative(process.cwd(), p.root) || '.'}: build folder used, though ${p.build.stale}\n`);
   }
 
   const base = process.cwd();

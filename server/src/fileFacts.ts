@@ -19,6 +19,8 @@ interface Extractor {
   test: RegExp;
   /** Facts depend on the file's place too (relative paths in CMake): hashed with the path. */
   perPlace: boolean;
+  /** Facts depend on the project model (its configuration decides CMake's if()): hashed with the model's id. */
+  perModel?: boolean;
   /** Reads bytes as they are (DER certificates); otherwise a file with NUL bytes is skipped as binary. */
   binary: boolean;
   /** A cheap test on the bytes: a file failing it yields `none` without being hashed, decoded or parsed. */
@@ -32,12 +34,26 @@ const EXTRACTORS: Extractor[] = [
     test: /\.(c|h|cc|cpp|cxx|hpp|hh|inc|ino)$/i, perPlace: false, binary: false, mayMatter: bytesMayHoldFacts, none: { c: NO_C_FACTS },
     extract: async (b) => ({ c: await extractC(b.toString('utf8')) }),
   },
-  // CMake facts depend on the configuration too (if(CONFIG_...)): hashed with the project's model key.
-  { test: /(^|[\\/])(CMakeLists\.txt|component\.mk)$/, perPlace: true, binary: false, extract: async (b, file, project) => ({ cmake: extractCMake(file, b.toString('utf8'), project ? cmakeScopeOf(project) : undefined) }) },
+  // Discovery has read the build's CMake files with the project's configuration: take its facts (a loose
+  // CMakeLists.txt is read alone). They depend on the model, so the hash does too (perModel).
+  {
+    test: /(^|[\\/])(CMakeLists\.txt|component\.mk)$/, perPlace: true, perModel: true, binary: false,
+    extract: async (b, file, project) => ({ cmake: project?.cmakeFacts?.get(file) ?? extractCMake(file, b.toString('utf8'), project ? cmakeScopeOf(project) : undefined) }),
+  },
   { test: /\.(pem|crt|cer|der|key)$/i, perPlace: false, binary: true, extract: async (b) => ({ certFile: await extractCertFile(b) }) },
   // Monitor captures: *.log, and idf.py monitor's own log.<elf>.<timestamp>.txt.
   { test: /(\.log|(^|[\\/])log\.[^\\/]+\.\d{14}\.txt)$/i, perPlace: false, binary: false, extract: async (b) => ({ logLines: findTlsLogLines(b.toString('utf8')) }) },
 ];
+
+// A project model is rebuilt whenever its configuration may have changed: a new object, a new id.
+const modelIds = new WeakMap<EspIdfProject, number>();
+let lastModelId = 0;
+function modelId(project: EspIdfProject | undefined): number {
+  if (!project) return 0;
+  let id = modelIds.get(project);
+  if (id === undefined) { id = ++lastModelId; modelIds.set(project, id); }
+  return id;
+}
 
 /** Whether the analyzer has any use for `file`. */
 export const isAnalysed = (file: string): boolean => EXTRACTORS.some((x) => x.test.test(file));
@@ -70,7 +86,7 @@ export function analyseFile(file: string, o: AnalyseOptions): Outcome | Promise<
   if ('skipped' in read) return { kind: 'skipped', reason: read.skipped };
   if (!content && !x.binary && read.content.subarray(0, 8192).includes(0)) return { kind: 'skipped', reason: 'binary file' };
   if (x.mayMatter && !x.mayMatter(read.content)) return { kind: 'none', facts: x.none ?? {} };
-  const hash = createHash('sha1').update(x.perPlace ? `${file}\0${o.project?.modelKey ?? ''}\0` : '').update(read.content).digest('hex');
+  const hash = createHash('sha1').update(x.perPlace ? file + '\0' : '').update(x.perModel ? `${modelId(o.project)}\0` : '').update(read.content).digest('hex');
   if (o.known(hash)) return { kind: 'facts', hash };
   // A copy: what was read is a view of the reader's shared buffer, and extraction awaits (another read may come).
   return x.extract(Buffer.from(read.content), file, o.project).then((facts) => ({ kind: 'facts', hash, facts }));

@@ -19,7 +19,7 @@ import { toggleOption } from './sdkconfig/assist';
 import { inspectBytes, inspectedMarkdown } from './x509/inspect';
 import { resolveSettings, settingsSection } from './settings';
 import { WorkQueue } from './workQueue';
-import type { EspIdfProject } from './project/model';
+import { projectNotes, versionLine } from './project/describe';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
@@ -72,14 +72,9 @@ async function index(): Promise<void> {
   connection.console.info(`indexed ${projects.length} ESP-IDF project(s), ${analyzer.analysedFileCount()} files in ${Date.now() - started} ms`);
   for (const p of projects) {
     connection.console.info(`  ${p.root}: ${versionLine(p)}, target ${p.target}`);
-    for (const note of [...(p.notes ?? []).slice(1), ...(p.unknowns ?? [])]) connection.console.info(`    ${note}`);
+    for (const note of projectNotes(p)) connection.console.info(`    ${note}`);
   }
   readyStatus();
-}
-
-function versionLine(p: EspIdfProject): string {
-  const v = p.idfVersion;
-  return `ESP-IDF v${v.major}.${v.minor}${v.patch === undefined ? '' : `.${v.patch}`} (${v.why ?? v.source})`;
 }
 
 async function loadSettings(): Promise<void> {

@@ -2,7 +2,7 @@
 // takes (a test folder, an old copy, a tool beside the project) is not judged as firmware. The build
 // folder's compile_commands.json is the build's own list; without one, the components' CMake says.
 // Headers are never judged here: they are compiled wherever they are included.
-import path from 'node:path';
+import { isInside } from './components';
 import type { EspIdfProject } from './model';
 
 const SOURCE = /\.(c|cpp|cc|cxx|S|s)$/;
@@ -14,17 +14,14 @@ export function isCompiled(project: EspIdfProject | undefined, file: string): bo
   const c = project.compiled;
   if (!c) return undefined;
   if (c.files.has(file)) return true;
-  const owner = deepest(c.componentDirs, file);
-  if (!owner) {
-    // Outside every component: compiled by nothing, unless a component folder could not be named.
-    return c.allComponentsKnown ? false : undefined;
-  }
-  if (c.incompleteDirs.includes(owner)) return undefined;
-  return false;
+  const owner = deepest(project.components.map((comp) => comp.dir), file);
+  // Outside every component: compiled by nothing, unless a component folder could not be named.
+  if (!owner) return project.unknowns?.length ? undefined : false;
+  return c.incompleteDirs.includes(owner) ? undefined : false;
 }
 
 function deepest(dirs: string[], file: string): string | undefined {
   let best: string | undefined;
-  for (const d of dirs) if (file.startsWith(d + path.sep) && (!best || d.length > best.length)) best = d;
+  for (const d of dirs) if (isInside(d, file) && (!best || d.length > best.length)) best = d;
   return best;
 }

@@ -11,7 +11,7 @@ import type { Component } from './model';
 
 export interface ComponentSearch {
   root: string;
-  /** EXTRA_COMPONENT_DIRS after evaluation: absolute folders, and how many values could not be read. */
+  /** EXTRA_COMPONENT_DIRS after evaluation: absolute folders. */
   extraDirs: string[];
   env: NodeJS.ProcessEnv;
   build?: BuildFolder;
@@ -21,29 +21,29 @@ export function findComponents(s: ComponentSearch): Component[] {
   const found = new Map<string, Component>();
   const idfPath = s.env.IDF_PATH ? path.resolve(s.env.IDF_PATH) : undefined;
   const fromIdf = (dir: string): boolean => idfPath !== undefined && isInside(idfPath, dir);
-  const add = (dir: string, from: Component['from'], thirdParty = fromIdf(dir)): void => {
-    if (!found.has(dir)) found.set(dir, { name: path.basename(dir), dir, thirdParty, from });
+  const add = (dir: string, thirdParty = fromIdf(dir)): void => {
+    if (!found.has(dir)) found.set(dir, { name: path.basename(dir), dir, thirdParty });
   };
-  if (isFile(path.join(s.root, 'main', 'CMakeLists.txt'))) add(path.join(s.root, 'main'), 'project', false);
-  for (const dir of componentDirsIn(path.join(s.root, 'components'))) add(dir, 'project', false);
+  if (isFile(path.join(s.root, 'main', 'CMakeLists.txt'))) add(path.join(s.root, 'main'), false);
+  for (const dir of componentDirsIn(path.join(s.root, 'components'))) add(dir, false);
   for (const dir of s.extraDirs) {
     // A listed folder is either a component itself or a folder of components.
-    if (isFile(path.join(dir, 'CMakeLists.txt'))) add(dir, 'EXTRA_COMPONENT_DIRS');
-    else for (const sub of componentDirsIn(dir)) add(sub, 'EXTRA_COMPONENT_DIRS');
+    if (isFile(path.join(dir, 'CMakeLists.txt'))) add(dir);
+    else for (const sub of componentDirsIn(dir)) add(sub);
   }
   // Manifests may name local components, whose own manifests may name more.
   const manifests = [...found.values()].map((c) => path.join(c.dir, 'idf_component.yml'));
   for (let i = 0; i < manifests.length && i < 200; i++) {
     for (const dir of localDependencyDirs(manifests[i])) {
       if (found.has(dir) || !isFile(path.join(dir, 'CMakeLists.txt'))) continue;
-      add(dir, 'idf_component.yml', fromIdf(dir));
+      add(dir);
       manifests.push(path.join(dir, 'idf_component.yml'));
     }
   }
-  for (const dir of componentDirsIn(path.join(s.root, 'managed_components'))) add(dir, 'managed', true);
+  for (const dir of componentDirsIn(path.join(s.root, 'managed_components'))) add(dir, true);
   for (const dir of s.build?.componentDirs ?? []) {
     // The build lists ESP-IDF's own components too: those are not the user's code and not walked.
-    if (!fromIdf(dir) && !(s.build?.idfPath && isInside(s.build.idfPath, dir))) add(path.resolve(dir), 'build');
+    if (!fromIdf(dir) && !(s.build?.idfPath && isInside(s.build.idfPath, dir))) add(path.resolve(dir));
   }
   return [...found.values()];
 }

@@ -16,6 +16,7 @@ import { readBuildFolder } from './build/buildFolder';
 import { findComponents, isInside } from './components';
 import { readTopLevel, type TopLevel } from './cmake/topLevel';
 import { buildView } from './buildView';
+import { parseCMake } from './cmake/parse';
 
 export interface DiscoveryOptions {
   /** files.exclude-style globs, relative to each root. */
@@ -34,25 +35,13 @@ export interface DiscoveryResult {
   skipped: SkippedFile[];
 }
 
-const includesProjectCmake = /include\s*\(\s*"?\$(ENV)?\{IDF_PATH\}\/tools\/cmake\/project\.cmake/i;
+const PROJECT_CMAKE = /^"?\$(ENV)?\{IDF_PATH\}\/tools\/cmake\/project\.cmake"?$/;
 
-/** Drops `# ...` comments (outside quotes) so commented-out lines are not taken for settings. */
-export function stripCMakeComments(text: string): string {
-  return text.split('\n').map((line) => {
-    let quoted = false;
-    for (let i = 0; i < line.length; i++) {
-      const c = line[i];
-      if (c === '\\') i++;
-      else if (c === '"') quoted = !quoted;
-      else if (c === '#' && !quoted) return line.slice(0, i);
-    }
-    return line;
-  }).join('\n');
-}
-
-/** True when a CMakeLists.txt is an ESP-IDF project's top-level one. */
+/** True when a CMakeLists.txt is an ESP-IDF project's top-level one: it include()s project.cmake (not in a comment). */
 export function isProjectCMakeLists(text: string): boolean {
-  return includesProjectCmake.test(stripCMakeComments(text));
+  // Most CMakeLists.txt of a large tree are components: a substring test spares parsing them.
+  if (!text.includes('project.cmake')) return false;
+  return parseCMake(text).some((c) => c.name.toLowerCase() === 'include' && PROJECT_CMAKE.test(c.args[0]?.text ?? ''));
 }
 
 export async function discoverProjects(roots: string[], opts: DiscoveryOptions): Promise<DiscoveryResult> {
@@ -168,27 +157,31 @@ async function loadProject(root: string, cmakeText: string, files: string[], opt
     sdkconfigFiles: chain.texts.map((t) => parseSdkconfig(t.text, t.file)),
     target: build?.target ?? chain.target,
     idfVersion,
-    files: withChain(files, chain.texts.map((t) => t.file), root),
+    // The build reads the sdkconfig chain whatever .gitignore says (sdkconfig is often ignored).
+    files: mergeSorted(files, chain.texts.map((t) => t.file).filter((f) => isInside(root, f))),
     kconfig: readProjectKconfig(components.map((c) => c.dir), opts.env),
     unknowns: top.unknowns,
-    notes: [`ESP-IDF v${idfVersion.major}.${idfVersion.minor}${idfVersion.patch === undefined ? '' : `.${idfVersion.patch}`}, from ${idfVersion.why ?? idfVersion.source}`],
+    makeBuild: isMakeProject(root),
   };
-  if (build) {
-    project.build = build;
-    project.notes!.push(build.stale ? `Build folder used (${build.stale}).` : `Build folder ${build.dir} used as the build's own view.`);
-  }
+  if (build) project.build = build;
   const external = components.filter((c) => !c.thirdParty && !isInside(root, c.dir)).map((c) => c.dir);
   if (external.length) project.externalDirs = external;
   if (top.name) project.name = top.name;
   const installed = await readInstalledKconfig(opts.env.IDF_PATH);
   if (installed) project.installedKconfig = installed;
-  // What the components compile and embed, read with the configuration now known.
+  // What the components compile and embed, read with the configuration now known. A file the build uses
+  // is analysed even when .gitignore'd (files.exclude, the user's own choice, still holds).
   const view = buildView(project, opts.env);
   project.compiled = view.compiled;
-  project.files = mergeSorted(project.files, view.usedFiles.filter((f) => isInside(root, f) && !isExcludedBy(opts.exclude, root, f) && statOf(f)?.isFile()));
-  project.unknowns = [...(project.unknowns ?? []), ...view.unknowns];
-  project.modelKey = view.key;
+  project.cmakeFacts = view.cmakeFacts;
+  const excluded = excluder(opts.exclude, root);
+  project.files = mergeSorted(project.files, view.usedFiles.filter((f) => isInside(root, f) && !excluded(f) && statOf(f)?.isFile()));
   return project;
+}
+
+/** A GNU Make project (ESP-IDF v4 and older): its components' component.mk embeds count too. */
+function isMakeProject(root: string): boolean {
+  return /include\s+\$\(IDF_PATH\)\/make\/project\.mk/.test(readText(path.join(root, 'Makefile')) ?? '');
 }
 
 /** The newest of `files` changed after `ms`, for the stale-build note. */
@@ -196,24 +189,18 @@ function newerSource(ms: number, files: string[]): string | undefined {
   return files.find((f) => (statOf(f)?.mtimeMs ?? 0) > ms + 1000);
 }
 
-function isExcludedBy(globs: string[], root: string, file: string): boolean {
-  if (!globs.length) return false;
-  const rel = path.relative(root, file).split(path.sep).join('/');
-  return globs.some((g) => g.trim() !== '' && picomatch(g, { dot: true })(rel));
+/** files.exclude globs (relative to `root`) as one test. */
+function excluder(globs: string[], root: string): (file: string) => boolean {
+  const matchers = globs.filter((g) => g.trim() !== '').map((g) => picomatch(g, { dot: true }));
+  if (!matchers.length) return () => false;
+  return (file) => { const rel = path.relative(root, file).split(path.sep).join('/'); return matchers.some((m) => m(rel)); };
 }
 
+/** `a` with the files of `b` it lacks, sorted; `a` itself when nothing is added. */
 function mergeSorted(a: string[], b: string[]): string[] {
-  const extra = b.filter((f) => !a.includes(f));
-  return extra.length === 0 ? a : [...a, ...extra].sort();
-}
-
-/**
- * The walk's files plus the sdkconfig chain files inside the project. The build reads those whatever
- * .gitignore says (sdkconfig is often ignored) and whatever SDKCONFIG_DEFAULTS names them.
- */
-function withChain(files: string[], chain: string[], root: string): string[] {
-  const extra = chain.filter((f) => isInside(root, f) && !files.includes(f));
-  return extra.length === 0 ? files : [...files, ...extra].sort();
+  const have = new Set(a);
+  const extra = b.filter((f) => !have.has(f));
+  return extra.length === 0 ? a : [...a, ...new Set(extra)].sort();
 }
 
 // ---- sdkconfig chain ------------------------------------------------------------------------

@@ -19,7 +19,7 @@ const KEYWORD = /^(SRCS|SRC_DIRS|EXCLUDE_SRCS|INCLUDE_DIRS|PRIV_INCLUDE_DIRS|LDF
 /** Facts of a CMakeLists.txt. `scope` is the project it builds in (a bare project folder in tests). */
 export function extractCMake(cmakeFile: string, text: string, scope?: CMakeScope | string): CMakeFacts {
   const s: CMakeScope = typeof scope === 'string' || scope === undefined ? { projectDir: scope } : scope;
-  if (path.basename(cmakeFile) === 'component.mk') return readComponentMk(cmakeFile, text);
+  if (path.basename(cmakeFile) === 'component.mk') return s.makeBuild === false ? { embeds: [] } : readComponentMk(cmakeFile, text);
   const facts = readComponentCMake(cmakeFile, text, hostFor(cmakeFile, s));
   const register = registerCall(text);
   if (register) facts.register = register;

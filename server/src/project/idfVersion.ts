@@ -7,7 +7,7 @@ import { readFile } from 'fs/promises';
 import * as path from 'path';
 import type { IdfVersion } from './model';
 import catalogue from '../data/kconfig-mbedtls.json';
-import { versionFromDependenciesLock } from './manifest';
+import { idfVersionInLock } from './manifest';
 
 export type IdfVersionNumber = Pick<IdfVersion, 'major' | 'minor' | 'patch'>;
 
@@ -87,7 +87,7 @@ export async function resolveIdfVersion(inputs: IdfVersionInputs): Promise<IdfVe
     const v = versionFromSdkconfigHeader(text);
     if (v) return { ...v, source: 'sdkconfig', file, why: `the header of ${file}` };
   }
-  const locked = inputs.lock && versionFromDependenciesLock(inputs.lock.text);
+  const locked = inputs.lock && parseIdfVersion(idfVersionInLock(inputs.lock.text) ?? '');
   if (locked) return { ...locked, source: 'dependencies.lock', file: inputs.lock!.file, why: `the idf dependency in ${inputs.lock!.file}` };
   if (inputs.build?.version) return { ...inputs.build.version, source: 'build', file: inputs.build.file, why: `git_revision ${inputs.build.revision} in ${inputs.build.file}` };
   const idfPath = inputs.env.IDF_PATH;

@@ -4,7 +4,6 @@
 // scalars by indentation; anything else is skipped.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { parseIdfVersion, type IdfVersionNumber } from './idfVersion';
 
 interface Entry { indent: number; key: string; value: string }
 
@@ -35,13 +34,13 @@ export function localDependencyDirs(manifestFile: string): string[] {
   return [...new Set(out)];
 }
 
-/** The `idf` dependency's version in dependencies.lock. */
-export function versionFromDependenciesLock(text: string): IdfVersionNumber | undefined {
+/** The `idf` dependency's version in dependencies.lock, as written ("5.3.1"). */
+export function idfVersionInLock(text: string): string | undefined {
   const list = entries(text);
   const idf = list.findIndex((e) => e.key === 'idf' && e.value === '');
   if (idf < 0) return undefined;
   for (let i = idf + 1; i < list.length && list[i].indent > list[idf].indent; i++) {
-    if (list[i].key === 'version' && list[i].indent === list[idf].indent + 2) return parseIdfVersion(list[i].value);
+    if (list[i].key === 'version' && list[i].indent === list[idf].indent + 2) return list[i].value;
   }
   return undefined;
 }

@@ -4,6 +4,7 @@ import type { ParsedSdkconfig } from '../sdkconfig/parse';
 import type { InstalledKconfig } from './kconfig/installed';
 import type { ProjectKconfig } from './kconfig/project';
 import type { BuildFolder } from './build/buildFolder';
+import type { CMakeFacts } from './cmake/facts';
 
 export type IdfVersionSource = 'sdkconfig' | 'dependencies.lock' | 'build' | 'IDF_PATH' | 'options' | 'setting' | 'assumed';
 
@@ -31,8 +32,6 @@ export interface SdkconfigEntry {
 export interface Component {
   name: string;
   dir: string;
-  /** How it was found: a project folder, EXTRA_COMPONENT_DIRS, a manifest's path/override_path, the build folder. */
-  from?: 'project' | 'EXTRA_COMPONENT_DIRS' | 'idf_component.yml' | 'managed' | 'build';
   /** managed_components/ (from the IDF component manager): analysed for facts, findings hidden by default. */
   thirdParty: boolean;
 }
@@ -66,12 +65,13 @@ export interface EspIdfProject {
   kconfig?: ProjectKconfig;
   /** What the build compiles, as far as it can be known (project/compiled.ts). */
   compiled?: CompiledSources;
-  /** Parts of the build that could not be read (a component folder from an unknown variable...), in words. */
+  /** Parts of the build that could not be read (a component folder named by an unknown variable), in words.
+   * While there are any, a source outside every known component may still be compiled. */
   unknowns?: string[];
-  /** Notes for the log and `check --format json`: a stale build folder, how the version was chosen. */
-  notes?: string[];
-  /** Changes whenever the configuration does: facts that depend on it (CMake files) are cached under it. */
-  modelKey?: string;
+  /** The facts of every CMakeLists.txt / component.mk of the build, read once with this model's configuration. */
+  cmakeFacts?: ReadonlyMap<string, CMakeFacts>;
+  /** The project still builds with GNU Make (a Makefile including project.mk): component.mk embeds count. */
+  makeBuild?: boolean;
 }
 
 export interface CompiledSources {
@@ -79,8 +79,4 @@ export interface CompiledSources {
   files: Set<string>;
   /** Component folders whose source list could not be read completely: their files count as compiled. */
   incompleteDirs: string[];
-  /** Every component folder of the build. */
-  componentDirs: string[];
-  /** False when components may exist that were not found (a folder named by an unknown variable). */
-  allComponentsKnown: boolean;
 }

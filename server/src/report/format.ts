@@ -3,6 +3,8 @@
 import path from 'node:path';
 import type { Finding } from '../rules/finding';
 import type { EspIdfProject } from '../project/model';
+import { projectNotes } from '../project/describe';
+import { formatIdfVersion } from '../project/idfVersion';
 
 export const relativePath = (base: string, file: string) => path.relative(base, file).split(path.sep).join('/');
 
@@ -20,12 +22,12 @@ export function formatJson(findings: readonly Finding[], base: string, projects:
     version: 1,
     projects: projects.map((p) => ({
       root: relativePath(base, p.root) || '.',
-      idfVersion: `${p.idfVersion.major}.${p.idfVersion.minor}${p.idfVersion.patch === undefined ? '' : `.${p.idfVersion.patch}`}`,
+      idfVersion: formatIdfVersion(p.idfVersion),
       idfVersionSource: p.idfVersion.source,
       idfVersionWhy: (p.idfVersion.why ?? p.idfVersion.source).split(base + path.sep).join(''),
       target: p.target,
       buildFolder: p.build ? relativePath(base, p.build.dir) : null,
-      notes: [...(p.notes ?? []).slice(1), ...(p.unknowns ?? [])],
+      notes: projectNotes(p),
     })),
     findings: findings.map((f) => ({
       rule: f.rule,

@@ -59,8 +59,7 @@ export const embedFileMissing: Rule = {
     const out: Finding[] = [];
     for (const f of ctx.files) {
       for (const e of f.cmake?.embeds ?? []) {
-        // component.mk only counts in a GNU Make build; a CMake build ignores it, so a missing file there stops nothing.
-        if (!e.file || e.via === 'component.mk' || ctx.exists(e.file)) continue;
+        if (!e.file || ctx.exists(e.file)) continue;
         const sameName = ctx.project?.files.find((p) => path.basename(p) === path.basename(e.file!));
         out.push({
           rule: 'embed-file-missing',

@@ -24,8 +24,6 @@ export interface BuildFolder {
   /** CONFIG_NAME -> value as sdkconfig writes it (`y`, `n`, `16384`, `"text"`). */
   config?: Map<string, string>;
   embeds: BuildEmbed[];
-  /** When the build folder was last written (project_description.json's mtime). */
-  writtenAt: number;
   /** A note when sources changed after the build: the folder is still used. */
   stale?: string;
 }
@@ -36,7 +34,7 @@ export function readBuildFolder(dir: string, newerThan: (ms: number) => string |
   const desc = readJson(descFile) as Record<string, unknown> | undefined;
   if (!desc || typeof desc !== 'object') return undefined;
   const writtenAt = statSync(descFile).mtimeMs;
-  const out: BuildFolder = { dir, embeds: readEmbedSources(dir), writtenAt };
+  const out: BuildFolder = { dir, embeds: readEmbedSources(dir) };
   const rev = typeof desc.git_revision === 'string' ? desc.git_revision : undefined;
   if (rev) { out.idfRevision = rev; out.idfVersion = parseIdfVersion(rev); }
   if (typeof desc.target === 'string') out.target = desc.target;
@@ -45,7 +43,7 @@ export function readBuildFolder(dir: string, newerThan: (ms: number) => string |
   out.compiled = readCompileCommands(path.join(dir, 'compile_commands.json'));
   out.config = readSdkconfigJson(path.join(dir, 'config', 'sdkconfig.json'));
   const changed = newerThan(writtenAt);
-  if (changed) out.stale = `the build folder ${dir} is older than ${changed}: its view is used until the next build`;
+  if (changed) out.stale = `it is older than ${changed} (its view holds until the next build)`;
   return out;
 }
 

@@ -15,6 +15,8 @@ export interface CMakeScope {
   config?: (name: string) => string | undefined;
   env?: NodeJS.ProcessEnv;
   idfVersion?: { major: number; minor: number; patch?: number };
+  /** False for a project that builds only with CMake: its component.mk files are leftovers nothing reads. */
+  makeBuild?: boolean;
 }
 
 export function hostFor(file: string, scope: CMakeScope): EvalHost {
