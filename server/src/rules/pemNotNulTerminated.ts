@@ -54,10 +54,11 @@ function textEmbedFix(cmakeFile: string, embed: EmbedFact): Fix[] {
   const title = 'Embed it as text (EMBED_TXTFILES), which appends the NUL';
   if (embed.via === 'target_add_binary_data') return [{ title, preferred: true, edits: [{ file: cmakeFile, edits: [{ range: embed.modeRange, newText: 'TEXT' }] }] }];
   if (embed.listSize === 1) {
-    const keyword = embed.via === 'COMPONENT_EMBED_FILES' ? 'COMPONENT_EMBED_TXTFILES' : 'EMBED_TXTFILES';
+    const keyword = embed.via === 'COMPONENT_EMBED_FILES' || embed.via === 'component.mk' ? 'COMPONENT_EMBED_TXTFILES' : 'EMBED_TXTFILES';
     return [{ title, preferred: true, edits: [{ file: cmakeFile, edits: [{ range: embed.modeRange, newText: keyword }] }] }];
   }
-  if (embed.via === 'COMPONENT_EMBED_FILES') return []; // a legacy set() list: moving one file needs a second set(), left to the user
+  // A legacy set() list, or a list written through a variable: moving one file needs a second list, left to the user.
+  if (embed.via === 'COMPONENT_EMBED_FILES' || embed.via === 'component.mk' || embed.fromVariable) return [];
   // Several files in the EMBED_FILES list: move this one to its own EMBED_TXTFILES right before it.
   return [{ title, preferred: true, edits: [{ file: cmakeFile, edits: [{ range: embed.modeRange, newText: `EMBED_TXTFILES "${embed.written}" EMBED_FILES` }, { range: embed.tokenRange, newText: '' }] }] }];
 }

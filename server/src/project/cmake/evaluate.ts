@@ -38,6 +38,10 @@ export interface EvaluatedCall {
 export interface Evaluation {
   calls: EvaluatedCall[];
   vars: Map<string, Value>;
+  /** The name token of the last `set(NAME ...)` of each variable (a quick fix may rename it). */
+  setAt: Map<string, Token>;
+  /** Functions and macros the file defines: their bodies are not evaluated, so a call to one is opaque. */
+  functions: Set<string>;
   /** What could not be read, in words, for a note ("function my_embed() is not evaluated"). */
   notes: string[];
 }
@@ -56,7 +60,7 @@ export function evaluateCMake(file: string, text: string, host: EvalHost, vars =
   } catch (e) {
     if (e !== RETURN) ev.notes.push(`stopped reading: ${String(e)}`);
   }
-  return { calls: ev.calls, vars: ev.vars, notes: ev.notes };
+  return { calls: ev.calls, vars: ev.vars, setAt: ev.setAt, functions: ev.functions, notes: ev.notes };
 }
 
 const RETURN = Symbol('return');
@@ -95,6 +99,8 @@ function blocks(cmds: Command[]): Node[] {
 export class Evaluator {
   readonly calls: EvaluatedCall[] = [];
   readonly notes: string[] = [];
+  readonly setAt = new Map<string, Token>();
+  readonly functions = new Set<string>();
   private steps = 0;
   /** After a return() whose branch was undecided, everything else may not run. */
   private tailMaybe = false;
@@ -108,9 +114,17 @@ export class Evaluator {
       if (node.kind === 'cmd') this.command(node.cmd, m);
       else if (node.kind === 'if') this.ifElse(node.branches, m);
       else if (node.kind === 'foreach') this.foreach(node.cmd, node.body, m);
-      else if (node.cmd.name.toLowerCase() !== 'block') this.notes.push(`${node.cmd.name}(${node.cmd.args[0]?.text ?? ''}) is not evaluated`);
-      else this.run(node.body, m);
+      else this.skipped(node.cmd, node.body, m);
     }
+  }
+
+  /** function/macro bodies are remembered by name, not run; while loops are not run; block() bodies are. */
+  private skipped(cmd: Command, body: Node[], maybe: boolean): void {
+    const kind = cmd.name.toLowerCase();
+    if (kind === 'block') return this.run(body, maybe);
+    const name = cmd.args[0]?.text ?? '';
+    if (kind !== 'while') this.functions.add(name.toLowerCase());
+    this.notes.push(`${kind}(${name}) is not evaluated`);
   }
 
   private ifElse(branches: { cond?: Command; body: Node[] }[], maybe: boolean): void {
@@ -194,13 +208,8 @@ export class Evaluator {
         if (out) this.assign(out.text, this.unknownValue(`${cmd.name}()`));
         return;
       }
-      case 'math': {
-        if (args[0]?.text !== 'EXPR' || !args[1]) return;
-        const expr = joined(this.expand(args[2] ?? { text: '', start: 0, end: 0, quoted: false }));
-        const n = /^[\d\s+\-*/()%]+$/.test(expr) ? safeArithmetic(expr) : undefined;
-        this.assign(args[1].text, n === undefined ? this.unknownValue(expr) : [{ text: String(n) }]);
-        return;
-      }
+      // math(EXPR ...) is rare in components and never names a file: its result is left unknown.
+      case 'math': if (args[1]) this.assign(args[1].text, this.unknownValue('math()')); return;
       case 'return': if (maybe) { this.tailMaybe = true; return; } throw RETURN;
       case 'include': case 'message': case 'cmake_minimum_required': case 'endif': case 'endforeach': case 'else': case 'elseif':
         return;
@@ -213,6 +222,7 @@ export class Evaluator {
     if (!v) return;
     const end = rest.findIndex((t) => !t.quoted && (t.text === 'CACHE' || t.text === 'PARENT_SCOPE'));
     const values = (end < 0 ? rest : rest.slice(0, end)).flatMap((t) => this.expandList(t));
+    this.setAt.set(v.text, v);
     const envVar = /^ENV\{(\w+)\}$/.exec(v.text);
     if (envVar) { this.host.env = { ...this.host.env, [envVar[1]]: joined(values) }; return; }
     // set(X ... CACHE ...) does not replace a value the user gave on the command line; we cannot know one.
@@ -355,14 +365,4 @@ function mergeScopes(a: Map<string, Value>, b: Map<string, Value>): Map<string, 
     out.set(name, maybeOf([...(x ?? []), ...(y ?? [])].filter((i) => !seen.has(i.text) && seen.add(i.text))));
   }
   return out;
-}
-
-function safeArithmetic(expr: string): number | undefined {
-  // Digits, spaces, + - * / % and parentheses only (checked by the caller): no names can be reached.
-  try {
-    const n = Function(`"use strict"; return (${expr});`)() as unknown;
-    return typeof n === 'number' && Number.isFinite(n) ? Math.trunc(n) : undefined;
-  } catch {
-    return undefined;
-  }
 }
