@@ -7,7 +7,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { analyseFile, isAnalysed, type Outcome } from './fileFacts';
 import { fieldHover, wordAt } from './c/fieldHover';
 import { discoverProjects, isThirdParty, projectForFile, projectUses } from './project/discover';
-import { notCompiledFindings, splitCompiled } from './rules/notCompiled';
+import { splitCompiled } from './rules/notCompiled';
 import { completeOption, optionHover, type OptionCompletion } from './sdkconfig/assist';
 import { decodeCode } from './mbedtls/decode';
 import { decodedMarkdown } from './mbedtls/markdown';
@@ -192,8 +192,8 @@ export class Analyzer {
 
   /** Only compiled files are firmware: sources no component compiles are left out of the rules' view. */
   private ruleContext(project: EspIdfProject | undefined, all: FileFacts[]): RuleContext {
-    const files = splitCompiled(project, all).compiled;
-    return { files, project, macros: macroEnvFor(project), now: this.now(), exists: existsSync, expiryWarningDays: this.settings.expiryWarningDays };
+    const { compiled: files, notCompiled } = splitCompiled(project, all);
+    return { files, notCompiled, project, macros: macroEnvFor(project), now: this.now(), exists: existsSync, expiryWarningDays: this.settings.expiryWarningDays };
   }
   skippedFiles(): SkippedFile[] { return [...this.skipped].map(([file, reason]) => ({ file, reason })); }
   analysedFileCount(): number { return this.fileFacts.size; }
@@ -252,7 +252,7 @@ export class Analyzer {
       const all = this.factsIn(project);
       if (!all.length) continue;
       const ctx = this.ruleContext(project, all);
-      const findings = [...runRules(ctx, this.settings.rules), ...notCompiledFindings(project, all, this.settings.rules)];
+      const findings = runRules(ctx, this.settings.rules);
       // A shared component is judged in the project that owns its folder (or the first that builds it): once.
       const mine = (file: string) => owner(file) === project;
       for (const lens of trustLenses(ctx)) if (mine(lens.file)) lenses.set(lens.file, [...(lenses.get(lens.file) ?? []), lens]);

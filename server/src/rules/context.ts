@@ -22,7 +22,10 @@ export interface FileFacts {
 }
 
 export interface RuleContext {
+  /** The files the build compiles (or may: headers, unreadable components), and every non-C file. */
   files: readonly FileFacts[];
+  /** C/C++ sources no component compiles: not firmware, so no rule but file-not-compiled looks at them. */
+  notCompiled?: readonly FileFacts[];
   project?: EspIdfProject;
   macros: MacroEnv;
   /** "Now" is an input: tests and `--now` fix it; the editor passes its clock. */

@@ -11,6 +11,7 @@ import { SDKCONFIG_RULES } from './sdkconfig';
 import { tlsHostnameCheckSkipped } from './tlsHostnameCheckSkipped';
 import { tlsNoServerVerification } from './tlsNoServerVerification';
 import { usesTls } from './usesTls';
+import { fileNotCompiled } from './notCompiled';
 
 export const ALL_RULES: readonly Rule[] = [
   tlsNoServerVerification,
@@ -24,11 +25,11 @@ export const ALL_RULES: readonly Rule[] = [
   ...CERTIFICATE_RULES,
   ...SDKCONFIG_RULES,
   logTlsFailure,
+  fileNotCompiled,
 ];
 
 /** sdkconfig findings about how TLS behaves: they matter only to a project that uses TLS. */
-const TLS_SCALED = new Set(['sdkconfig-legacy-protocol', 'sdkconfig-record-size-too-small', 'sdkconfig-no-common-ciphersuite',
-  'sdkconfig-unused-dtls', 'sdkconfig-production-hardening', 'sdkconfig-clock-never-set', 'sdkconfig-hardware-acceleration-off']);
+const TLS_SCALED = new Set(['sdkconfig-legacy-protocol', 'sdkconfig-record-size-too-small', 'sdkconfig-no-common-ciphersuite', 'sdkconfig-clock-never-set']);
 
 export function runRules(ctx: RuleContext, overrides: Readonly<Record<string, SeverityOrOff>> = {}): Finding[] {
   const out: Finding[] = [];
@@ -38,7 +39,7 @@ export function runRules(ctx: RuleContext, overrides: Readonly<Record<string, Se
     for (const f of rule.run(ctx)) {
       const o = overrides[f.rule];
       if (o === 'off') continue;
-      if (!o && TLS_SCALED.has(f.rule) && !(tls ??= usesTls(ctx))) {
+      if (!o && f.severity !== 'hint' && TLS_SCALED.has(f.rule) && !(tls ??= usesTls(ctx))) {
         out.push({ ...f, severity: 'hint', message: `${f.message} (A hint only: nothing this project compiles uses TLS.)` });
         continue;
       }

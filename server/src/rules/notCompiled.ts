@@ -5,8 +5,8 @@ import path from 'node:path';
 import { isCompiled } from '../project/compiled';
 import type { EspIdfProject } from '../project/model';
 import { ruleInfo } from './catalogue';
-import type { FileFacts } from './context';
-import type { Finding, Range, SeverityOrOff } from './finding';
+import type { FileFacts, Rule } from './context';
+import type { Finding, Range } from './finding';
 
 export function splitCompiled(project: EspIdfProject | undefined, files: FileFacts[]): { compiled: FileFacts[]; notCompiled: FileFacts[] } {
   const compiled: FileFacts[] = [], notCompiled: FileFacts[] = [];
@@ -14,20 +14,21 @@ export function splitCompiled(project: EspIdfProject | undefined, files: FileFac
   return { compiled, notCompiled };
 }
 
-export function notCompiledFindings(project: EspIdfProject | undefined, files: FileFacts[], overrides: Readonly<Record<string, SeverityOrOff>> = {}): Finding[] {
-  const severity = overrides['file-not-compiled'] ?? ruleInfo('file-not-compiled')!.severity;
-  if (!project || severity === 'off') return [];
-  const out: Finding[] = [];
-  for (const f of splitCompiled(project, files).notCompiled) {
-    const at = firstTlsFact(f);
-    if (!at) continue;
-    out.push({
-      rule: 'file-not-compiled', severity, file: f.file, range: at,
-      message: `${path.basename(f.file)} is not compiled by any component of this project (no SRCS, SRC_DIRS or target_sources names it), so its TLS code is not checked as firmware.`,
-    });
-  }
-  return out;
-}
+export const fileNotCompiled: Rule = {
+  id: 'file-not-compiled',
+  run(ctx) {
+    const out: Finding[] = [];
+    for (const f of ctx.notCompiled ?? []) {
+      const at = firstTlsFact(f);
+      if (!at) continue;
+      out.push({
+        rule: 'file-not-compiled', severity: ruleInfo('file-not-compiled')!.severity, file: f.file, range: at,
+        message: `${path.basename(f.file)} is not compiled by any component of this project (no SRCS, SRC_DIRS or target_sources names it${ctx.project?.build?.compiled ? ', and the build folder\'s compile_commands.json does not list it' : ''}), so its TLS code is not checked as firmware.`,
+      });
+    }
+    return out;
+  },
+};
 
 function firstTlsFact(f: FileFacts): Range | undefined {
   const c = f.c!;
