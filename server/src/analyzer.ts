@@ -103,6 +103,16 @@ export class Analyzer {
     return MODEL_FILE.test(file) ? [] : this.fileChanged(file);
   }
 
+  /**
+   * Files were created or deleted on disk: what the build compiles (SRC_DIRS, file(GLOB)) and which embedded
+   * files exist may have changed, so the model is read again (once for a whole batch, such as a checkout).
+   */
+  async filesCreatedOrDeleted(): Promise<string[]> {
+    const before = this.findingsByFile;
+    if (this.roots.length) await this.rediscover();
+    return changedFiles(before, this.findingsByFile);
+  }
+
   /** `file` changed on disk (or in a buffer): re-extract it and re-run the rules of its project. */
   async fileChanged(file: string): Promise<string[]> {
     const before = this.findingsByFile;

@@ -1,6 +1,6 @@
 // LSP wiring only: capabilities, and handlers that hand work to the analyzer and publish its findings.
 import {
-  CancellationToken, CodeActionKind, CodeLensRefreshRequest, CompletionItemKind, createConnection, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
+  CancellationToken, CodeActionKind, CodeLensRefreshRequest, CompletionItemKind, createConnection, FileChangeType, ProposedFeatures, TextDocuments, TextDocumentSyncKind,
   type InitializeParams, type InitializeResult,
 } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -98,10 +98,14 @@ documents.onDidClose(({ document }) => {
 });
 
 connection.onDidChangeWatchedFiles(({ changes }) => {
+  // A created or deleted file may change what the build compiles or embeds: one re-read of the model covers the batch.
+  if (changes.some((c) => c.type !== FileChangeType.Changed)) {
+    void queue.enqueue('created-or-deleted', async () => publish(await analyzer.filesCreatedOrDeleted()));
+  }
   for (const change of changes) {
     const file = fileOf(change.uri);
     // The analyzer knows what wins: an open buffer for a source file, the disk for the project model.
-    if (file) void queue.enqueue(change.uri, async () => publish(await analyzer.fileChanged(file)));
+    if (file && change.type === FileChangeType.Changed) void queue.enqueue(change.uri, async () => publish(await analyzer.fileChanged(file)));
   }
 });
 

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
+import type { StatusParams } from '../../server/src/protocol';
 import { TestClient } from '../support/lsp';
 
 const CLIENT = `#include "esp_tls.h"
@@ -47,6 +48,7 @@ function project(withBuild: boolean): string {
     writeTree(build, {
       'project_description.json': JSON.stringify({ git_revision: 'v4.4.8', target: 'esp32', idf_path: '/opt/esp-idf', build_component_paths: [path.join(ws, 'main'), '/opt/esp-idf/components/mbedtls'] }),
       'compile_commands.json': JSON.stringify([{ directory: path.join(build, 'esp-idf/main'), file: path.join(ws, 'main/app.c'), command: 'xtensa-esp32-elf-gcc -c app.c' }]),
+      // A real one lists every option of the build; this one only what the test needs.
       'config/sdkconfig.json': JSON.stringify({ IDF_TARGET: 'esp32', MBEDTLS_TLS_ENABLED: true }),
       'ca.pem.S': `/*\n * Data converted from ${path.join(ws, 'main/certs/ca.pem')}\n * (null byte appended)\n */\n.data\n.section .rodata.embedded\n.global _binary_ca_pem_start\n_binary_ca_pem_start:\n`,
     });
@@ -56,40 +58,42 @@ function project(withBuild: boolean): string {
 
 const ours = (d: Diagnostic[] | undefined) => (d ?? []).filter((x) => x.source === 'esp-tls-lens');
 
+/** A server on a fresh copy of the project, shut down whatever the test does. */
+async function withServer(withBuild: boolean, made: string[], fn: (client: TestClient, ws: string) => Promise<void>): Promise<void> {
+  const ws = project(withBuild);
+  made.push(ws);
+  const client = new TestClient();
+  try {
+    await client.initialize(ws);
+    await fn(client, ws);
+  } finally {
+    await client.shutdown();
+  }
+}
+
+/** The diagnostics of `rel` once the first analysis is published: the ready status follows the last of them on
+ * the same stream, so a file with nothing published then has no finding (it is never sent an empty list). */
+async function afterIndexing(client: TestClient, ws: string, rel: string): Promise<Diagnostic[]> {
+  await client.waitForStatus((s) => s.state === 'ready');
+  return ours(client.diagnosticsFor(path.join(ws, rel)));
+}
+
 describe('language server with a build folder', () => {
   const made: string[] = [];
   after(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
 
-  it('without a build folder an embed named by an outside variable is only an info, and the uncompiled copy only a hint', async () => {
-    const ws = project(false);
-    made.push(ws);
-    const client = new TestClient();
-    try {
-      await client.initialize(ws);
-      await client.waitForStatus((s) => s.state === 'ready');
-      const app = await client.waitForDiagnostics(path.join(ws, 'main/app.c'), (l) => ours(l).length > 0);
-      assert.deepEqual(ours(app).map((d) => [d.code, d.severity]), [['embed-symbol-missing', 3]]);
-      assert.match(String(ours(app)[0].message), /could not be read.*\$\{SERVER_CA_FILE\}/);
-      const old = await client.waitForDiagnostics(path.join(ws, 'main/app_old.c'), (l) => ours(l).length > 0);
-      assert.deepEqual(ours(old).map((d) => [d.code, d.severity]), [['file-not-compiled', 4]], 'no tls-no-server-verification on code the build never compiles');
-    } finally {
-      await client.shutdown();
-    }
-  });
+  it('without a build folder an embed named by an outside variable is only an info, and the uncompiled copy only a hint', () => withServer(false, made, async (client, ws) => {
+    const app = await afterIndexing(client, ws, 'main/app.c');
+    assert.deepEqual(app.map((d) => [d.code, d.severity]), [['embed-symbol-missing', 3]]);
+    assert.match(String(app[0].message), /could not be read.*\$\{SERVER_CA_FILE\}/);
+    const old = await afterIndexing(client, ws, 'main/app_old.c');
+    assert.deepEqual(old.map((d) => [d.code, d.severity]), [['file-not-compiled', 4]], 'no tls-no-server-verification on code the build never compiles');
+  }));
 
-  it('with a build folder the generated embed source names the symbol, and compile_commands.json decides what is compiled', async () => {
-    const ws = project(true);
-    made.push(ws);
-    const client = new TestClient();
-    try {
-      await client.initialize(ws);
-      const ready = await client.waitForStatus((s) => s.state === 'ready') as { versions?: string[] };
-      assert.match(ready.versions?.[0] ?? '', /ESP-IDF v4\.4\.8 \(git_revision v4\.4\.8 in .*project_description\.json\)/);
-      const old = await client.waitForDiagnostics(path.join(ws, 'main/app_old.c'), (l) => ours(l).length > 0);
-      assert.deepEqual(ours(old).map((d) => d.code), ['file-not-compiled']);
-      assert.deepEqual(ours(client.diagnosticsFor(path.join(ws, 'main/app.c'))).map((d) => d.code), [], 'the build embeds ca_pem: nothing to say');
-    } finally {
-      await client.shutdown();
-    }
-  });
+  it('with a build folder the generated embed source names the symbol, and compile_commands.json decides what is compiled', () => withServer(true, made, async (client, ws) => {
+    const ready = await client.waitForStatus((s) => s.state === 'ready') as StatusParams;
+    assert.match(ready.versions?.[0] ?? '', /ESP-IDF v4\.4\.8 \(git_revision v4\.4\.8 in .*project_description\.json\)/);
+    assert.deepEqual((await afterIndexing(client, ws, 'main/app_old.c')).map((d) => d.code), ['file-not-compiled']);
+    assert.deepEqual(await afterIndexing(client, ws, 'main/app.c'), [], 'the build embeds ca_pem: the same moment as without a build folder, and nothing to say');
+  }));
 });

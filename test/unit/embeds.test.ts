@@ -98,7 +98,7 @@ target_add_binary_data(app.elf "\${project_dir}/bundle.bin" BINARY RENAME_TO x50
   it('register_component (v4) embeds from its COMPONENT_EMBED_ variables; a component.mk from its own lines', () => {
     const legacy = extractCMake('/p/main/CMakeLists.txt', 'set(COMPONENT_SRCS "app.c")\nset(COMPONENT_EMBED_TXTFILES ca.pem)\nregister_component()\n', '/p');
     assert.deepEqual(legacy.embeds.map((e) => [e.symbol, e.via]), [['ca_pem', 'COMPONENT_EMBED_TXTFILES']]);
-    assert.deepEqual(legacy.sources, { files: ['/p/main/app.c'], complete: true });
+    assert.deepEqual(legacy.sources, { files: ['/p/main/app.c'], dirs: [], complete: true });
     assert.deepEqual(extractCMake('/p/main/CMakeLists.txt', 'set(COMPONENT_EMBED_TXTFILES ca.pem)\n', '/p').embeds, [], 'no register_component: nothing is embedded');
     const mk = extractCMake('/p/main/component.mk', 'COMPONENT_EMBED_TXTFILES := server_root_cert.pem\nCOMPONENT_EMBED_FILES += $(COMPONENT_PATH)/key.der\n');
     assert.deepEqual(mk.embeds.map((e) => [e.written, e.mode, e.via]), [['server_root_cert.pem', 'text', 'component.mk'], ['key.der', 'binary', 'component.mk']]);
@@ -114,7 +114,7 @@ describe('CMake sources', () => {
   it('SRCS, SRC_DIRS and EXCLUDE_SRCS give the compiled files; file(GLOB) is read from disk', () => {
     const cmakeFile = path.join(dir, 'main', 'CMakeLists.txt');
     const facts = extractCMake(cmakeFile, 'idf_component_register(SRCS "app.c" SRC_DIRS "net" EXCLUDE_SRCS "net/old_tls.c")\n', dir);
-    assert.deepEqual(facts.sources, { files: [path.join(dir, 'main/app.c'), path.join(dir, 'main/net/tls.c')], complete: true });
+    assert.deepEqual(facts.sources, { files: [path.join(dir, 'main/app.c'), path.join(dir, 'main/net/tls.c')], dirs: [path.join(dir, 'main/net')], complete: true });
     const glob = extractCMake(cmakeFile, 'file(GLOB srcs "${CMAKE_CURRENT_SOURCE_DIR}/net/*.c")\nidf_component_register(SRCS ${srcs})\n', dir);
     assert.deepEqual(glob.sources!.files, [path.join(dir, 'main/net/old_tls.c'), path.join(dir, 'main/net/tls.c')]);
   });

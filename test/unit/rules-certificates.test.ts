@@ -206,6 +206,17 @@ void f(void) {
     assert.equal(applyEdits(cmake, f.fixes![0].edits[0].edits), 'idf_component_register(SRCS "client.c"\n                    EMBED_TXTFILES "ca.pem")');
   });
 
+  it('a list written through a variable (shape: set(certs ...) then EMBED_FILES ${certs}): the error points at the set(), a lone entry still gets the keyword fix, a longer list none', async () => {
+    const { applyEdits } = await import('../support/edits');
+    const lone = 'set(certs "ca.pem")\nidf_component_register(SRCS "client.c" EMBED_FILES ${certs})';
+    const [one] = nul(await check({ [C]: esptls('ca_end - ca_start'), [pemFile]: chain.root.pem }, {}, lone));
+    assert.deepEqual(one.range.start, { line: 0, character: 11 });
+    assert.equal(applyEdits(lone, one.fixes![0].edits[0].edits), 'set(certs "ca.pem")\nidf_component_register(SRCS "client.c" EMBED_TXTFILES ${certs})');
+    const two = 'set(certs "fw_key.der" "ca.pem")\nidf_component_register(SRCS "client.c" EMBED_FILES ${certs})';
+    const [f] = nul(await check({ [C]: esptls('ca_end - ca_start'), [pemFile]: chain.root.pem }, {}, two));
+    assert.deepEqual(f.fixes, [], 'moving one file out of a variable needs a second list: left to the user');
+  });
+
   it('moves one file out of a longer EMBED_FILES list', async () => {
     const cmake = 'idf_component_register(SRCS "client.c" EMBED_FILES "fw_key.der" "ca.pem")';
     const [f] = nul(await check({ [C]: esptls('ca_end - ca_start'), [pemFile]: chain.root.pem }, {}, cmake));

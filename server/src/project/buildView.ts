@@ -43,6 +43,7 @@ export function buildView(project: EspIdfProject, env: NodeJS.ProcessEnv): Build
   const files = new Set<string>();
   const used: string[] = [];
   const incompleteDirs: string[] = [];
+  const dirs = new Set<string>();
   const cmakeFacts = new Map<string, CMakeFacts>();
   const top = path.join(project.root, 'CMakeLists.txt');
   const lists = [top, ...project.components.flatMap((c) => [path.join(c.dir, 'CMakeLists.txt'), ...(project.makeBuild ? [path.join(c.dir, 'component.mk')] : [])])];
@@ -55,6 +56,7 @@ export function buildView(project: EspIdfProject, env: NodeJS.ProcessEnv): Build
     if (file === top || !facts.sources) continue; // the project file and component.mk: no source list here
     if (!facts.sources.complete) incompleteDirs.push(path.dirname(file));
     for (const f of facts.sources.files) { files.add(f); used.push(f); }
+    for (const d of facts.sources.dirs) dirs.add(d);
   }
-  return { compiled: { files, incompleteDirs }, usedFiles: used, cmakeFacts };
+  return { compiled: { files, dirs, incompleteDirs }, usedFiles: used, cmakeFacts };
 }

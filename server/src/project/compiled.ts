@@ -1,7 +1,10 @@
 // Only compiled files are firmware. A C/C++ source that no component's SRCS / SRC_DIRS / target_sources
 // takes (a test folder, an old copy, a tool beside the project) is not judged as firmware. The build
 // folder's compile_commands.json is the build's own list; without one, the components' CMake says.
-// Headers are never judged here: they are compiled wherever they are included.
+// Headers are never judged here: they are compiled wherever they are included. (An unsaved buffer or a file
+// created after discovery in a SRC_DIRS folder counts as compiled; other new files wait for the model's re-read.)
+import path from 'node:path';
+import { SOURCE_GLOB } from './cmake/component';
 import { isInside } from './components';
 import type { EspIdfProject } from './model';
 
@@ -13,7 +16,7 @@ export function isCompiled(project: EspIdfProject | undefined, file: string): bo
   if (project.build?.compiled?.has(file)) return true;
   const c = project.compiled;
   if (!c) return undefined;
-  if (c.files.has(file)) return true;
+  if (c.files.has(file) || (c.dirs.has(path.dirname(file)) && SOURCE_GLOB.test(file))) return true;
   const owner = deepest(project.components.map((comp) => comp.dir), file);
   // Outside every component: compiled by nothing, unless a component folder could not be named.
   if (!owner) return project.unknowns?.length ? undefined : false;

@@ -119,7 +119,7 @@ export function versionFromOptions(files: { file: string; text: string }[]): Idf
     if (!present || present.length === all.length) continue;
     const narrowed = left.filter((t) => present.includes(t));
     // Options of two eras in one file (a stale sdkconfig.defaults): that name is no clue.
-    if (narrowed.length === 0 || narrowed.length === left.length) continue;
+    if (narrowed.length === 0) continue;
     left = narrowed;
     clues.push(`${name} (only in v${present.join(', v')})`);
   }

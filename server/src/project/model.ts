@@ -77,6 +77,8 @@ export interface EspIdfProject {
 export interface CompiledSources {
   /** Absolute paths of sources some component compiles (maybe-branches included). */
   files: Set<string>;
+  /** SRC_DIRS folders: every source directly in one is compiled, also one created after discovery. */
+  dirs: Set<string>;
   /** Component folders whose source list could not be read completely: their files count as compiled. */
   incompleteDirs: string[];
 }

@@ -167,8 +167,9 @@ export class ProjectConfig {
     const entry = this.project.sdkconfig.get(name);
     // The config tool drops a line for an option this version does not have (sdkconfig-unknown-option says so).
     if (entry && this.exists(name) !== false) return { value: entry.value, source: 'sdkconfig', entry };
-    const built = this.project.build?.config?.get(name);
-    if (built !== undefined) return { value: built, source: 'build' };
+    // The build folder's config/sdkconfig.json holds every option of that build: one it lacks is not set there.
+    const built = this.project.build?.config;
+    if (built) { const v = built.get(name); return v === undefined ? undefined : { value: v, source: 'build' }; }
     const sym = this.symbol(name);
     if (!sym || !this.exists(name)) return undefined;
     if (sym.depends && this.holds(sym.depends) === false) return sym.type === 'bool' ? { value: 'n', source: 'default' } : undefined;

@@ -13,7 +13,7 @@ import { embedSymbol, type CMakeFacts, type EmbedFact } from './facts';
 /** idf_component_register's keywords: each ends the list before it. */
 const KEYWORD = /^(SRCS|SRC_DIRS|EXCLUDE_SRCS|INCLUDE_DIRS|PRIV_INCLUDE_DIRS|LDFRAGMENTS|REQUIRES|PRIV_REQUIRES|REQUIRED_IDF_TARGETS|EMBED_FILES|EMBED_TXTFILES|KCONFIG|KCONFIG_PROJBUILD|WHOLE_ARCHIVE)$/;
 /** What SRC_DIRS takes from a folder (ESP-IDF globs *.c, *.cpp, *.S; *.cc and *.cxx are counted too, to be safe). */
-const SOURCE_GLOB = /\.(c|cpp|cc|cxx|S)$/;
+export const SOURCE_GLOB = /\.(c|cpp|cc|cxx|S)$/;
 /** Calls that can add sources we do not follow: the component's source list is then incomplete.
  * include() is not among them: components include CMake modules, not sources. */
 const OPAQUE = /^(add_subdirectory|add_library|externalproject_add|idf_component_mock)$/;
@@ -33,7 +33,7 @@ class ComponentReader {
   constructor(private readonly file: string, private readonly text: string, private readonly host: EvalHost, private readonly ev: Evaluation) {
     this.lines = new LineIndex(text);
     this.dir = host.builtins.CMAKE_CURRENT_LIST_DIR ?? path.dirname(file);
-    this.facts = { embeds: [], unknownEmbeds: [], generatedSymbols: [], notes: ev.notes, sources: { files: [], complete: true } };
+    this.facts = { embeds: [], unknownEmbeds: [], generatedSymbols: [], notes: ev.notes, sources: { files: [], dirs: [], complete: true } };
   }
 
   read(): CMakeFacts {
@@ -99,6 +99,7 @@ class ComponentReader {
     for (const d of dirs) {
       const found = d.unknown ? undefined : this.host.glob([path.resolve(this.dir, d.text, '*')], false);
       if (!found) { this.facts.sources.complete = false; continue; }
+      this.facts.sources.dirs.push(path.resolve(this.dir, d.text));
       for (const f of found) if (SOURCE_GLOB.test(f)) this.sources.add(f);
     }
   }

@@ -36,8 +36,9 @@ export interface CMakeFacts {
   unknownEmbeds?: UnknownEmbed[];
   /** `_binary_<symbol>_start` symbols of binaries the build makes itself (ulp_embed_binary); '*' when unnamed. */
   generatedSymbols?: string[];
-  /** Absolute paths of the sources the component compiles; `complete` false when some could not be read. */
-  sources?: { files: string[]; complete: boolean };
+  /** Absolute paths of the sources the component compiles, and the SRC_DIRS folders whose every source it
+   * compiles (a file created there later is compiled too); `complete` false when some could not be read. */
+  sources?: { files: string[]; dirs: string[]; complete: boolean };
   notes?: string[];
 }
 
