@@ -5,7 +5,9 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, it } from 'node:test';
-import { embedSymbol, extractCMake, extractEmbeds } from '../../server/src/project/embeds';
+import { embedSymbol, extractCMake } from '../../server/src/project/embeds';
+
+const extractEmbeds = (file: string, text: string, projectDir?: string) => extractCMake(file, text, projectDir).embeds;
 
 const cfg = (values: Record<string, string>, complete = true) => ({ projectDir: '/p', target: 'esp32', config: (n: string) => values[n] ?? (complete ? '' : undefined) });
 

@@ -26,11 +26,6 @@ export function extractCMake(cmakeFile: string, text: string, scope?: CMakeScope
   return facts;
 }
 
-/** Embeds declared in one CMakeLists.txt. */
-export function extractEmbeds(cmakeFile: string, text: string, projectDir?: string) {
-  return extractCMake(cmakeFile, text, projectDir).embeds;
-}
-
 function registerCall(text: string): CMakeFacts['register'] {
   const lines = new LineIndex(text);
   const register = parseCMake(text).find((c) => c.name.toLowerCase() === 'idf_component_register');

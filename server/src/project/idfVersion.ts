@@ -14,6 +14,10 @@ export type IdfVersionNumber = Pick<IdfVersion, 'major' | 'minor' | 'patch'>;
 /** The newest release the reference data covers; used when nothing says otherwise. */
 export const assumedIdfVersion: IdfVersionNumber = { major: 6, minor: 0 };
 
+/** A version the project states (sdkconfig header, lock, build folder, IDF_PATH, setting), not one inferred
+ * from option names or assumed: only a stated version may make a finding rest on a release's particulars. */
+export const isStatedVersion = (v: { source: string }): boolean => v.source !== 'assumed' && v.source !== 'options';
+
 /** Reads `5.1.2`, `v5.1`, `5.2-dev`, `v5.1.2-dirty`, `6.0.0`; undefined when it is not a version. */
 export function parseIdfVersion(text: string): IdfVersionNumber | undefined {
   const m = /^\s*v?(\d+)\.(\d+)(?:\.(\d+))?(?![\d.])/.exec(text);

@@ -20,8 +20,8 @@ export const embedSymbolMissing: Rule = {
       ...ctx.files.flatMap((f) => [...(f.cmake?.embeds.map((e) => e.symbol) ?? []), ...(f.cmake?.generatedSymbols ?? [])]),
       ...(ctx.project?.build?.embeds.map((e) => e.symbol) ?? []),
     ]);
-    // What the build may embed that we could not read: the link may well succeed, so no error.
-    const unread = unreadEmbeds(ctx);
+    // What the build may embed that we could not read: the link may well succeed, so no error. Read once, when needed.
+    let unread: string[] | undefined;
     const out: Finding[] = [];
     for (const f of ctx.files) {
       const reported = new Set<string>();
@@ -29,7 +29,7 @@ export const embedSymbolMissing: Rule = {
         if (embedded.has(ref.symbol) || IDF_SYMBOLS.has(ref.symbol) || reported.has(ref.symbol)) continue;
         if (allHold(ref.conditions, ctx.macros) === false) continue; // compiled out
         reported.add(ref.symbol);
-        const candidate = ctx.project?.files.find((p) => embedSymbol(p) === ref.symbol);
+        unread ??= unreadEmbeds(ctx);
         if (unread.length) {
           out.push({
             rule: 'embed-symbol-missing', severity: 'info', file: f.file, range: ref.range,
@@ -37,6 +37,7 @@ export const embedSymbolMissing: Rule = {
           });
           continue;
         }
+        const candidate = ctx.project?.files.find((p) => embedSymbol(p) === ref.symbol);
         out.push({
           rule: 'embed-symbol-missing',
           severity: ruleInfo('embed-symbol-missing')!.severity,
@@ -76,7 +77,8 @@ export const embedFileMissing: Rule = {
   },
 };
 
-/** Parts of the build whose embeds could not be read: unknown file names, unnamed generated binaries, unread component folders. */
+/** Parts of the build whose embeds could not be read: unknown file names, unnamed generated binaries, unread
+ * component folders. ESP-IDF's own components (from $IDF_PATH) are not read either: they embed nothing of the user's. */
 function unreadEmbeds(ctx: RuleContext): string[] {
   if (!ctx.project) return ['the file is outside any ESP-IDF project'];
   const out = [...(ctx.project.unknowns ?? [])];
@@ -85,7 +87,6 @@ function unreadEmbeds(ctx: RuleContext): string[] {
     if (f.cmake?.generatedSymbols?.includes('*')) out.push(`${relative(ctx, f.file)} embeds a generated binary`);
     if (f.cmake && !f.cmake.sources?.complete && f.cmake.notes?.length) out.push(`${relative(ctx, f.file)}: ${f.cmake.notes[0]}`);
   }
-  // Components we know of but whose CMakeLists.txt was not analysed (ESP-IDF's own, from $IDF_PATH) embed nothing of the user's.
   return out;
 }
 

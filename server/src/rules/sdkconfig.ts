@@ -1,10 +1,10 @@
 // The sdkconfig rules: each finding sits on the line that causes it (or, for a Kconfig default, at the
 // top of the project's sdkconfig), with a related location into C where the cause is cross-file.
-import kconfigCatalogue from '../data/kconfig-mbedtls.json';
 import path from 'node:path';
 import { allHold } from '../c/conditions';
 import { assessSuites, offeredSuites, type Suite, type SuiteAssessment } from '../sdkconfig/ciphersuites';
-import { ProjectConfig, symbolInfo, type Effective } from '../sdkconfig/kconfig';
+import { beyondTables, ProjectConfig, symbolInfo, type Effective } from '../sdkconfig/kconfig';
+import { isStatedVersion } from '../project/idfVersion';
 import { ruleInfo } from './catalogue';
 import { customBundleInputs } from './certSites';
 import { tlsClients } from './clients';
@@ -164,7 +164,7 @@ export const sdkconfigLegacyProtocol: Rule = {
     for (const [name, label] of LEGACY) {
       const e = c.get(name);
       // A default is only that version's default: on a guessed version it says nothing about this build.
-      if (e?.source === 'default' && !versionIsKnown(c.idf)) continue;
+      if (e?.source === 'default' && !isStatedVersion(c.idf)) continue;
       const at = e?.value === 'y' ? where(ctx, e) : undefined;
       if (!at) continue;
       const fix = setOptionFix(ctx, name, 'n', `Turn ${label} off (${name})`);
@@ -243,7 +243,7 @@ export const sdkconfigUnknownOption: Rule = {
     if (!p?.sdkconfigFiles || !config) return [];
     const idf = p.idfVersion;
     // A release newer than the shipped tables (6.1 and later) may have options they do not list: say nothing.
-    if (config.source !== 'installed' && newerThanTables(idf)) return [];
+    if (config.source !== 'installed' && beyondTables(idf)) return [];
     const names = config.names();
     const out: Finding[] = [];
     for (const f of p.sdkconfigFiles) {
@@ -253,7 +253,7 @@ export const sdkconfigUnknownOption: Rule = {
         // An option other releases have was removed or added, not misspelt: say which releases, suggest no rename.
         const elsewhere = symbolInfo(line.name)?.present;
         // When nothing in the project names its version, an option some release has is no evidence of a mistake.
-        if (elsewhere && !versionIsKnown(idf)) continue;
+        if (elsewhere && !isStatedVersion(idf)) continue;
         const nearest = elsewhere ? undefined : closest(line.name, names);
         const range = { start: { line: line.line, character: line.raw.indexOf(line.name) }, end: { line: line.line, character: line.raw.indexOf(line.name) + line.name.length } };
         const why = elsewhere ? `. It exists in ESP-IDF v${elsewhere.join(', v')}` : nearest ? `. Did you mean ${nearest}?` : '.';
@@ -265,12 +265,6 @@ export const sdkconfigUnknownOption: Rule = {
     return out;
   },
 };
-
-const newestTabled = kconfigCatalogue.tags.map((t) => t.split('.').map(Number)).at(-1)!;
-const newerThanTables = (v: { major: number; minor: number }) => v.major > newestTabled[0] || (v.major === newestTabled[0] && v.minor > newestTabled[1]);
-
-/** A version the project states (header, lock, build folder, IDF_PATH, setting), not one we inferred or assumed. */
-const versionIsKnown = (v: { source: string }) => v.source !== 'assumed' && v.source !== 'options';
 
 /** Names in the families we catalogue completely (every mbedTLS and ESP-TLS option). */
 const isOurs = (name: string) => /^CONFIG_(MBEDTLS|ESP_TLS)_/.test(name);

@@ -59,6 +59,12 @@ export function optionExists(name: string, idf: { major: number; minor: number }
   return undefined;
 }
 
+/** A release newer than the newest the tables were read from (6.1 and later): it may have options they lack. */
+export function beyondTables(idf: { major: number; minor: number }): boolean {
+  const newest = catalogue.tags.at(-1)!;
+  return cmp(versionKey(idf), newest.split('.').slice(0, 2).join('.')) > 0;
+}
+
 /** Every option name this IDF version has (for "did you mean"). */
 export function optionNames(idf: { major: number; minor: number }): string[] {
   return [...Object.keys(SYMBOLS), ...Object.keys(ESP_TLS)].filter((n) => optionExists(n, idf));

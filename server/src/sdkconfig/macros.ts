@@ -4,6 +4,7 @@
 import type { MacroEnv } from '../c/conditions';
 import type { EspIdfProject } from '../project/model';
 import { ProjectConfig } from './kconfig';
+import { isStatedVersion } from '../project/idfVersion';
 
 const envs = new WeakMap<EspIdfProject, MacroEnv>();
 
@@ -17,7 +18,8 @@ export function macroEnvFor(project: EspIdfProject | undefined): MacroEnv {
 function buildEnv(project: EspIdfProject): MacroEnv {
   const config = ProjectConfig.of(project);
   const v = project.idfVersion;
-  const versionKnown = v.source !== 'assumed';
+  // `#if ESP_IDF_VERSION >= ...` is decided only by a version the project states.
+  const versionKnown = isStatedVersion(v);
   const version: Record<string, number> = {
     ESP_IDF_VERSION: (v.major << 16) | (v.minor << 8) | (v.patch ?? 0),
     ESP_IDF_VERSION_MAJOR: v.major,

@@ -52,9 +52,9 @@ type Node =
   | { kind: 'foreach'; cmd: Command; body: Node[] }
   | { kind: 'skip'; cmd: Command; body: Node[] };
 
-/** Evaluates one CMake file. `vars` seeds the scope (a project's variables for its own CMakeLists.txt). */
-export function evaluateCMake(file: string, text: string, host: EvalHost, vars = new Map<string, Value>()): Evaluation {
-  const ev = new Evaluator(file, host, vars);
+/** Evaluates one CMake file in a scope of its own (what the build defines comes from the host). */
+export function evaluateCMake(file: string, text: string, host: EvalHost): Evaluation {
+  const ev = new Evaluator(file, host, new Map());
   try {
     ev.run(blocks(parseCMake(text)), false);
   } catch (e) {
@@ -204,7 +204,8 @@ export class Evaluator {
       }
       case 'idf_component_get_property': case 'get_property': case 'get_target_property': case 'execute_process': case 'find_program': case 'find_file': case 'find_path': {
         // The output variable is the first argument (execute_process names it after OUTPUT_VARIABLE).
-        const out = name === 'execute_process' ? args[args.findIndex((t) => t.text === 'OUTPUT_VARIABLE') + 1] : args[0];
+        const at = name === 'execute_process' ? args.findIndex((t) => t.text === 'OUTPUT_VARIABLE') + 1 : 0;
+        const out = at > 0 || name !== 'execute_process' ? args[at] : undefined;
         if (out) this.assign(out.text, this.unknownValue(`${cmd.name}()`));
         return;
       }

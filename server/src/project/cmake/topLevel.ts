@@ -17,27 +17,27 @@ export interface TopLevel {
 
 export function readTopLevel(file: string, text: string, root: string, env: NodeJS.ProcessEnv): TopLevel {
   const ev = evaluateCMake(file, text, hostFor(file, { projectDir: root, env }));
-  const paths = (v: Value | undefined, what: string, unknowns: string[]): string[] | undefined => {
+  const unknowns: string[] = [];
+  /** Absolute paths; with `what`, a value that cannot be read is reported (only component folders matter to the model). */
+  const paths = (v: Value | undefined, what?: string): string[] | undefined => {
     if (!v) return undefined;
     const out: string[] = [];
     for (const item of v) {
-      // ESP-IDF's own folders ($IDF_PATH/examples/common_components/...) are never inside the project.
-      if (item.unknown && /^\$(ENV)?\{IDF_PATH\}/.test(item.text)) continue;
-      if (item.unknown) unknowns.push(`${what} ${item.text} could not be read (outside variable)`);
-      else out.push(path.resolve(root, item.text));
+      if (!item.unknown) out.push(path.resolve(root, item.text));
+      // ESP-IDF's own folders ($IDF_PATH/examples/common_components/...) are never inside the project: not worth a note.
+      else if (what && !/^\$(ENV)?\{IDF_PATH\}/.test(item.text)) unknowns.push(`${what} ${item.text} could not be read (outside variable)`);
     }
     return out;
   };
-  const unknowns: string[] = [];
   const listed = (name: string) => ev.vars.get(name);
   const project = ev.calls.find((c) => c.name === 'project');
   const name = project?.args[0]?.items[0];
   return {
     name: name && !name.unknown ? name.text : undefined,
-    sdkconfigDefaults: paths(listed('SDKCONFIG_DEFAULTS'), 'SDKCONFIG_DEFAULTS', []),
-    sdkconfig: paths(listed('SDKCONFIG'), 'SDKCONFIG', [])?.[0],
+    sdkconfigDefaults: paths(listed('SDKCONFIG_DEFAULTS')),
+    sdkconfig: paths(listed('SDKCONFIG'))?.[0],
     target: listed('IDF_TARGET')?.find((i) => !i.unknown)?.text,
-    extraComponentDirs: paths(listed('EXTRA_COMPONENT_DIRS'), 'EXTRA_COMPONENT_DIRS', unknowns) ?? [],
+    extraComponentDirs: paths(listed('EXTRA_COMPONENT_DIRS'), 'EXTRA_COMPONENT_DIRS') ?? [],
     unknowns,
   };
 }
