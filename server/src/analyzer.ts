@@ -79,6 +79,7 @@ export class Analyzer {
       idfVersionSetting: this.settings.idfVersion,
       env: this.env,
       buildDir: this.buildDir,
+      buffer: (file) => this.overlays.get(file),
     });
     this.projects = projects;
     this.skipped.clear(); // the walk and the reads below say afresh what is skipped
@@ -93,7 +94,8 @@ export class Analyzer {
   /** An editor buffer now holds `text` for `file`; returns the files whose findings changed. */
   async setOverlay(file: string, text: string): Promise<string[]> {
     this.overlays.set(file, text);
-    // The project model is read from disk: an unsaved sdkconfig or CMakeLists.txt counts once saved.
+    // The project model is read again when a model file is saved (or the workspace re-checked), not per
+    // keystroke; its CMakeLists.txt files are then read from their buffers, like every analysed file.
     return MODEL_FILE.test(file) ? [] : this.fileChanged(file);
   }
 

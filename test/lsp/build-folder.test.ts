@@ -10,7 +10,7 @@ import path from 'node:path';
 import { after, describe, it } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-protocol';
 import type { StatusParams } from '../../server/src/protocol';
-import { TestClient } from '../support/lsp';
+import { TestClient, uri } from '../support/lsp';
 
 const CLIENT = `#include "esp_tls.h"
 extern const uint8_t ca_pem_start[] asm("_binary_ca_pem_start");
@@ -88,6 +88,15 @@ describe('language server with a build folder', () => {
     assert.match(String(app[0].message), /could not be read.*\$\{SERVER_CA_FILE\}/);
     const old = await afterIndexing(client, ws, 'main/app_old.c');
     assert.deepEqual(old.map((d) => [d.code, d.severity]), [['file-not-compiled', 4]], 'no tls-no-server-verification on code the build never compiles');
+  }));
+
+  it('an open CMakeLists.txt buffer is what the next re-read of the project takes (shape: an embed added by a quick fix, not saved yet)', () => withServer(false, made, async (client, ws) => {
+    assert.equal((await afterIndexing(client, ws, 'main/app.c')).length, 1);
+    const cmake = path.join(ws, 'main/CMakeLists.txt');
+    const text = 'idf_component_register(SRCS "app.c" EMBED_TXTFILES certs/ca.pem)\n';
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(cmake), languageId: 'cmake', version: 1, text } });
+    await client.connection.sendRequest('espTlsLens/checkWorkspace');
+    assert.deepEqual(ours(client.diagnosticsFor(path.join(ws, 'main/app.c'))), [], 'the buffer embeds ca.pem: _binary_ca_pem_start resolves');
   }));
 
   it('with a build folder the generated embed source names the symbol, and compile_commands.json decides what is compiled', () => withServer(true, made, async (client, ws) => {

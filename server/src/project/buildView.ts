@@ -38,7 +38,8 @@ export function cmakeScopeOf(project: EspIdfProject, env: NodeJS.ProcessEnv = pr
   return s;
 }
 
-export function buildView(project: EspIdfProject, env: NodeJS.ProcessEnv): BuildView {
+/** `buffer` gives an editor's unsaved text of a file, which wins over the disk as it does for every analysed file. */
+export function buildView(project: EspIdfProject, env: NodeJS.ProcessEnv, buffer: (file: string) => string | undefined = () => undefined): BuildView {
   const scope = cmakeScopeOf(project, env);
   const files = new Set<string>();
   const used: string[] = [];
@@ -48,8 +49,8 @@ export function buildView(project: EspIdfProject, env: NodeJS.ProcessEnv): Build
   const top = path.join(project.root, 'CMakeLists.txt');
   const lists = [top, ...project.components.flatMap((c) => [path.join(c.dir, 'CMakeLists.txt'), ...(project.makeBuild ? [path.join(c.dir, 'component.mk')] : [])])];
   for (const file of lists) {
-    let text: string;
-    try { text = readFileSync(file, 'utf8'); } catch { continue; }
+    let text = buffer(file);
+    if (text === undefined) { try { text = readFileSync(file, 'utf8'); } catch { continue; } }
     const facts = extractCMake(file, text, scope);
     cmakeFacts.set(file, facts);
     for (const e of facts.embeds) if (e.file) used.push(e.file);

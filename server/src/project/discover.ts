@@ -27,6 +27,8 @@ export interface DiscoveryOptions {
   env: NodeJS.ProcessEnv;
   /** The build folder (Espressif's idf.buildPath, `-B`), absolute or relative to each project; default `build`. */
   buildDir?: string;
+  /** An editor's unsaved text of a file: a component's CMakeLists.txt is read from it when open. */
+  buffer?: (file: string) => string | undefined;
 }
 
 export interface DiscoveryResult {
@@ -171,7 +173,7 @@ async function loadProject(root: string, cmakeText: string, files: string[], opt
   if (installed) project.installedKconfig = installed;
   // What the components compile and embed, read with the configuration now known. A file the build uses
   // is analysed even when .gitignore'd (files.exclude, the user's own choice, still holds).
-  const view = buildView(project, opts.env);
+  const view = buildView(project, opts.env, opts.buffer);
   project.compiled = view.compiled;
   project.cmakeFacts = view.cmakeFacts;
   const excluded = excluder(opts.exclude, root);

@@ -244,7 +244,7 @@ async function fetchAndEmbed(file: (rel: string) => vscode.Uri): Promise<void> {
     assert.match(cmake.getText(), /EMBED_TXTFILES "certs\/test_root_ca\.pem"/);
     assert.ok(await vscode.workspace.saveAll(false), 'saving the edited files failed');
 
-    // The server re-reads CMakeLists.txt from disk: no embed-symbol-missing, nothing else either.
+    // The server re-reads the project (CMakeLists.txt from its buffer): no embed-symbol-missing, nothing else either.
     await vscode.commands.executeCommand('espTlsLens.checkWorkspace');
     for (const rel of ['main/weather_client.c', 'main/CMakeLists.txt', 'main/certs/test_root_ca.pem']) {
       assert.deepEqual(ours(file(rel)).filter((d) => d.severity <= vscode.DiagnosticSeverity.Warning).map((d) => d.message), [], `${rel} after embedding`);
