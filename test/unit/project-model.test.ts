@@ -73,6 +73,8 @@ describe('project Kconfig defaults', () => {
         '  config APP_PORT', '    int "Port"', '    default 8883 if APP_USE_TLS', '    default 1883',
         '  choice APP_BROKER', '    prompt "Broker"', '    default APP_BROKER_LOCAL',
         '    config APP_BROKER_LOCAL', '      bool "local"', '    config APP_BROKER_MOSQUITTO', '      bool "mosquitto"', '  endchoice',
+        '  config APP_VERIFY', '    bool "Verify"', '    default APP_USE_TLS',
+        '  config APP_TLS_OTA', '    bool "OTA over TLS"', '    default true',
         'endmenu', 'menu "Debug"', '  depends on APP_USE_TLS', '  config APP_TLS_DEBUG', '    bool "TLS debug"', '    default y', 'endmenu', '',
       ].join('\n'),
       'main/app.c': 'void app_main(void) {}\n',
@@ -85,6 +87,8 @@ describe('project Kconfig defaults', () => {
     assert.equal(env.lookup('CONFIG_APP_BROKER_MOSQUITTO'), 1);
     assert.equal(env.lookup('CONFIG_APP_BROKER_LOCAL'), null, 'another member of the choice is chosen');
     assert.equal(env.lookup('CONFIG_NOT_DEFINED_ANYWHERE'), undefined, 'an option nothing defines stays unknown');
+    assert.equal(env.lookup('CONFIG_APP_VERIFY'), null, 'a bool default that is an expression is evaluated');
+    assert.equal(env.lookup('CONFIG_APP_TLS_OTA'), undefined, '`default true` names no symbol we know: unknown, not "true"');
   });
 });
 
@@ -139,7 +143,8 @@ describe('components and files of the build', () => {
     assert.deepEqual(projects[0].cmakeFacts?.get(path.join(cmakeOnly, 'main/component.mk')), undefined, 'a CMake build never reads component.mk');
     const make = tree({ ...files, Makefile: 'PROJECT_NAME := app\ninclude $(IDF_PATH)/make/project.mk\n' });
     const [m] = await discover(make);
-    assert.deepEqual(m.cmakeFacts?.get(path.join(make, 'main/component.mk'))?.embeds.map((e) => e.symbol), ['ca_pem']);
+    assert.deepEqual(m.cmakeFacts?.get(path.join(make, 'main/component.mk'))?.embeds.map((e) => [e.symbol, e.maybe]), [['ca_pem', true]],
+      'with CMake beside it, the Make build may not be the one made');
   });
 
   test('only compiled sources are firmware: SRCS decide, tests and old copies are not compiled, headers and unreadable components are unknown', async () => {

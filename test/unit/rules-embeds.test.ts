@@ -65,6 +65,13 @@ describe('embed-symbol-missing / embed-file-missing', () => {
     assert.match(applyEdits(cmake, f.fixes![0].edits[0].edits), /EMBED_TXTFILES "certs\/server_root_cert\.pem"\)/);
   });
 
+  it('a missing file in an if() branch the configuration does not decide is only an info (shape: staging or production CA by Kconfig)', async () => {
+    const cmake = 'if(CONFIG_USE_STAGING)\n  set(ca certs/staging.pem)\nelse()\n  set(ca certs/server_root_cert.pem)\nendif()\nidf_component_register(SRCS "app_main.c" EMBED_TXTFILES ${ca})\n';
+    const findings = await run(cmake, [`${ROOT}/main/certs/server_root_cert.pem`]);
+    assert.deepEqual(findings.map((f) => [f.rule, f.severity, f.range.start.line]), [['embed-file-missing', 'info', 1]]);
+    assert.match(findings[0].message, /a build that takes this if\(\) branch stops here/);
+  });
+
   it('knows the certificate bundle symbol comes from ESP-IDF itself', async () => {
     const c = await extractC('extern const uint8_t bundle_start[] asm("_binary_x509_crt_bundle_start");');
     const ctx = contextOf([{ file: `${ROOT}/main/a.c`, hash: 'x', c }], fakeProject({}));

@@ -122,6 +122,15 @@ describe('sdkconfig rules', () => {
     assert.equal(applyEdits(text, fs[0].fixes![0].edits[0].edits).split('\n')[0], 'CONFIG_MBEDTLS_CERTIFICATE_BUNDLE=y');
   });
 
+  it('on a version nothing states, only a near miss of a known name is reported (shapes: a v3.x sdkconfig, master 6.2 options)', async () => {
+    const text = 'CONFIG_MBEDTLS_CERTIFCATE_BUNDLE=y\nCONFIG_MBEDTLS_SSL_PROTO_TLS1=y\nCONFIG_MBEDTLS_PSA_ITS_CUSTOM_BACKEND_UID_MIN=16\n';
+    const assumed = { ...project({ 'sdkconfig.defaults': text }, 6, 0), idfVersion: { major: 6, minor: 0, source: 'assumed' as const } };
+    const fs = await findings(assumed, {}, 'sdkconfig-unknown-option');
+    assert.deepEqual(fs.map((f) => f.range.start.line), [0], 'TLS1 exists in v4.4 and the PSA option may be newer than the tables: neither is a typo');
+    const stated = await findings(project({ 'sdkconfig.defaults': text }, 6, 0), {}, 'sdkconfig-unknown-option');
+    assert.deepEqual(stated.map((f) => f.range.start.line), [0, 1, 2]);
+  });
+
   it('production hardening: one hint naming what is off', async () => {
     const [f] = await findings(project({ 'sdkconfig.defaults': 'CONFIG_SECURE_FLASH_ENC_ENABLED=y\n' }), {}, 'sdkconfig-production-hardening');
     assert.match(f.message, /secure boot, NVS encryption are off/);

@@ -62,12 +62,14 @@ export const embedFileMissing: Rule = {
       for (const e of f.cmake?.embeds ?? []) {
         if (!e.file || ctx.exists(e.file)) continue;
         const sameName = ctx.project?.files.find((p) => path.basename(p) === path.basename(e.file!));
+        // An embed the build may not make (an if() the configuration leaves open, the Make build beside CMake): an info.
+        const where = e.maybe ? (e.via === 'component.mk' ? 'the GNU Make build stops here (the CMake build does not read component.mk)' : 'a build that takes this if() branch stops here') : 'the build stops here';
         out.push({
           rule: 'embed-file-missing',
-          severity: ruleInfo('embed-file-missing')!.severity,
+          severity: e.maybe ? 'info' : ruleInfo('embed-file-missing')!.severity,
           file: f.file,
           range: e.range,
-          message: `${e.via} names \`${e.written}\`, but ${relative(ctx, e.file)} does not exist: the build stops here`
+          message: `${e.via} names \`${e.written}\`, but ${relative(ctx, e.file)} does not exist: ${where}`
             + `${sameName ? `. A file of that name is at ${relative(ctx, sameName)}.` : '.'}`,
           fixes: sameName ? [replacePathFix(f.file, e, sameName)] : undefined,
         });

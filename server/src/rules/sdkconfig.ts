@@ -255,6 +255,9 @@ export const sdkconfigUnknownOption: Rule = {
         // When nothing in the project names its version, an option some release has is no evidence of a mistake.
         if (elsewhere && !isStatedVersion(idf)) continue;
         const nearest = elsewhere ? undefined : closest(line.name, names);
+        // A name no tabulated release has may be one of a release we have no table for (v3.x, 6.1+): only a near
+        // miss of a known name is a typo, unless the project states its version.
+        if (!nearest && !isStatedVersion(idf)) continue;
         const range = { start: { line: line.line, character: line.raw.indexOf(line.name) }, end: { line: line.line, character: line.raw.indexOf(line.name) + line.name.length } };
         const why = elsewhere ? `. It exists in ESP-IDF v${elsewhere.join(', v')}` : nearest ? `. Did you mean ${nearest}?` : '.';
         out.push(finding('sdkconfig-unknown-option', { file: f.file, range },

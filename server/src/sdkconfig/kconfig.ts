@@ -195,10 +195,17 @@ export class ProjectConfig {
     if (/\(implicit\)|\(choice member\)/.test(text)) return text.startsWith('y') ? 'y' : 'n';
     for (const alternative of text.split(';').map((a) => a.trim())) {
       const m = /^(.*?)\s+if\s+(.*)$/.exec(alternative);
-      if (!m) return alternative;
-      if (this.holds(m[2]) !== false) return m[1]; // an undecidable SOC_ capability counts as present
+      if (!m) return this.boolValue(sym, alternative);
+      if (this.holds(m[2]) !== false) return this.boolValue(sym, m[1]); // an undecidable SOC_ capability counts as present
     }
     return sym.type === 'bool' ? 'n' : undefined;
+  }
+
+  /** A bool's default may be an expression (`default FOO && BAR`, or `default true`, which names no symbol): its value, or unknown. */
+  private boolValue(sym: KconfigSymbol, value: string): string | undefined {
+    if (sym.type !== 'bool' || /^[ynm]$/.test(value)) return value;
+    const h = this.holds(value);
+    return h === undefined ? undefined : h ? 'y' : 'n';
   }
 
   /** Other members of the choice `name` belongs to (same menu in the shipped table; same default kind when installed). */

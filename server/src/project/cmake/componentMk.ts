@@ -1,6 +1,6 @@
 // A legacy GNU Make component (component.mk, ESP-IDF v3/v4 `make` builds): its COMPONENT_EMBED_TXTFILES
-// and COMPONENT_EMBED_FILES, relative to the component folder. A project that still builds with make has
-// these embeds (and its CMakeLists.txt may not); a CMake build ignores the file.
+// and COMPONENT_EMBED_FILES, relative to the component folder. Read only in a project that still has a
+// Make build beside its CMake one; the embeds are "maybe", since either build may be the one made.
 import path from 'node:path';
 import { LineIndex } from '../../positions';
 import { embedSymbol, type CMakeFacts, type EmbedFact } from './facts';
@@ -24,6 +24,8 @@ export function readComponentMk(file: string, text: string): CMakeFacts {
       embeds.push({
         written, file: path.resolve(dir, written), mode, via: 'component.mk', symbol: embedSymbol(written),
         range, tokenRange: range, modeRange, commandRange: lines.range(m.index, m.index + m[0].length), listSize: words.length,
+        // The project builds with CMake too (it was found by its CMakeLists.txt): the Make build may not be the one made.
+        maybe: true,
       });
     }
   }
