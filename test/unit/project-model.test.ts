@@ -75,6 +75,10 @@ describe('project Kconfig defaults', () => {
         '    config APP_BROKER_LOCAL', '      bool "local"', '    config APP_BROKER_MOSQUITTO', '      bool "mosquitto"', '  endchoice',
         '  config APP_VERIFY', '    bool "Verify"', '    default APP_USE_TLS',
         '  config APP_TLS_OTA', '    bool "OTA over TLS"', '    default true',
+        '  config APP_CA_OVERRIDE', '    string "CA text"', '    default ""',
+        '  config APP_CA_OVERRIDDEN', '    bool', '    default y if APP_CA_OVERRIDE != ""',
+        '  config APP_NAME', '    string "Name"', '    default "probe"',
+        '  config APP_IS_PROBE', '    bool', '    default y if APP_NAME = "probe"',
         'endmenu', 'menu "Debug"', '  depends on APP_USE_TLS', '  config APP_TLS_DEBUG', '    bool "TLS debug"', '    default y', 'endmenu', '',
       ].join('\n'),
       'main/app.c': 'void app_main(void) {}\n',
@@ -89,6 +93,8 @@ describe('project Kconfig defaults', () => {
     assert.equal(env.lookup('CONFIG_NOT_DEFINED_ANYWHERE'), undefined, 'an option nothing defines stays unknown');
     assert.equal(env.lookup('CONFIG_APP_VERIFY'), null, 'a bool default that is an expression is evaluated');
     assert.equal(env.lookup('CONFIG_APP_TLS_OTA'), undefined, '`default true` names no symbol we know: unknown, not "true"');
+    assert.equal(env.lookup('CONFIG_APP_CA_OVERRIDDEN'), null, 'string comparison (shape: the MQTT examples\' certificate override)');
+    assert.equal(env.lookup('CONFIG_APP_IS_PROBE'), 1);
   });
 });
 

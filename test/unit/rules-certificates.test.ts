@@ -182,6 +182,23 @@ describe('seed 002: the two real certificates of the forum post', () => {
   });
 });
 
+describe('PEM literals and #if', () => {
+  // Shape: the MQTT examples' override, a PEM literal with a Kconfig macro between the markers, in a branch the defaults compile out.
+  const src = `#include "esp_http_client.h"
+#if CONFIG_BROKER_CERTIFICATE_OVERRIDDEN == 1
+static const char root_ca[] = "-----BEGIN CERTIFICATE-----\\n" CONFIG_BROKER_CERTIFICATE_OVERRIDE "\\n-----END CERTIFICATE-----";
+#else
+extern const char root_ca[] asm("_binary_root_ca_pem_start");
+#endif
+void fetch(void) { esp_http_client_config_t config = { .url = "https://broker.example.com", .cert_pem = root_ca }; esp_http_client_init(&config); }
+`;
+  it('a literal the configuration compiles out is not firmware; compiled in, it is judged', async () => {
+    assert.deepEqual((await check({ [C]: src })).filter((f) => f.rule === 'cert-malformed'), []);
+    const on = await check({ [C]: src }, { CONFIG_BROKER_CERTIFICATE_OVERRIDDEN: 'y' });
+    assert.equal(on.filter((f) => f.rule === 'cert-malformed').length, 1);
+  });
+});
+
 describe('pem-not-nul-terminated', () => {
   let chain: Chain;
   before(async () => { chain = await makeChain({ now: NOW, key: 'p256' }); });

@@ -154,7 +154,8 @@ function collect(root: Node, byName: Record<QueryName, QueryMatch[]>, ctx: Ctx):
   facts.binaryRefs = binaryRefs(ctx);
   if (ctx.text.includes('-----BEGIN')) {
     const macros = new Map(facts.defines.map((d) => [d.name, d.value]));
-    facts.pems = pemLiterals(root, ctx.text, (name) => macros.get(name), ctx.masked.lines);
+    facts.pems = pemLiterals(root, ctx.text, (name) => macros.get(name), ctx.masked.lines)
+      .map((p) => ({ ...p, conditions: ctx.masked.conditionsAt(p.range.start.line) }));
   }
   return facts;
 }

@@ -4,6 +4,7 @@
 // reported at the exact piece.
 import type { Node } from 'web-tree-sitter';
 import { LineIndex } from '../positions';
+import type { Condition } from './mask';
 import type { Range } from '../rules/finding';
 import { readContents, type BlockContents } from '../x509/contents';
 import { findPemBlocks, type PemBlock, type PemProblem } from '../x509/pem';
@@ -27,6 +28,8 @@ export interface PemLiteralFact {
   owner: { variable?: string; macro?: string; field?: string };
   range: Range;
   blocks: PemLiteralBlock[];
+  /** The `#if` conditions around the literal (the extractor adds them): a literal compiled out is not firmware. */
+  conditions?: readonly Condition[];
 }
 
 /** Decodes what each block holds (certificate, key); async, so it runs after the syntax tree is gone. */

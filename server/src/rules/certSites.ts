@@ -2,6 +2,7 @@
 // PEM blocks in C literals, and files the build embeds (EMBED_TXTFILES/EMBED_FILES/target_add_binary_data)
 // reached through their `_binary_<name>_start` symbols. Files the build does not embed are not firmware.
 import path from 'node:path';
+import { allHold } from '../c/conditions';
 import type { BinaryRefFact } from '../c/facts';
 import type { PemLiteralBlock, PemLiteralFact } from '../c/pemLiterals';
 import type { EmbedFact } from '../project/embeds';
@@ -36,6 +37,7 @@ export function firmwareSites(ctx: RuleContext): CertSite[] {
   const byFile = new Map(ctx.files.map((f) => [f.file, f]));
   for (const f of ctx.files) {
     for (const literal of f.c?.pems ?? []) {
+      if (allHold(literal.conditions ?? [], ctx.macros) === false) continue; // compiled out: not firmware
       for (const block of literal.blocks) sites.push({ file: f.file, range: block.range, block, origin: 'literal', literal, embeds: [] });
     }
   }

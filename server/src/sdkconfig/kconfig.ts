@@ -230,7 +230,15 @@ export class ProjectConfig {
   }
 
   private holds(expr: string): boolean | undefined {
-    const c = expr.replace(/(?<![!<>=])=(?!=)/g, '==');
+    // `X != ""` and `X = "text"` compare a string option's value; the C-style evaluator below has no strings.
+    let unknown = false;
+    const strings = expr.replace(/\b(\w+)\s*(!=|=)\s*"([^"]*)"/g, (_, name: string, op: string, text: string) => {
+      const v = this.get(name.startsWith('CONFIG_') ? name : `CONFIG_${name}`)?.value;
+      if (v === undefined) { unknown = true; return '0'; }
+      return (v.replace(/^"(.*)"$/, '$1') === text) === (op === '=') ? '1' : '0';
+    });
+    if (unknown) return undefined;
+    const c = strings.replace(/(?<![!<>=])=(?!=)/g, '==');
     const v = evaluate(c, this.env);
     return v === undefined ? undefined : v !== 0;
   }
