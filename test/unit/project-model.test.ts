@@ -13,6 +13,7 @@ import { isCompiled } from '../../server/src/project/compiled';
 import { discoverProjects } from '../../server/src/project/discover';
 import { resolveIdfVersion, versionFromOptions } from '../../server/src/project/idfVersion';
 import { macroEnvFor } from '../../server/src/sdkconfig/macros';
+import { Analyzer } from '../../server/src/analyzer';
 
 const made: string[] = [];
 after(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
@@ -95,6 +96,24 @@ describe('project Kconfig defaults', () => {
     assert.equal(env.lookup('CONFIG_APP_TLS_OTA'), undefined, '`default true` names no symbol we know: unknown, not "true"');
     assert.equal(env.lookup('CONFIG_APP_CA_OVERRIDDEN'), null, 'string comparison (shape: the MQTT examples\' certificate override)');
     assert.equal(env.lookup('CONFIG_APP_IS_PROBE'), 1);
+  });
+});
+
+describe('Kconfig strings in C', () => {
+  test('a URI from a Kconfig string default decides whether a client speaks TLS (shape: CONFIG_..._BROKER_URI defaulting to mqtt://)', async () => {
+    const client = (uriDefault: string) => tree({
+      'CMakeLists.txt': TOP,
+      'main/CMakeLists.txt': 'idf_component_register(SRCS "app.c")\n',
+      'main/Kconfig.projbuild': `menu "App"\n  config APP_BROKER_URI\n    string "Broker"\n    default "${uriDefault}"\nendmenu\n`,
+      'main/app.c': '#include "mqtt_client.h"\nvoid start(void) {\n    esp_mqtt_client_config_t cfg = { .broker.address.uri = CONFIG_APP_BROKER_URI };\n    esp_mqtt_client_init(&cfg);\n}\n',
+    });
+    const rulesOf = async (root: string) => {
+      const analyzer = new Analyzer({ env: {} });
+      await analyzer.index([root]);
+      return [...analyzer.findings().values()].flat().filter((f) => f.rule === 'tls-no-server-verification').map((f) => f.severity);
+    };
+    assert.deepEqual(await rulesOf(client('mqtt://broker.example.com')), [], 'plain MQTT: nothing to verify');
+    assert.deepEqual(await rulesOf(client('mqtts://broker.example.com')), ['error']);
   });
 });
 

@@ -1,6 +1,7 @@
 // Resolves the C facts of a project into TLS clients: each config (or esp_transport_ssl handle) with
 // every setting that reaches it (initializer fields, later assignments, transport calls), whether the
 // connection is TLS at all, and where it sits. The rules of this family and the code lens read these.
+import { ProjectConfig } from '../sdkconfig/kconfig';
 import { allHold } from '../c/conditions';
 import { decodeCStrings } from '../c/cStrings';
 import { accessPath, type CallFact, type CFileFacts, type FieldAssignmentFact, type TlsConfigFact } from '../c/facts';
@@ -260,7 +261,9 @@ function layoutOf(api: ClientApi, settings: Setting[], project: EspIdfProject | 
  * file and CONFIG_ strings of the sdkconfig. What cannot be read ends the string with `…`.
  */
 export function readString(expr: string, facts: CFileFacts, ctx: { project?: EspIdfProject }): string | undefined {
-  const lookup = (name: string) => facts.defines.find((d) => d.name === name)?.value ?? ctx.project?.sdkconfig.get(name)?.value;
+  // A CONFIG_ string has the value the build gives it: the sdkconfig chain, the build folder, else its Kconfig default.
+  const config = ctx.project && ProjectConfig.of(ctx.project);
+  const lookup = (name: string) => facts.defines.find((d) => d.name === name)?.value ?? config?.get(name)?.value;
   const decoded = decodeCStrings(expr, 0, expr.length, lookup);
   if (!decoded.pieces.length) return undefined;
   const readTo = decoded.offsets[decoded.offsets.length - 1];
