@@ -225,6 +225,10 @@ describe('build folder', () => {
     const build = readBuildFolder(path.join(root, 'out'), (ms) => (ms < Date.now() - 60_000 ? 'sdkconfig' : undefined));
     assert.match(build!.stale!, /older than sdkconfig/);
     const [p] = await discover(root, { buildDir: 'out' });
+    const other = tree({ 'CMakeLists.txt': TOP, 'main/CMakeLists.txt': 'idf_component_register(SRCS "app.c")\n' });
+    writeFileSync(path.join(root, 'out/project_description.json'), JSON.stringify({ git_revision: 'v5.3.1', target: 'esp32c3', project_path: root }));
+    const [q] = await discover(other, { buildDir: path.join(root, 'out') });
+    assert.equal(q.build, undefined, 'a build folder of another project (project_path) is not this one\'s');
     assert.deepEqual([p.idfVersion.source, p.idfVersion.major, p.idfVersion.minor, p.target], ['build', 5, 3, 'esp32c3']);
     assert.match(p.build!.stale!, /older than .*(CMakeLists\.txt|sdkconfig) \(its view holds until the next build\)/);
     assert.equal(isCompiled(p, path.join(root, 'main/app.c')), true, 'compile_commands.json lists it');

@@ -137,7 +137,8 @@ async function loadProject(root: string, cmakeText: string, files: string[], opt
   const top = readTopLevel(path.join(root, 'CMakeLists.txt'), cmakeText, root, opts.env);
   const chain = loadSdkconfigChain(root, top);
   const buildDir = path.resolve(root, opts.buildDir || 'build');
-  const build = readBuildFolder(buildDir, (ms) => newerSource(ms, [path.join(root, 'CMakeLists.txt'), ...chain.texts.map((t) => t.file)]));
+  const found = readBuildFolder(buildDir, (ms) => newerSource(ms, [path.join(root, 'CMakeLists.txt'), ...chain.texts.map((t) => t.file)]));
+  const build = found && (!found.projectPath || found.projectPath === root) ? found : undefined;
   // The real sdkconfig was written by the IDF that last configured the project: trust it first.
   const isReal = (t: { file: string }): boolean => t.file === chain.sdkconfigFile;
   const lockFile = path.join(root, 'dependencies.lock');

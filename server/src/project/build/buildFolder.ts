@@ -14,6 +14,8 @@ export interface BuildFolder {
   /** From project_description.json's git_revision (the IDF's `git describe`). */
   idfVersion?: IdfVersionNumber;
   idfRevision?: string;
+  /** The project the build describes (project_path): one build folder given for many projects fits only its own. */
+  projectPath?: string;
   /** The ESP-IDF the build used (its components are not the user's). */
   idfPath?: string;
   target?: string;
@@ -37,6 +39,7 @@ export function readBuildFolder(dir: string, newerThan: (ms: number) => string |
   const out: BuildFolder = { dir, embeds: readEmbedSources(dir) };
   const rev = typeof desc.git_revision === 'string' ? desc.git_revision : undefined;
   if (rev) { out.idfRevision = rev; out.idfVersion = parseIdfVersion(rev); }
+  if (typeof desc.project_path === 'string') out.projectPath = path.resolve(desc.project_path);
   if (typeof desc.target === 'string') out.target = desc.target;
   if (typeof desc.idf_path === 'string') out.idfPath = path.resolve(desc.idf_path);
   if (Array.isArray(desc.build_component_paths)) out.componentDirs = desc.build_component_paths.filter((p): p is string => typeof p === 'string');
