@@ -309,6 +309,52 @@ describe('naming the root to trust instead', () => {
   });
 });
 
+describe('trust as a set: a CA buffer is every certificate in it, as mbedTLS loads it', () => {
+  // The shape of a community client that pasted the server's whole chain (leaf, intermediate, root) into one .cert_pem literal.
+  const severities = (findings: Finding[]) => findings.filter((f) => /-as-trust-anchor$/.test(f.rule)).map((f) => `${f.rule}:${f.severity}`).sort();
+
+  it('leaf, intermediate and root together: the root anchors, the other two are info', async () => {
+    const chain = await makeChain({ now: NOW, key: 'p256' });
+    const src = httpClient('chain_pem', `static const char chain_pem[] =\n${cLiteral(chain.leaf.pem + chain.intermediate.pem + chain.root.pem)};`);
+    const findings = await check({ [C]: src });
+    assert.deepEqual(severities(findings), ['cert-intermediate-as-trust-anchor:info', 'cert-leaf-as-trust-anchor:info']);
+    assert.match(findings.find((f) => f.rule === 'cert-leaf-as-trust-anchor')!.message, /also holds its issuer Test Intermediate CA: mbedTLS anchors on that CA, so this entry is unused/);
+    assert.match(findings.find((f) => f.rule === 'cert-intermediate-as-trust-anchor')!.message, /also holds its root Test Root CA/);
+  });
+
+  it('leaf and intermediate without the root: the leaf is harmless, the intermediate pin still a warning', async () => {
+    const chain = await makeChain({ now: NOW, key: 'p256' });
+    const src = httpClient('chain_pem', `static const char chain_pem[] =\n${cLiteral(chain.leaf.pem + chain.intermediate.pem)};`);
+    assert.deepEqual(severities(await check({ [C]: src })), ['cert-intermediate-as-trust-anchor:warning', 'cert-leaf-as-trust-anchor:info']);
+  });
+
+  it('an expired leaf beside its issuer changes nothing: cert-expired is an info that says so', async () => {
+    const chain = await makeChain({ now: NOW, key: 'p256', leaf: { notBefore: -400, notAfter: -30 } });
+    const src = httpClient('chain_pem', `static const char chain_pem[] =\n${cLiteral(chain.leaf.pem + chain.intermediate.pem + chain.root.pem)};`);
+    const expired = (await check({ [C]: src }, { CONFIG_MBEDTLS_HAVE_TIME_DATE: 'y' })).filter((f) => f.rule === 'cert-expired');
+    assert.deepEqual(expired.map((f) => f.severity), ['info']);
+    assert.match(expired[0].message, /expired on .*, but it is unused: the same CA buffer holds its issuer Test Intermediate CA/);
+    const alone = httpClient('leaf', `static const char leaf[] =\n${cLiteral(chain.leaf.pem)};`);
+    assert.deepEqual((await check({ [C]: alone }, { CONFIG_MBEDTLS_HAVE_TIME_DATE: 'y' })).filter((f) => f.rule === 'cert-expired').map((f) => f.severity), ['error']);
+  });
+
+  it('a root of another CA beside a leaf does not rescue the leaf', async () => {
+    const chain = await makeChain({ now: NOW, key: 'p256' });
+    const other = await makeChain({ now: NOW, key: 'p256', root: { cn: 'Unrelated Root' } });
+    const src = httpClient('chain_pem', `static const char chain_pem[] =\n${cLiteral(chain.leaf.pem + other.root.pem)};`);
+    assert.deepEqual(severities(await check({ [C]: src })), ['cert-leaf-as-trust-anchor:error']);
+  });
+
+  it('two configs with one buffer each are two sets', async () => {
+    const chain = await makeChain({ now: NOW, key: 'p256' });
+    const src = `static const char leaf[] =\n${cLiteral(chain.leaf.pem)};\nstatic const char root[] =\n${cLiteral(chain.root.pem)};
+void a(void) { esp_http_client_config_t c1 = { .url = "https://a.example.com", .cert_pem = leaf }; esp_http_client_init(&c1); }
+void b(void) { esp_http_client_config_t c2 = { .url = "https://b.example.com", .cert_pem = root }; esp_http_client_init(&c2); }
+`;
+    assert.deepEqual(severities(await check({ [C]: src })), ['cert-leaf-as-trust-anchor:error']);
+  });
+});
+
 describe('custom certificate bundle inputs', () => {
   it('are firmware certificates too: an expired root in the bundle folder is reported with what the bundle checks', async () => {
     const expired = await makeChain({ now: NOW, key: 'p256', root: { notBefore: -4000, notAfter: -30, cn: 'Old Root' } });

@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { CertInfo } from '../x509/certificate';
 import { keyMatchesCertificate } from '../x509/privateKey';
+import { nameKey } from '../x509/names';
 import { idfCommonBundleNames } from '../x509/trustStores';
 import { ruleInfo } from './catalogue';
 import { configOf } from './sdkconfig';
@@ -69,6 +70,11 @@ export const certValidity: Rule = {
       const asClient = presented.filter((u) => u.site === site);
       const rel = [...related(asAnchor, 'trusted'), ...related(asClient, 'presented')];
       const use = asClient.length ? 'client' : asAnchor.length ? 'anchor' : site.origin === 'bundle' ? 'bundle' : 'unused';
+      const issuer = use === 'anchor' && cert.role === 'leaf' ? issuerBeside(ctx, asAnchor) : undefined;
+      if (issuer && cert.notAfter < ctx.now) {
+        out.push(finding('cert-expired', site, `${nameOf(cert)} expired on ${day(cert.notAfter)}, but it is unused: the same CA buffer holds its issuer ${issuer}, which mbedTLS anchors on. Remove it.`, { related: rel, severity: 'info' }));
+        continue;
+      }
       const days = Math.round((cert.notAfter.getTime() - ctx.now.getTime()) / DAY);
       if (cert.notAfter < ctx.now) {
         out.push(finding('cert-expired', site, `${nameOf(cert)} expired on ${day(cert.notAfter)} (${-days} days ago). ${expiredMeaning(ctx, use)}`, { related: rel }));
@@ -118,22 +124,69 @@ export const trustAnchorRoles: Rule = {
     for (const u of anchors) bySite.set(u.site, [...(bySite.get(u.site) ?? []), u]);
     for (const [site, uses] of bySite) {
       const cert = certOf(site);
-      if (!cert) continue;
+      if (!cert || site.block.rootKeyOf) continue; // a cross-signed root carries the root's own key: it anchors like the root
       const rel = related(uses, 'trusted');
       const host = uses.map((u) => u.client?.host).find(Boolean);
+      // mbedTLS loads every block of the buffer and anchors on any CA in it that signed the chain's next certificate.
+      const beside = issuerBeside(ctx, uses);
       if (cert.role === 'leaf') {
-        out.push(finding('cert-leaf-as-trust-anchor', site, `${nameOf(cert)} is a server's own certificate (not a CA, issued by ${cert.issuerCN ?? cert.issuer}, valid until ${day(cert.notAfter)}), given as the CA to trust. `
-          + 'mbedTLS accepts a non-CA certificate as a trust anchor only when it is self-signed and is exactly the server\'s certificate, so every handshake fails with -0x2700 (NOT_TRUSTED); '
-          + `and servers replace such certificates every few months. Trust its root: ${rootAdvice(ctx, site, host)}`, { related: rel }));
+        out.push(beside
+          ? finding('cert-leaf-as-trust-anchor', site, `${nameOf(cert)} is a server's own certificate, in a CA buffer that also holds its issuer ${beside}: mbedTLS anchors on that CA, so this entry is unused. `
+            + 'Remove it; it only costs flash and looks like a pin that it is not.', { related: rel, severity: 'info' })
+          : finding('cert-leaf-as-trust-anchor', site, `${nameOf(cert)} is a server's own certificate (not a CA, issued by ${cert.issuerCN ?? cert.issuer}, valid until ${day(cert.notAfter)}), given as the CA to trust. `
+            + 'mbedTLS accepts a non-CA certificate as a trust anchor only when it is self-signed and is exactly the server\'s certificate, so every handshake fails with -0x2700 (NOT_TRUSTED); '
+            + `and servers replace such certificates every few months. Trust its root: ${rootAdvice(ctx, site, host)}`, { related: rel }));
       } else if (cert.role === 'intermediate') {
-        out.push(finding('cert-intermediate-as-trust-anchor', site, `${nameOf(cert)} is an intermediate CA (issued by ${cert.issuerCN ?? cert.issuer}). It works until the CA signs the server's next certificate from another intermediate, which CAs do without notice. `
-          + `Trust its root: ${rootAdvice(ctx, site, host)}`, { related: rel }));
+        const root = uses.map((u) => rootAbove(cert, trustSet(ctx, u))).find(Boolean);
+        out.push(root
+          ? finding('cert-intermediate-as-trust-anchor', site, `${nameOf(cert)} is an intermediate CA, in a CA buffer that also holds its root ${root}: a new intermediate from that root still validates, so this entry is harmless.`, { related: rel, severity: 'info' })
+          : finding('cert-intermediate-as-trust-anchor', site, `${nameOf(cert)} is an intermediate CA (issued by ${cert.issuerCN ?? cert.issuer}). It works until the CA signs the server's next certificate from another intermediate, which CAs do without notice. `
+            + `Trust its root: ${rootAdvice(ctx, site, host)}`, { related: rel }));
       }
     }
     out.push(...singleAnchor(anchors));
     return out;
   },
 };
+
+/** One CA buffer (or global store) as mbedTLS loads it: every certificate the same setting hands over. */
+const setKey = (u: UsedSite) => `${u.file}:${u.setting.range.start.line}:${u.setting.range.start.character}`;
+const setsCache = new WeakMap<RuleContext, Map<string, CertSite[]>>();
+
+function trustSet(ctx: RuleContext, u: UsedSite): CertSite[] {
+  let sets = setsCache.get(ctx);
+  if (!sets) {
+    sets = new Map();
+    for (const a of usedSites(ctx, 'ca')) sets.set(setKey(a), [...(sets.get(setKey(a)) ?? []), a.site]);
+    setsCache.set(ctx, sets);
+  }
+  return sets.get(setKey(u)) ?? [];
+}
+
+/** The CA that issued a certificate, when every buffer trusting the certificate holds it too: mbedTLS
+ *  then anchors on that CA and never uses the certificate itself. */
+function issuerBeside(ctx: RuleContext, uses: UsedSite[]): string | undefined {
+  const names = uses.map((u) => { const s = issuerIn(certOf(u.site)!, trustSet(ctx, u)); return s && nameOf(certOf(s)!); });
+  return names.every(Boolean) ? names[0] : undefined;
+}
+
+/** A CA in the set that issued `cert` (same name as its issuer, and key id when both carry one). */
+function issuerIn(cert: CertInfo, set: CertSite[]): CertSite | undefined {
+  return set.find((s) => {
+    const c = certOf(s);
+    return c && c !== cert && c.role !== 'leaf' && nameKey(c.subject) === nameKey(cert.issuer) && (!cert.aki || !c.ski || c.ski === cert.aki);
+  });
+}
+
+/** The root (self-signed, or a cross-signed copy with a root's key) reached from `cert` through issuers in the set. */
+function rootAbove(cert: CertInfo, set: CertSite[]): string | undefined {
+  const seen = new Set<CertSite>();
+  for (let s = issuerIn(cert, set); s && !seen.has(s); s = issuerIn(certOf(s)!, set)) {
+    if (certOf(s)!.role === 'root' || s.block.rootKeyOf) return nameOf(certOf(s)!);
+    seen.add(s);
+  }
+  return undefined;
+}
 
 function rootAdvice(ctx: RuleContext, site: CertSite, host: string | undefined): string {
   const root = site.block.knownIssuer;

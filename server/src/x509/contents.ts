@@ -3,7 +3,8 @@
 import { decodeCertificate, type CertInfo } from './certificate';
 import type { PemBlock } from './pem';
 import { describePrivateKey, isPrivateKeyLabel, type KeyInfo } from './privateKey';
-import { findKnownIssuer } from './trustStores';
+import { bytesEqual } from './names';
+import { caName, findKnownIssuer, knownRootBySubject } from './trustStores';
 
 export interface BlockContents {
   cert?: CertInfo;
@@ -12,6 +13,9 @@ export interface BlockContents {
   key?: KeyInfo;
   /** The Mozilla root that signed this certificate, when it is one Node knows. */
   knownIssuer?: string;
+  /** A CA certificate that is not self-signed but carries a Mozilla root's name and key (a cross-signed
+   *  root such as GTS Root R1 under GlobalSign): mbedTLS anchors on it exactly as on that root. */
+  rootKeyOf?: string;
 }
 
 export async function readContents(label: string, der: Uint8Array | undefined, block?: PemBlock): Promise<BlockContents> {
@@ -23,7 +27,8 @@ export async function readContents(label: string, der: Uint8Array | undefined, b
   try {
     const cert = await decodeCertificate(der, block ? block.end - block.start : undefined);
     const issuer = cert.role === 'root' ? undefined : await findKnownIssuer(cert);
-    return { cert, knownIssuer: issuer?.name };
+    const root = cert.role === 'intermediate' ? await knownRootBySubject(cert.subject) : undefined;
+    return { cert, knownIssuer: issuer?.name, rootKeyOf: root && bytesEqual(root.spki, cert.spki) ? caName(root) : undefined };
   } catch (e) {
     return { certError: e instanceof Error ? e.message : String(e) };
   }
