@@ -266,6 +266,49 @@ describe('global-ca-store-empty', () => {
   });
 });
 
+describe('settings a run-time value decides (libraries passing their caller\'s choice on)', () => {
+  // Shape: a transport port that copies its caller's flag into the esp-tls config (coreMQTT/coreHTTP ports).
+  const port = `typedef struct { const char *ca; int disableSni; } net_ctx_t;
+void tls_connect(net_ctx_t *ctx)
+{
+    esp_tls_cfg_t cfg = { .cacert_buf = (const unsigned char *)ctx->ca, .skip_common_name = ctx->disableSni };
+    esp_tls_conn_new_sync("broker.example.com", 18, 8883, &cfg, tls);
+}`;
+  // Shape: a client component honouring its own config's flags with esp_transport_ssl calls.
+  const library = `void client_start(client_t *client)
+{
+    esp_transport_handle_t ssl = esp_transport_ssl_init();
+    if (client->config->use_global_ca_store == true) {
+        esp_transport_ssl_enable_global_ca_store(ssl);
+    } else if (client->config->cert) {
+        esp_transport_ssl_set_cert_data(ssl, client->config->cert, strlen(client->config->cert));
+    }
+    if (client->config->skip_cert_common_name_check) {
+        esp_transport_ssl_skip_common_name_check(ssl);
+    }
+}`;
+
+  it('a skip flag read from a parameter is an info that names the value', async () => {
+    const [f] = await findingsOf(port, undefined, SKIP);
+    assert.equal(f.severity, 'info');
+    assert.match(f.message, /applies only when `ctx->disableSni` is true at run time: check what the callers pass/);
+  });
+
+  it('calls under a run-time if are infos that name the condition', async () => {
+    const findings = await findingsOf(library, v55(), SKIP, 'global-ca-store-empty');
+    assert.deepEqual(findings.map((f) => `${f.rule}:${f.severity}`).sort(), ['global-ca-store-empty:info', `${SKIP}:info`]);
+    assert.match(findings.find((f) => f.rule === SKIP)!.message, /only when `client->config->skip_cert_common_name_check` holds at run time/);
+    assert.match(findings.find((f) => f.rule !== SKIP)!.message, /only when `client->config->use_global_ca_store == true` holds at run time/);
+  });
+
+  it('a constant stays a warning: true, 1, a macro, a #define of true', async () => {
+    for (const value of ['true', '1', 'SKIP_CN_CHECK', 'MY_SKIP']) {
+      const src = `#define MY_SKIP true\nvoid f(void) { esp_http_client_config_t c = { .url = "https://a.example.com", .cert_pem = ca, .skip_cert_common_name_check = ${value} }; }`;
+      assert.deepEqual((await findingsOf(src, undefined, SKIP)).map((f) => f.severity), ['warning'], value);
+    }
+  });
+});
+
 describe('raw mbedTLS client', () => {
   const client = (authmode: string, extra = '') => `void https_get_task(void *pv)
 {

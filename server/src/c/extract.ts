@@ -143,6 +143,7 @@ function collect(root: Node, byName: Record<QueryName, QueryMatch[]>, ctx: Ctx):
       valueRange: rangeOf(cap.value),
       conditions: ctx.masked.conditionsAt(cap.assignment.startPosition.row),
       functionRange: enclosingFunction(cap.assignment),
+      ...guardsOf(ctx, cap.assignment),
     });
   });
   // Other calls matter when they take an address (`init_cfg(&cfg)`): the callee may fill the config in.
@@ -327,7 +328,22 @@ function callFact(ctx: Ctx, name: string, args: Node, call: Node): CallFact {
     assignedTo,
     conditions: ctx.masked.conditionsAt(call.startPosition.row),
     functionRange: enclosingFunction(call),
+    ...guardsOf(ctx, call),
   };
+}
+
+/** The conditions of the `if` statements a node runs under (not the ones it is the condition of), as
+ *  written without their parentheses; an `else` branch reads as `!(cond)`. Absent when there are none. */
+function guardsOf(ctx: Ctx, node: Node): { guards?: string[] } {
+  const guards: string[] = [];
+  for (let child = node, n = node.parent; n && n.type !== 'function_definition'; child = n, n = n.parent) {
+    if (n.type !== 'if_statement') continue;
+    const cond = n.childForFieldName('condition');
+    if (!cond || child.id === cond.id) continue;
+    const text = slice(ctx, cond).replace(/^\(\s*|\s*\)$/g, '').replace(/\s+/g, ' ');
+    guards.push(n.childForFieldName('alternative')?.id === child.id ? `!(${text})` : text);
+  }
+  return guards.length ? { guards } : {};
 }
 
 /** The statement or declaration a node belongs to (for fixes that add a line after it or remove it). */

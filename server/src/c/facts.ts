@@ -75,6 +75,8 @@ export interface FieldAssignmentFact {
   valueRange: Range;
   conditions: readonly Condition[];
   functionRange?: Range;
+  /** The run-time `if` conditions the statement sits under, innermost first (`client->config->skip_cn`). */
+  guards?: string[];
 }
 
 /** A call to a function the rules care about (esp_transport_ssl_*, mbedtls_ssl_*, esp_tls_*, ...). */
@@ -88,6 +90,8 @@ export interface CallFact {
   assignedTo?: string;
   conditions: readonly Condition[];
   functionRange?: Range;
+  /** The run-time `if` conditions the call sits under, innermost first. */
+  guards?: string[];
 }
 
 /** `#define NAME value`; object-like macros only. */

@@ -27,6 +27,9 @@ export interface Setting {
   removal: Range;
   conditions: readonly Condition[];
   origin: 'initializer' | 'assignment' | 'call';
+  /** The setting takes effect only under a run-time condition (`if (config->skip_cn)`) or with a value read
+   *  at run time (`= ctx->disableSni`): whether it is on cannot be known here. Says which, for messages. */
+  runtime?: string;
 }
 
 export interface TlsClient {
@@ -97,7 +100,7 @@ function clientsOfFile(file: string, facts: CFileFacts, ctx: RuleContext): TlsCl
       .map((c): Setting => ({
         role: TRANSPORT_CALLS[c.name], path: c.name, value: c.args.slice(1).map((a) => a.text).join(', ') || 'true',
         range: c.range, valueRange: c.range, statementRange: c.statementRange, conditions: c.conditions, origin: 'call',
-        written: c.name, removal: wholeLines(c.statementRange),
+        written: c.name, removal: wholeLines(c.statementRange), ...runtimeGuard(c.guards),
       }));
     clients.push(resolve(ctx, {
       file, facts, api: transportApi, name: call.assignedTo, initCall: call, anchor: call.range, layout: 'flat', ota: false,
@@ -109,7 +112,7 @@ function clientsOfFile(file: string, facts: CFileFacts, ctx: RuleContext): TlsCl
 type Partial = Omit<TlsClient, 'settings' | 'compiledOut' | 'tls' | 'url' | 'host' | 'port'>;
 
 function resolve(ctx: RuleContext, c: Partial, all: Setting[], connect: { url?: string; host?: string; port?: string } = {}): TlsClient {
-  const set = all.filter((s) => !UNSET.test(s.value));
+  const set = all.filter((s) => !UNSET.test(s.value)).map((s) => withRuntimeValue(s, c.facts));
   const settings = set.filter((s) => allHold(s.conditions, ctx.macros) !== false);
   const compiledOut = set.filter((s) => allHold(s.conditions, ctx.macros) === false && isVerifying(s));
   const urlExpr = settings.find((s) => s.role === 'url')?.value ?? connect.url;
@@ -118,6 +121,25 @@ function resolve(ctx: RuleContext, c: Partial, all: Setting[], connect: { url?: 
   const host = url ? hostOf(url, false) : hostExpr ? hostOf(readString(hostExpr, c.facts, ctx), true) : undefined;
   const port = connect.port ? readPort(connect.port, c.facts) : undefined;
   return { ...c, settings, compiledOut, url, host, ...(port ? { port } : {}), tls: tlsOf(ctx, c, settings, url) };
+}
+
+/** Under `if (cond)`, a setting applies only when cond holds at run time (a library passing its user's choice on). */
+const runtimeGuard = (guards: string[] | undefined): { runtime?: string } => (guards?.length ? { runtime: `only when \`${guards[0]}\` holds at run time` } : {});
+
+/** Flags whose value is read at run time, not written as a constant: on or off depends on the caller. */
+const FLAG_ROLES: ReadonlySet<Role | undefined> = new Set(['skipHostname', 'global']);
+
+function withRuntimeValue(s: Setting, facts: CFileFacts): Setting {
+  if (s.runtime || s.origin === 'call' || !FLAG_ROLES.has(s.role) || isConstantFlag(s.value, facts)) return s;
+  return { ...s, runtime: `only when \`${s.value.trim()}\` is true at run time` };
+}
+
+/** `true`, a number, or a macro (a #define of the file, a CONFIG_ option, or one from a header we do not read). */
+function isConstantFlag(value: string, facts: CFileFacts): boolean {
+  const v = value.trim().replace(/^\((.*)\)$/, '$1').trim();
+  if (/^(true|\d+[uUlL]*)$/.test(v) || /^[A-Z_][A-Z0-9_]*$/.test(v)) return true;
+  const define = facts.defines.find((d) => d.name === v);
+  return !!define && define.value !== v && isConstantFlag(define.value, facts);
 }
 
 export const isVerifying = (s: Setting) => s.role === 'bundle' || s.role === 'global' || s.role === 'ca' || s.role === 'psk';
@@ -173,7 +195,7 @@ function settingsOfConfig(facts: CFileFacts, config: TlsConfigFact, api: ClientA
     .filter((x): x is { a: FieldAssignmentFact; path: string } => !!x.path)
     .map(({ a, path }): Setting => ({
       role: api.roles[path], path, value: a.value, range: a.range, valueRange: a.valueRange, statementRange: a.statementRange,
-      conditions: a.conditions, origin: 'assignment', written: a.left, removal: wholeLines(a.statementRange),
+      conditions: a.conditions, origin: 'assignment', written: a.left, removal: wholeLines(a.statementRange), ...runtimeGuard(a.guards),
     }));
   return [...fromInit, ...fromAssignments];
 }

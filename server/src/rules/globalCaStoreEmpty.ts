@@ -23,11 +23,13 @@ export const globalCaStoreEmpty: Rule = {
         if (s.role !== 'global') continue;
         out.push({
           rule: ID,
-          severity: ruleInfo(ID)!.severity,
+          // Behind a run-time flag (a library honouring its caller's use_global_ca_store) it is the caller's store to fill.
+          severity: s.runtime ? 'info' : ruleInfo(ID)!.severity,
           file: client.file,
           range: s.range,
           message: `${s.path} trusts the global CA store, but nothing in this project fills it (no esp_tls_set_global_ca_store call): `
-            + 'every handshake fails with "global_cacert is NULL" (ESP_ERR_INVALID_STATE). Call esp_tls_set_global_ca_store() with your CA certificates before connecting.',
+            + 'every handshake fails with "global_cacert is NULL" (ESP_ERR_INVALID_STATE). Call esp_tls_set_global_ca_store() with your CA certificates before connecting.'
+            + (s.runtime ? ` This applies ${s.runtime}.` : ''),
         });
       }
     }

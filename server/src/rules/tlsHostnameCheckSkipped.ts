@@ -25,12 +25,14 @@ export const tlsHostnameCheckSkipped: Rule = {
 function finding(ctx: RuleContext, c: TlsClient, s: Setting): Finding {
   const who = c.name ? `\`${c.name}\`` : `this ${c.api.struct}`;
   const sni = c.api.struct === 'esp_tls_cfg_t' ? ' esp-tls also stops sending SNI, so servers that host several names may present the wrong certificate.' : '';
+  // A skip that a run-time value decides (a library passing its caller's flag on) is not known to be on.
+  const runtime = s.runtime ? ` This applies ${s.runtime}: check what the callers pass.` : '';
   return {
     rule: ID,
-    severity: ruleInfo(ID)!.severity,
+    severity: s.runtime ? 'info' : ruleInfo(ID)!.severity,
     file: c.file,
     range: s.range,
-    message: `${s.path} skips the server name check for ${who}: any certificate its CA issued, for any host, is accepted, so another customer of the same CA can impersonate the server.${sni}${when(ctx, s)}`,
+    message: `${s.path} skips the server name check for ${who}: any certificate its CA issued, for any host, is accepted, so another customer of the same CA can impersonate the server.${sni}${when(ctx, s)}${runtime}`,
     fixes: fixes(ctx, c, s),
   };
 }
