@@ -106,6 +106,24 @@ describe('certificate rules on generated certificates', () => {
     assert.deepEqual(findings.map((f) => f.message.match(/1024-bit RSA|signed with SHA-1/)?.[0]).sort(), ['1024-bit RSA', 'signed with SHA-1']);
   });
 
+  it('a weak CA that only the Wi-Fi enterprise (EAP) client loads is an info: its profile takes 1024-bit RSA and SHA-1', async () => {
+    // Shape: the wifi_eap_* examples embed ca.pem and hand it to esp_eap_client_set_ca_cert().
+    const weak = await makeChain({ now: NOW, key: 'rsa1024', hash: 'SHA-1' });
+    const src = `extern uint8_t ca_pem_start[] asm("_binary_ca_pem_start");
+extern uint8_t ca_pem_end[] asm("_binary_ca_pem_end");
+static void wifi_enterprise_init(void)
+{
+    ESP_ERROR_CHECK(esp_eap_client_set_ca_cert(ca_pem_start, ca_pem_end - ca_pem_start));
+}`;
+    const cmake = 'idf_component_register(SRCS "client.c" EMBED_TXTFILES ca.pem)';
+    const findings = (await check({ [C]: src, [`${ROOT}/main/ca.pem`]: weak.intermediate.pem }, {}, cmake)).filter((f) => f.rule === 'cert-weak');
+    assert.deepEqual(findings.map((f) => f.severity), ['info', 'info']);
+    assert.match(findings[0].message, /1024-bit RSA key\. The Wi-Fi enterprise \(EAP\) client that loads it accepts 1024 bits/);
+    const tls = httpClient('(const char *)ca_pem_start', 'extern const uint8_t ca_pem_start[] asm("_binary_ca_pem_start");');
+    const both = (await check({ [C]: `${src}\n${tls}`, [`${ROOT}/main/ca.pem`]: weak.intermediate.pem }, {}, cmake)).filter((f) => f.rule === 'cert-weak');
+    assert.deepEqual(both.map((f) => f.severity), ['warning', 'warning'], 'a TLS client using it too judges it by the default profile');
+  });
+
   it('a private key compiled in without flash encryption; quiet with it', async () => {
     const src = `static const char *client_key =\n${cLiteral(chain.leafKeyPem)};`;
     const [f] = await check({ [C]: src });

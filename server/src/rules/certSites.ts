@@ -124,3 +124,16 @@ export function globalStoreSites(ctx: RuleContext, files: Iterable<FileFacts> = 
 
 /** The literal sits in the setting's value (or is the value). */
 const within = (outer: Range, inner: Range) => rangeContains(outer, inner.start) || rangeContains(inner, outer.start);
+
+/** Certificates the Wi-Fi enterprise (EAP) client loads: esp_eap_client_set_ca_cert / _certificate_and_key,
+ *  and their v4 names esp_wifi_sta_wpa2_ent_set_*. The supplicant verifies with its own profile, not mbedTLS's default. */
+const EAP_CALLS = /^(esp_eap_client_set_(ca_cert|certificate_and_key)|esp_wifi_sta_wpa2_ent_set_(ca_cert|cert_key))$/;
+
+export function eapSites(ctx: RuleContext): Set<CertSite> {
+  const out = new Set<CertSite>();
+  for (const f of ctx.files) for (const call of f.c?.calls ?? []) {
+    if (!EAP_CALLS.test(call.name) || allHold(call.conditions, ctx.macros) === false) continue;
+    for (const arg of call.args) for (const site of sitesOfExpression(ctx, f, arg.text, arg.range)) out.add(site);
+  }
+  return out;
+}

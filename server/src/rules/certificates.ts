@@ -9,7 +9,7 @@ import { nameKey } from '../x509/names';
 import { idfCommonBundleNames } from '../x509/trustStores';
 import { ruleInfo } from './catalogue';
 import { configOf } from './sdkconfig';
-import { firmwareSites, usedSites, type CertSite, type UsedSite } from './certSites';
+import { eapSites, firmwareSites, usedSites, type CertSite, type UsedSite } from './certSites';
 import type { Rule, RuleContext } from './context';
 import type { Finding, RelatedLocation } from './finding';
 
@@ -222,14 +222,23 @@ export const certWeak: Rule = {
   id: 'cert-weak',
   run(ctx) {
     const out: Finding[] = [];
+    // ESP-IDF's supplicant verifies EAP-TLS with its own profile, not mbedTLS's default: SHA-1 and up, RSA from
+    // 1024 bits (eap_mbedtls_x509_crt_profile, components/wpa_supplicant/esp_supplicant/src/crypto/tls_mbedtls.c).
+    const eap = eapSites(ctx);
+    const tls = new Set(usedSites(ctx, 'ca').map((u) => u.site));
+    const eapOnly = (site: CertSite) => eap.has(site) && !tls.has(site);
     for (const site of firmwareSites(ctx)) {
       const cert = certOf(site);
       if (!cert) continue;
       if (cert.key.type === 'RSA' && cert.key.bits && cert.key.bits < 2048) {
-        out.push(finding('cert-weak', site, `${nameOf(cert)} has a ${cert.key.bits}-bit RSA key. Mbed TLS's default verification profile requires 2048 bits, so a chain through it fails (flag BAD_KEY); such keys are breakable.`));
+        out.push(eapOnly(site) && cert.key.bits >= 1024
+          ? finding('cert-weak', site, `${nameOf(cert)} has a ${cert.key.bits}-bit RSA key. The Wi-Fi enterprise (EAP) client that loads it accepts 1024 bits, so it works, but such keys are breakable: ask for a 2048-bit CA.`, { severity: 'info' })
+          : finding('cert-weak', site, `${nameOf(cert)} has a ${cert.key.bits}-bit RSA key. Mbed TLS's default verification profile requires 2048 bits, so a chain through it fails (flag BAD_KEY); such keys are breakable.`));
       }
       const hash = cert.signature.hash;
-      if (cert.role !== 'root' && (hash === 'MD5' || hash === 'SHA-1')) {
+      if (cert.role !== 'root' && hash === 'SHA-1' && eapOnly(site)) {
+        out.push(finding('cert-weak', site, `${nameOf(cert)} is signed with SHA-1. The Wi-Fi enterprise (EAP) client that loads it accepts SHA-1, so it works, but SHA-1 collisions are practical: ask for a SHA-256 certificate.`, { severity: 'info' }));
+      } else if (cert.role !== 'root' && (hash === 'MD5' || hash === 'SHA-1')) {
         out.push(finding('cert-weak', site, `${nameOf(cert)} is signed with ${hash}. Mbed TLS's default profile rejects it (flag BAD_MD, "The certificate is signed with an unacceptable hash"), and ${hash} collisions are practical.`));
       }
     }
