@@ -210,10 +210,30 @@ extern const char root_ca[] asm("_binary_root_ca_pem_start");
 #endif
 void fetch(void) { esp_http_client_config_t config = { .url = "https://broker.example.com", .cert_pem = root_ca }; esp_http_client_init(&config); }
 `;
-  it('a literal the configuration compiles out is not firmware; compiled in, it is judged', async () => {
+  it('a literal the configuration compiles out is not firmware; compiled in, the macro between the markers leaves it unknown, never malformed', async () => {
     assert.deepEqual((await check({ [C]: src })).filter((f) => f.rule === 'cert-malformed'), []);
-    const on = await check({ [C]: src }, { CONFIG_BROKER_CERTIFICATE_OVERRIDDEN: 'y' });
-    assert.equal(on.filter((f) => f.rule === 'cert-malformed').length, 1);
+    assert.deepEqual((await check({ [C]: src }, { CONFIG_BROKER_CERTIFICATE_OVERRIDDEN: 'y' })).filter((f) => f.rule === 'cert-malformed'), []);
+    const facts = await extractC(src);
+    assert.equal(facts.pems.length, 1, 'the literal is still a certificate site');
+    assert.equal(facts.pems[0].blocks[0].problem, undefined);
+  });
+
+  it('a body that really ends early is still malformed', async () => {
+    const cut = src.replace('CONFIG_BROKER_CERTIFICATE_OVERRIDE "\\n-----END CERTIFICATE-----"', '"MIIBszCCAVmgAwIBAgIU\\n"');
+    assert.notEqual(cut, src);
+    assert.equal((await check({ [C]: cut }, { CONFIG_BROKER_CERTIFICATE_OVERRIDDEN: 'y' })).filter((f) => f.rule === 'cert-malformed').length, 1);
+  });
+});
+
+describe('PEM text that is not a certificate to parse', () => {
+  it('a log format printing a key, and a macro holding only a BEGIN line, are not PEM blocks', async () => {
+    // Shapes: the secure-element example logs the public key it made; a Matter controller builds a CSR from marker macros.
+    const logged = 'void print_key(const char *buf) { ESP_LOGI(TAG, "\\r\\n-----BEGIN PUBLIC KEY-----\\r\\n%s\\r\\n-----END PUBLIC KEY-----", buf); }';
+    const markers = '#define PEM_BEGIN_CSR "-----BEGIN CERTIFICATE REQUEST-----\\n"\n#define PEM_END_CSR "-----END CERTIFICATE REQUEST-----\\n"\nvoid f(void) { strcat(out, PEM_BEGIN_CSR); }';
+    for (const text of [logged, markers]) {
+      assert.deepEqual((await extractC(text)).pems, [], text);
+      assert.deepEqual(await check({ [C]: text }), [], text);
+    }
   });
 });
 

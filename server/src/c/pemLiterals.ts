@@ -44,7 +44,7 @@ export function pemLiterals(root: Node, text: string, lookup: (name: string) => 
   const out: PemLiteralFact[] = [];
   const visit = (n: Node) => {
     if (n.type === 'concatenated_string' || (n.type === 'string_literal' && n.parent?.type !== 'concatenated_string')) {
-      if (text.slice(n.startIndex, n.endIndex).includes('-----BEGIN')) out.push(fact(ownerOf(n), decodeCStrings(text, n.startIndex, n.endIndex, lookup), lines, n));
+      if (text.slice(n.startIndex, n.endIndex).includes('-----BEGIN') && !printed(n)) out.push(fact(ownerOf(n), decodeCStrings(text, n.startIndex, n.endIndex, lookup), lines, n));
       return;
     }
     if (n.type === 'preproc_def') {
@@ -59,9 +59,31 @@ export function pemLiterals(root: Node, text: string, lookup: (name: string) => 
   return out.filter((f) => f.blocks.length);
 }
 
+/** Text handed to a log or print call (`ESP_LOGI(TAG, "-----BEGIN PUBLIC KEY-----\n%s...", buf)`) is output, never parsed. */
+const PRINTERS = /^(ESP_(EARLY_|DRAM_)?LOG[EWIDV]|printf|fprintf|s?n?printf|puts|fputs|ets_printf)$/;
+
+function printed(n: Node): boolean {
+  const call = n.parent?.type === 'argument_list' ? n.parent.parent : null;
+  return call?.type === 'call_expression' && PRINTERS.test(call.childForFieldName('function')?.text ?? '');
+}
+
+/**
+ * A piece the checker cannot read (a macro from a header or Kconfig: `"-----BEGIN CERTIFICATE-----\n"
+ * CONFIG_OTA_CA "\n-----END..."`) leaves the block unknown, never malformed; a literal that holds only the
+ * BEGIN line (`#define PEM_BEGIN_CSR "-----BEGIN CERTIFICATE REQUEST-----\n"`) is a piece code assembles, not a block.
+ */
+function unknownOrFragment(b: PemBlock, s: DecodedString, readTo: number, literalEnd: number): 'unknown' | 'fragment' | undefined {
+  const open = b.problem?.code === 'missing-end';
+  if (readTo < literalEnd && (open || b.end >= s.text.length)) return 'unknown';
+  return open && /^-----BEGIN [^\n]*-----\s*$/.test(s.text.slice(b.start)) ? 'fragment' : undefined;
+}
+
 function fact(owner: PemLiteralFact['owner'], s: DecodedString, lines: LineIndex, node: Node): PemLiteralFact {
   const at = (i: number) => s.offsets[Math.min(i, s.offsets.length - 1)];
-  const blocks = findPemBlocks(s.text).map((b): PemLiteralBlock => {
+  const readTo = s.offsets[s.offsets.length - 1];
+  const literalEnd = node.endIndex;
+  const found = findPemBlocks(s.text).map((b) => ({ b, kind: unknownOrFragment(b, s, readTo, literalEnd) })).filter((x) => x.kind !== 'fragment');
+  const blocks = found.map(({ b, kind }) => (kind === 'unknown' ? { ...b, problem: undefined, der: undefined } : b)).map((b): PemLiteralBlock => {
     const joins = s.pieces
       .filter((p, k) => k + 1 < s.pieces.length && p.decodedEnd > b.start && p.decodedEnd < b.end && p.decodedEnd > p.decodedStart)
       .filter((p) => s.text[p.decodedEnd - 1] !== '\n')
