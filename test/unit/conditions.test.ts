@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { evaluate, type MacroEnv } from '../../server/src/c/conditions';
+import { evaluate, fileMacros, type MacroEnv } from '../../server/src/c/conditions';
+import { extractC } from '../../server/src/c/extract';
 import { macroEnvFor } from '../../server/src/sdkconfig/macros';
 import { fakeProject } from '../support/analyse';
 
@@ -37,5 +38,34 @@ describe('#if evaluation', () => {
     assert.equal(evaluate('defined(CONFIG_X)', macroEnvFor(fakeProject({}, false))), undefined);
     assert.equal(evaluate('CONFIG_LEN > 4096', macroEnvFor(fakeProject({ CONFIG_LEN: '16384' }))), 1);
     assert.equal(evaluate('defined(CONFIG_OFF)', macroEnvFor(fakeProject({ CONFIG_OFF: 'n' }, false))), 0);
+  });
+});
+
+describe('a file\'s own #defines over the project\'s configuration', () => {
+  const project: MacroEnv = { lookup: (n) => (n === 'CONFIG_EXAMPLE_USE_TLS' ? null : n.startsWith('CONFIG_') ? undefined : undefined) };
+  // Shape: an example that picks its scheme and port from a Kconfig switch through a file-level alias.
+  const src = `#ifndef CLIENT_H
+#define CLIENT_H 1
+#endif
+#define USE_TLS CONFIG_EXAMPLE_USE_TLS
+#if USE_TLS
+#define BROKER_SCHEME "mqtts"
+#define BROKER_PORT 8883
+#else
+#define BROKER_SCHEME "mqtt"
+#define BROKER_PORT 1883
+#endif
+#define SELF SELF
+void f(void) { esp_tls_init(); }`;
+
+  it('follows an alias to the configuration, picks the branch it decides, survives guards and self-reference', async () => {
+    const facts = await extractC(src);
+    const env = fileMacros(facts.defines, project);
+    assert.equal(env.lookup('USE_TLS'), 0);
+    assert.equal(env.lookup('BROKER_PORT'), 1883);
+    assert.equal(env.lookup('CLIENT_H'), 1);
+    assert.equal(env.lookup('SELF'), undefined);
+    const unknown = fileMacros(facts.defines, { lookup: () => undefined });
+    assert.equal(unknown.lookup('BROKER_PORT'), undefined, 'two branches, two values, nothing decides: unknown');
   });
 });

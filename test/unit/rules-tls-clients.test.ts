@@ -309,6 +309,29 @@ void tls_connect(net_ctx_t *ctx)
   });
 });
 
+describe('#defines chosen by the configuration', () => {
+  // Shape: an example whose scheme follows a Kconfig switch through a file-level alias (`#define USE_TLS CONFIG_...`).
+  const src = `#define USE_TLS CONFIG_EXAMPLE_USE_TLS
+#if USE_TLS
+#define BROKER_SCHEME "mqtts"
+#else
+#define BROKER_SCHEME "mqtt"
+#endif
+void start(void)
+{
+    esp_mqtt_client_config_t mqtt_config = {};
+    mqtt_config.broker.address.uri = BROKER_SCHEME "://127.0.0.1";
+    esp_mqtt_client_init(&mqtt_config);
+}`;
+  it('the plain branch the build takes is silent; the TLS branch verifies nothing; undecided is no error', async () => {
+    assert.deepEqual(await findingsOf(src, { ...v55(), sdkconfig: fakeProject({ CONFIG_EXAMPLE_USE_TLS: 'n' }).sdkconfig }, NO_VERIFY), []);
+    const tls = await findingsOf(src, { ...v55(), sdkconfig: fakeProject({ CONFIG_EXAMPLE_USE_TLS: 'y' }).sdkconfig }, NO_VERIFY);
+    assert.deepEqual(tls.map((f) => f.severity), ['error']);
+    assert.match(tls[0].message, /mqtts:\/\/127\.0\.0\.1/);
+    assert.deepEqual((await findingsOf(src, v55(), NO_VERIFY)).filter((f) => f.severity === 'error'), []);
+  });
+});
+
 describe('raw mbedTLS client', () => {
   const client = (authmode: string, extra = '') => `void https_get_task(void *pv)
 {

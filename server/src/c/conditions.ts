@@ -174,3 +174,40 @@ export function describeUndecided(conds: readonly Condition[], env: MacroEnv): s
   const open = conds.filter((c) => conditionHolds(c, env) === undefined);
   return open.length ? describeConfiguration(new Map(open.map((c) => [c.expr, !c.negated]))) : '';
 }
+
+/** An object-like `#define` as the environment needs it: name, value text, and the `#if` branches around it. */
+export interface FileDefine { name: string; value: string; conditions?: readonly Condition[] }
+
+const fileEnvs = new WeakMap<readonly FileDefine[], WeakMap<MacroEnv, MacroEnv>>();
+
+/**
+ * The file's own macros over the project's: `#define USE_TLS CONFIG_EXAMPLE_USE_TLS` then `#if USE_TLS`.
+ * A macro defined in branches the configuration cannot tell apart, with different values, is unknown.
+ */
+export function fileMacros(defines: readonly FileDefine[], base: MacroEnv): MacroEnv {
+  if (!defines.length) return base;
+  let byBase = fileEnvs.get(defines);
+  if (!byBase) { byBase = new WeakMap(); fileEnvs.set(defines, byBase); }
+  let env = byBase.get(base);
+  if (env) return env;
+  const busy = new Set<string>(); // a macro naming itself (directly or not) is unknown, never a loop
+  env = {
+    lookup(name) {
+      if (busy.has(name)) return undefined;
+      busy.add(name);
+      try {
+        const live = activeDefines(defines, name, env!);
+        if (!live.length) return base.lookup(name);
+        const values = new Set(live.map((d) => (d.value.trim() ? evaluate(d.value, env!) : 1)));
+        return values.size === 1 ? [...values][0] : undefined;
+      } finally { busy.delete(name); }
+    },
+  };
+  byBase.set(base, env);
+  return env;
+}
+
+/** The `#define`s of `name` whose `#if` branches may be compiled (not known to be out). */
+export function activeDefines<D extends FileDefine>(defines: readonly D[], name: string, env: MacroEnv): D[] {
+  return defines.filter((d) => d.name === name && allHold(d.conditions ?? [], env) !== false);
+}

@@ -150,7 +150,7 @@ function collect(root: Node, byName: Record<QueryName, QueryMatch[]>, ctx: Ctx):
   each('call', (cap) => {
     if (INTERESTING_CALL.test(cap.fn.text) || /(^|[(,])\s*&/.test(cap.args.text)) facts.calls.push(callFact(ctx, cap.fn.text, cap.args, cap.call));
   });
-  each('define', (cap) => facts.defines.push({ name: cap.name.text, value: cap.value.text.trim(), range: rangeOf(cap.def) }));
+  each('define', (cap) => facts.defines.push({ name: cap.name.text, value: cap.value.text.trim(), range: rangeOf(cap.def), conditions: ctx.masked.conditionsAt(cap.def.startPosition.row) }));
   each('include', (cap) => facts.includes.push({ path: cap.path.text.replace(/^["<]|[">]$/g, ''), range: rangeOf(cap.path) }));
   facts.binaryRefs = binaryRefs(ctx);
   if (ctx.text.includes('-----BEGIN')) {

@@ -95,7 +95,7 @@ export interface CallFact {
 }
 
 /** `#define NAME value`; object-like macros only. */
-export interface DefineFact { name: string; value: string; range: Range }
+export interface DefineFact { name: string; value: string; range: Range; conditions?: readonly Condition[] }
 
 /** A reference to an embedded file's symbol: `extern const uint8_t ca_start[] asm("_binary_ca_pem_start");`. */
 export interface BinaryRefFact {

@@ -7,7 +7,7 @@ import type { BinaryRefFact } from '../c/facts';
 import type { PemLiteralBlock, PemLiteralFact } from '../c/pemLiterals';
 import type { EmbedFact } from '../project/embeds';
 import type { CertFileBlock } from '../x509/certFile';
-import { tlsClients, type Setting, type TlsClient } from './clients';
+import { macrosOf, tlsClients, type Setting, type TlsClient } from './clients';
 import type { FileFacts, RuleContext } from './context';
 import { rangeContains } from '../positions';
 import type { Range } from './finding';
@@ -37,7 +37,7 @@ export function firmwareSites(ctx: RuleContext): CertSite[] {
   const byFile = new Map(ctx.files.map((f) => [f.file, f]));
   for (const f of ctx.files) {
     for (const literal of f.c?.pems ?? []) {
-      if (allHold(literal.conditions ?? [], ctx.macros) === false) continue; // compiled out: not firmware
+      if (allHold(literal.conditions ?? [], macrosOf(f.c!, ctx)) === false) continue; // compiled out: not firmware
       for (const block of literal.blocks) sites.push({ file: f.file, range: block.range, block, origin: 'literal', literal, embeds: [] });
     }
   }
@@ -132,7 +132,7 @@ const EAP_CALLS = /^(esp_eap_client_set_(ca_cert|certificate_and_key)|esp_wifi_s
 export function eapSites(ctx: RuleContext): Set<CertSite> {
   const out = new Set<CertSite>();
   for (const f of ctx.files) for (const call of f.c?.calls ?? []) {
-    if (!EAP_CALLS.test(call.name) || allHold(call.conditions, ctx.macros) === false) continue;
+    if (!EAP_CALLS.test(call.name) || allHold(call.conditions, macrosOf(f.c!, ctx)) === false) continue;
     for (const arg of call.args) for (const site of sitesOfExpression(ctx, f, arg.text, arg.range)) out.add(site);
   }
   return out;

@@ -2,7 +2,7 @@
 // every setting that reaches it (initializer fields, later assignments, transport calls), whether the
 // connection is TLS at all, and where it sits. The rules of this family and the code lens read these.
 import { ProjectConfig } from '../sdkconfig/kconfig';
-import { allHold } from '../c/conditions';
+import { activeDefines, allHold, fileMacros, type MacroEnv } from '../c/conditions';
 import { decodeCStrings } from '../c/cStrings';
 import { accessPath, type CallFact, type CFileFacts, type FieldAssignmentFact, type TlsConfigFact } from '../c/facts';
 import type { Condition } from '../c/mask';
@@ -77,12 +77,23 @@ export function tlsClients(ctx: RuleContext): TlsClient[] {
   return clients;
 }
 
+/** What the preprocessor knows in this file: the project's configuration and the file's own #defines. */
+export const macrosOf = (facts: CFileFacts, ctx: { macros?: MacroEnv }): MacroEnv => fileMacros(facts.defines, ctx.macros ?? UNKNOWN_MACROS);
+const UNKNOWN_MACROS: MacroEnv = { lookup: () => undefined };
+
+/** The text of a file's `#define name`, from the branches that may be compiled; unknown when they disagree. */
+export function defineValue(facts: CFileFacts, name: string, ctx: { macros?: MacroEnv }): string | undefined {
+  const values = new Set(activeDefines(facts.defines, name, macrosOf(facts, ctx)).map((d) => d.value));
+  return values.size === 1 ? [...values][0] : undefined;
+}
+
 function clientsOfFile(file: string, facts: CFileFacts, ctx: RuleContext): TlsClient[] {
   const otaConfigs = otaTargets(facts);
+  const macros = macrosOf(facts, ctx);
   const clients: TlsClient[] = [];
   for (const config of [...facts.configs, ...memberConfigsFromAssignments(facts)]) {
     const api = clientApi(config.structType);
-    if (!api || allHold(config.conditions, ctx.macros) === false) continue;
+    if (!api || allHold(config.conditions, macros) === false) continue;
     const settings = settingsOfConfig(facts, config, api);
     const layout = layoutOf(api, settings, ctx.project);
     clients.push(resolve(ctx, {
@@ -93,7 +104,7 @@ function clientsOfFile(file: string, facts: CFileFacts, ctx: RuleContext): TlsCl
   }
   for (const call of facts.calls) {
     if (call.name !== 'esp_transport_ssl_init' || !call.assignedTo) continue;
-    if (allHold(call.conditions, ctx.macros) === false) continue;
+    if (allHold(call.conditions, macros) === false) continue;
     const handle = accessPath(call.assignedTo);
     const settings = facts.calls
       .filter((c) => TRANSPORT_CALLS[c.name] && c.args[0] && accessPath(c.args[0].text) === handle)
@@ -112,14 +123,15 @@ function clientsOfFile(file: string, facts: CFileFacts, ctx: RuleContext): TlsCl
 type Partial = Omit<TlsClient, 'settings' | 'compiledOut' | 'tls' | 'url' | 'host' | 'port'>;
 
 function resolve(ctx: RuleContext, c: Partial, all: Setting[], connect: { url?: string; host?: string; port?: string } = {}): TlsClient {
-  const set = all.filter((s) => !UNSET.test(s.value)).map((s) => withRuntimeValue(s, c.facts));
-  const settings = set.filter((s) => allHold(s.conditions, ctx.macros) !== false);
-  const compiledOut = set.filter((s) => allHold(s.conditions, ctx.macros) === false && isVerifying(s));
+  const macros = macrosOf(c.facts, ctx);
+  const set = all.filter((s) => !UNSET.test(s.value)).map((s) => withRuntimeValue(s, c.facts, ctx));
+  const settings = set.filter((s) => allHold(s.conditions, macros) !== false);
+  const compiledOut = set.filter((s) => allHold(s.conditions, macros) === false && isVerifying(s));
   const urlExpr = settings.find((s) => s.role === 'url')?.value ?? connect.url;
   const hostExpr = settings.find((s) => s.role === 'host')?.value ?? connect.host;
   const url = urlExpr ? readString(urlExpr, c.facts, ctx) : undefined;
   const host = url ? hostOf(url, false) : hostExpr ? hostOf(readString(hostExpr, c.facts, ctx), true) : undefined;
-  const port = connect.port ? readPort(connect.port, c.facts) : undefined;
+  const port = connect.port ? readPort(connect.port, c.facts, ctx) : undefined;
   return { ...c, settings, compiledOut, url, host, ...(port ? { port } : {}), tls: tlsOf(ctx, c, settings, url) };
 }
 
@@ -129,17 +141,17 @@ const runtimeGuard = (guards: string[] | undefined): { runtime?: string } => (gu
 /** Flags whose value is read at run time, not written as a constant: on or off depends on the caller. */
 const FLAG_ROLES: ReadonlySet<Role | undefined> = new Set(['skipHostname', 'global']);
 
-function withRuntimeValue(s: Setting, facts: CFileFacts): Setting {
-  if (s.runtime || s.origin === 'call' || !FLAG_ROLES.has(s.role) || isConstantFlag(s.value, facts)) return s;
+function withRuntimeValue(s: Setting, facts: CFileFacts, ctx: RuleContext): Setting {
+  if (s.runtime || s.origin === 'call' || !FLAG_ROLES.has(s.role) || isConstantFlag(s.value, facts, ctx)) return s;
   return { ...s, runtime: `only when \`${s.value.trim()}\` is true at run time` };
 }
 
 /** `true`, a number, or a macro (a #define of the file, a CONFIG_ option, or one from a header we do not read). */
-function isConstantFlag(value: string, facts: CFileFacts): boolean {
+function isConstantFlag(value: string, facts: CFileFacts, ctx: RuleContext): boolean {
   const v = value.trim().replace(/^\((.*)\)$/, '$1').trim();
   if (/^(true|\d+[uUlL]*)$/.test(v) || /^[A-Z_][A-Z0-9_]*$/.test(v)) return true;
-  const define = facts.defines.find((d) => d.name === v);
-  return !!define && define.value !== v && isConstantFlag(define.value, facts);
+  const define = defineValue(facts, v, ctx);
+  return define !== undefined && define !== v && isConstantFlag(define, facts, ctx);
 }
 
 export const isVerifying = (s: Setting) => s.role === 'bundle' || s.role === 'global' || s.role === 'ca' || s.role === 'psk';
@@ -153,8 +165,8 @@ export function serverOf(c: TlsClient): { host: string; port: number } | undefin
 }
 
 /** A port written as a number or through a #define of one. */
-function readPort(expr: string, facts: CFileFacts): number | undefined {
-  const text = facts.defines.find((d) => d.name === expr.trim())?.value ?? expr;
+function readPort(expr: string, facts: CFileFacts, ctx: RuleContext): number | undefined {
+  const text = defineValue(facts, expr.trim(), ctx) ?? expr;
   const n = Number(text.trim().replace(/^\((.*)\)$/, '$1'));
   return Number.isInteger(n) && n > 0 && n < 65536 ? n : undefined;
 }
@@ -282,10 +294,10 @@ function layoutOf(api: ClientApi, settings: Setting[], project: EspIdfProject | 
  * Reads a C string expression as far as it can: literals, adjacent literals, object-like macros of the
  * file and CONFIG_ strings of the sdkconfig. What cannot be read ends the string with `…`.
  */
-export function readString(expr: string, facts: CFileFacts, ctx: { project?: EspIdfProject }): string | undefined {
+export function readString(expr: string, facts: CFileFacts, ctx: { project?: EspIdfProject; macros?: MacroEnv }): string | undefined {
   // A CONFIG_ string has the value the build gives it: the sdkconfig chain, the build folder, else its Kconfig default.
   const config = ctx.project && ProjectConfig.of(ctx.project);
-  const lookup = (name: string) => facts.defines.find((d) => d.name === name)?.value ?? config?.get(name)?.value;
+  const lookup = (name: string) => defineValue(facts, name, ctx) ?? config?.get(name)?.value;
   const decoded = decodeCStrings(expr, 0, expr.length, lookup);
   if (!decoded.pieces.length) return undefined;
   const readTo = decoded.offsets[decoded.offsets.length - 1];
