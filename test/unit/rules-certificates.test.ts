@@ -256,6 +256,7 @@ void f(void) {
     const cmake = 'idf_component_register(SRCS "client.c"\n                    EMBED_FILES "ca.pem")';
     const [f] = nul(await check({ [C]: esptls('ca_end - ca_start'), [pemFile]: chain.root.pem }, {}, cmake));
     assert.equal(f.file, `${ROOT}/main/CMakeLists.txt`);
+    assert.equal(f.severity, 'error');
     assert.match(f.message, /ca\.pem is PEM text embedded with EMBED_FILES, so it gets no NUL byte: .*-0x2180/);
     const { applyEdits } = await import('../support/edits');
     assert.equal(applyEdits(cmake, f.fixes![0].edits[0].edits), 'idf_component_register(SRCS "client.c"\n                    EMBED_TXTFILES "ca.pem")');
@@ -270,6 +271,18 @@ void f(void) {
     const two = 'set(certs "fw_key.der" "ca.pem")\nidf_component_register(SRCS "client.c" EMBED_FILES ${certs})';
     const [f] = nul(await check({ [C]: esptls('ca_end - ca_start'), [pemFile]: chain.root.pem }, {}, two));
     assert.deepEqual(f.fixes, [], 'moving one file out of a variable needs a second list: left to the user');
+  });
+
+  it('a binary PEM embed that code copies elsewhere first (shape: stored to an NVS blob, read back into a zeroed len+1 buffer) is an info', async () => {
+    const cmake = 'idf_component_register(SRCS "client.c" EMBED_FILES "ca.pem")';
+    const store = `extern const uint8_t ca_start[] asm("_binary_ca_pem_start");
+extern const uint8_t ca_end[]   asm("_binary_ca_pem_end");
+void store_default_ca(nvs_handle_t h) { nvs_set_blob(h, "ca", ca_start, ca_end - ca_start); }`;
+    const [f] = nul(await check({ [C]: store, [pemFile]: chain.root.pem }, {}, cmake));
+    assert.equal(f.severity, 'info');
+    assert.match(f.message, /No TLS setting here takes it as it is: if the code copies it and adds the NUL itself, it works\./);
+    const parsed = store.replace('nvs_set_blob(h, "ca", ca_start, ca_end - ca_start);', 'mbedtls_x509_crt_parse(&crt, ca_start, ca_end - ca_start);');
+    assert.equal(nul(await check({ [C]: parsed, [pemFile]: chain.root.pem }, {}, cmake))[0].severity, 'error', 'handed straight to the parser');
   });
 
   it('moves one file out of a longer EMBED_FILES list', async () => {

@@ -128,11 +128,24 @@ const within = (outer: Range, inner: Range) => rangeContains(outer, inner.start)
 /** Certificates the Wi-Fi enterprise (EAP) client loads: esp_eap_client_set_ca_cert / _certificate_and_key,
  *  and their v4 names esp_wifi_sta_wpa2_ent_set_*. The supplicant verifies with its own profile, not mbedTLS's default. */
 const EAP_CALLS = /^(esp_eap_client_set_(ca_cert|certificate_and_key)|esp_wifi_sta_wpa2_ent_set_(ca_cert|cert_key))$/;
+/** Calls that hand their buffer to mbedTLS's parsers as it is (length included). */
+const PARSE_CALLS = /^(mbedtls_x509_crt_parse|mbedtls_pk_parse_key|esp_tls_set_global_ca_store)$/;
 
-export function eapSites(ctx: RuleContext): Set<CertSite> {
+export const eapSites = (ctx: RuleContext): Set<CertSite> => sitesPassedTo(ctx, EAP_CALLS);
+
+/** Sites mbedTLS parses straight from the firmware image: what a TLS client or the global store trusts or
+ *  presents, and what a parse or EAP call is given. A buffer copied elsewhere first (NVS, a heap copy) is not. */
+export function parsedSites(ctx: RuleContext): Set<CertSite> {
+  const out = sitesPassedTo(ctx, PARSE_CALLS);
+  for (const s of eapSites(ctx)) out.add(s);
+  for (const role of ['ca', 'clientCert', 'clientKey'] as const) for (const u of usedSites(ctx, role)) out.add(u.site);
+  return out;
+}
+
+function sitesPassedTo(ctx: RuleContext, calls: RegExp): Set<CertSite> {
   const out = new Set<CertSite>();
   for (const f of ctx.files) for (const call of f.c?.calls ?? []) {
-    if (!EAP_CALLS.test(call.name) || allHold(call.conditions, macrosOf(f.c!, ctx)) === false) continue;
+    if (!calls.test(call.name) || allHold(call.conditions, macrosOf(f.c!, ctx)) === false) continue;
     for (const arg of call.args) for (const site of sitesOfExpression(ctx, f, arg.text, arg.range)) out.add(site);
   }
   return out;

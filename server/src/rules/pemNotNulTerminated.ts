@@ -7,7 +7,7 @@
 import path from 'node:path';
 import type { EmbedFact } from '../project/embeds';
 import { ruleInfo } from './catalogue';
-import { firmwareSites, sitesOfExpression } from './certSites';
+import { firmwareSites, parsedSites, sitesOfExpression } from './certSites';
 import { tlsClients, type Setting } from './clients';
 import type { FileFacts, Rule, RuleContext } from './context';
 import type { Finding, Fix } from './finding';
@@ -27,6 +27,7 @@ export const pemNotNulTerminated: Rule = {
 function binaryEmbeddedPem(ctx: RuleContext): Finding[] {
   const out: Finding[] = [];
   const seen = new Set<string>();
+  const parsed = parsedSites(ctx);
   for (const site of firmwareSites(ctx)) {
     if (site.origin !== 'file') continue;
     for (const { embed, cmakeFile } of site.embeds) {
@@ -36,14 +37,17 @@ function binaryEmbeddedPem(ctx: RuleContext): Finding[] {
       if (file?.format !== 'pem') continue;
       seen.add(key);
       const isKey = file.blocks.some((b) => b.key);
+      // Only a buffer mbedTLS parses as it is fails; code that copies it first (to NVS, into a zeroed buffer) may add the NUL.
+      const direct = firmwareSites(ctx).some((s) => s.file === site.file && parsed.has(s));
       out.push({
         rule: ID,
         // An embed the build may not make (an undecided if(), the Make build beside CMake) is not an error.
-        severity: embed.maybe ? 'info' : ruleInfo(ID)!.severity,
+        severity: embed.maybe || !direct ? 'info' : ruleInfo(ID)!.severity,
         file: cmakeFile,
         range: embed.range,
         message: `${path.basename(site.file)} is PEM text embedded with ${embed.via === 'target_add_binary_data' ? 'BINARY' : embed.via}, so it gets no NUL byte: `
-          + `mbedTLS then reads it as DER and fails (${isKey ? '-0x3D00 MBEDTLS_ERR_PK_KEY_INVALID_FORMAT' : '-0x2180 MBEDTLS_ERR_X509_INVALID_FORMAT'}). Embed PEM with EMBED_TXTFILES (or TEXT).`,
+          + `mbedTLS then reads it as DER and fails (${isKey ? '-0x3D00 MBEDTLS_ERR_PK_KEY_INVALID_FORMAT' : '-0x2180 MBEDTLS_ERR_X509_INVALID_FORMAT'}). Embed PEM with EMBED_TXTFILES (or TEXT).`
+          + (direct ? '' : ' No TLS setting here takes it as it is: if the code copies it and adds the NUL itself, it works.'),
         fixes: textEmbedFix(cmakeFile, embed),
       });
     }
