@@ -352,6 +352,35 @@ describe('raw mbedTLS client', () => {
     assert.equal(f.severity, 'warning');
     assert.deepEqual(await findingsOf(client('MBEDTLS_SSL_VERIFY_OPTIONAL', 'mbedtls_ssl_set_hostname(&ssl, WEB_SERVER); flags = mbedtls_ssl_get_verify_result(&ssl);')), []);
   });
+  it('OPTIONAL with a failed result only logged (shape: the v4.4 https_mbedtls example) is a warning; a check that stops is fine', async () => {
+    const logged = `if ((flags = mbedtls_ssl_get_verify_result(&ssl)) != 0)
+    {
+        ESP_LOGW(TAG, "Failed to verify peer certificate!");
+        bzero(buf, sizeof(buf));
+        mbedtls_x509_crt_verify_info(buf, sizeof(buf), "  ! ", flags);
+    }
+    else {
+        ESP_LOGI(TAG, "Certificate verified.");
+    }`;
+    const [f] = await findingsOf(client('MBEDTLS_SSL_VERIFY_OPTIONAL', `mbedtls_ssl_set_hostname(&ssl, WEB_SERVER);\n    ${logged}`), undefined, 'mbedtls-verify-disabled');
+    assert.equal(f.severity, 'warning');
+    assert.match(f.message, /a failed mbedtls_ssl_get_verify_result\(\) is only logged: the connection goes on/);
+    assert.equal(f.related?.length, 1);
+    const successOnly = 'if (mbedtls_ssl_get_verify_result(&ssl) == 0) { ESP_LOGI(TAG, "ok"); }';
+    assert.equal((await findingsOf(client('MBEDTLS_SSL_VERIFY_OPTIONAL', successOnly), undefined, 'mbedtls-verify-disabled')).length, 1, 'nothing happens on failure');
+    const stops = [
+      logged.replace('bzero(buf, sizeof(buf));', 'goto exit;'),
+      'ret = mbedtls_ssl_get_verify_result(&ssl);\n    if (ret != 0) { ESP_LOGE(TAG, "failed"); ret = SSL_CONNECTION_ERROR; }',
+      'if (mbedtls_ssl_get_verify_result(&ssl) == 0) { ESP_LOGI(TAG, "ok"); } else { mbedtls_ssl_close_notify(&ssl); return; }',
+      'return mbedtls_ssl_get_verify_result(&ssl);',
+    ];
+    for (const extra of stops) assert.deepEqual(await findingsOf(client('MBEDTLS_SSL_VERIFY_OPTIONAL', `mbedtls_ssl_set_hostname(&ssl, WEB_SERVER);\n    ${extra}`)), [], extra);
+  });
+  it('an auth mode chosen at run time with NONE as one value is a warning that names the condition', async () => {
+    const [f] = await findingsOf(client('cfg->insecure ? MBEDTLS_SSL_VERIFY_NONE : MBEDTLS_SSL_VERIFY_REQUIRED', 'mbedtls_ssl_set_hostname(&ssl, WEB_SERVER);'), undefined, 'mbedtls-verify-disabled');
+    assert.equal(f.severity, 'warning');
+    assert.match(f.message, /^MBEDTLS_SSL_VERIFY_NONE when `cfg->insecure` is true: the client accepts any certificate/);
+  });
   it('a server not asking for client certificates is fine', async () => {
     const src = 'void s(void) { mbedtls_ssl_config_defaults(&srv_conf, MBEDTLS_SSL_IS_SERVER, 0, 0); mbedtls_ssl_conf_authmode(&srv_conf, MBEDTLS_SSL_VERIFY_NONE); }';
     assert.deepEqual(await findingsOf(src), []);

@@ -329,7 +329,42 @@ function callFact(ctx: Ctx, name: string, args: Node, call: Node): CallFact {
     conditions: ctx.masked.conditionsAt(call.startPosition.row),
     functionRange: enclosingFunction(call),
     ...guardsOf(ctx, call),
+    ...(VERIFY_RESULT.test(name) ? { resultUse: resultUseOf(call, assignedTo) } : {}),
   };
+}
+
+const VERIFY_RESULT = /^mbedtls_ssl_get_verify_result$/;
+/** Calls that only report: a branch made of these changes nothing about the connection. */
+const REPORTERS = /^(ESP_(EARLY_|DRAM_)?LOG[EWIDV]|printf|s?n?printf|puts|mbedtls_printf|mbedtls_x509_crt_verify_info|bzero|memset)$/;
+
+/** Whether a failed verification result stops anything: the branch of the `if` that tests it for failure
+ *  (inline `if ((flags = f(...)) != 0)`, or `x = f(...); if (x != 0)` right after) holds more than reporting. */
+function resultUseOf(call: Node, assignedTo: string | undefined): 'logged-only' | 'acted-on' {
+  const check = checkingIf(call, assignedTo);
+  if (!check) return 'acted-on';
+  const cond = check.childForFieldName('condition')!.text.replace(/\s+/g, '');
+  const failureInElse = /==0\)*$/.test(cond) || /^\(*!/.test(cond);
+  const branch = failureInElse ? check.childForFieldName('alternative')?.namedChildren[0] : check.childForFieldName('consequence');
+  return !branch || onlyReports(branch) ? 'logged-only' : 'acted-on';
+}
+
+function checkingIf(call: Node, assignedTo: string | undefined): Node | undefined {
+  for (let child = call, n = call.parent; n && n.type !== 'compound_statement'; child = n, n = n.parent) {
+    if (n.type === 'if_statement') return n.childForFieldName('condition')?.id === child.id ? n : undefined;
+  }
+  // `x = f(...);` then the next statement tests x.
+  const statement = statementOf(call);
+  const next = statement.nextNamedSibling;
+  const name = assignedTo?.replace(/[^\w]/g, '\\W*');
+  return next?.type === 'if_statement' && name && new RegExp(`\\b${name}\\b`).test(next.childForFieldName('condition')?.text ?? '') ? next : undefined;
+}
+
+function onlyReports(branch: Node): boolean {
+  const statements = branch.type === 'compound_statement' ? namedChildren(branch).filter((n) => n.type !== 'comment') : [branch];
+  return statements.every((st) => {
+    const e = st.type === 'expression_statement' ? st.namedChildren[0] : null;
+    return e?.type === 'call_expression' && REPORTERS.test(e.childForFieldName('function')?.text ?? '');
+  });
 }
 
 /** The conditions of the `if` statements a node runs under (not the ones it is the condition of), as

@@ -92,6 +92,9 @@ export interface CallFact {
   functionRange?: Range;
   /** The run-time `if` conditions the call sits under, innermost first. */
   guards?: string[];
+  /** For a verification result (mbedtls_ssl_get_verify_result): does a failure change what the code does next,
+   *  or is it only logged? `acted-on` also stands for "cannot tell" (returned, passed on, checked far away). */
+  resultUse?: 'logged-only' | 'acted-on';
 }
 
 /** `#define NAME value`; object-like macros only. */

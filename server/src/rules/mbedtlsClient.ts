@@ -35,21 +35,30 @@ export const mbedtlsVerifyDisabled: Rule = {
   id: 'mbedtls-verify-disabled',
   run(ctx) {
     const roles = endpoints(ctx);
-    const resultChecked = callsOf(ctx, 'mbedtls_ssl_get_verify_result').length > 0;
+    const checks = callsOf(ctx, 'mbedtls_ssl_get_verify_result');
+    // OPTIONAL is safe only where a failed result stops the connection; a check that only logs accepts the certificate.
+    const loggedOnly = checks.filter(({ call }) => call.resultUse === 'logged-only');
+    const acted = checks.length > loggedOnly.length;
     const out: Finding[] = [];
     for (const { file, call } of callsOf(ctx, 'mbedtls_ssl_conf_authmode')) {
       const mode = call.args[1];
       if (!mode || roles.get(arg(call, 0) ?? '') === 'server') continue; // a server not asking for client certificates is normal
       const none = /VERIFY_NONE/.test(mode.text);
-      if (!none && !(/VERIFY_OPTIONAL/.test(mode.text) && !resultChecked)) continue;
+      if (!none && !(/VERIFY_OPTIONAL/.test(mode.text) && !acted)) continue;
+      // `insecure ? MBEDTLS_SSL_VERIFY_NONE : MBEDTLS_SSL_VERIFY_REQUIRED`: one value the code can choose at run time.
+      const choice = /^([^?]+)\?\s*([^:]+):(.+)$/.exec(mode.text.replace(/\s+/g, ' '));
+      const when = choice && none ? ` when \`${choice[1].trim().replace(/^\((.*)\)$/, '$1')}\` is ${/VERIFY_NONE/.test(choice[2]) ? 'true' : 'false'}` : '';
       out.push({
         rule: 'mbedtls-verify-disabled',
-        severity: none ? ruleInfo('mbedtls-verify-disabled')!.severity : 'warning',
+        severity: none && !choice ? ruleInfo('mbedtls-verify-disabled')!.severity : 'warning',
         file,
         range: mode.range,
         message: none
-          ? 'MBEDTLS_SSL_VERIFY_NONE: the client accepts any certificate, so anyone on the network path can impersonate the server.'
-          : 'MBEDTLS_SSL_VERIFY_OPTIONAL, but nothing calls mbedtls_ssl_get_verify_result(): a certificate that fails verification is accepted without anyone noticing.',
+          ? `MBEDTLS_SSL_VERIFY_NONE${when}: the client accepts any certificate, so anyone on the network path can impersonate the server.`
+          : loggedOnly.length
+            ? 'MBEDTLS_SSL_VERIFY_OPTIONAL, and a failed mbedtls_ssl_get_verify_result() is only logged: the connection goes on with a certificate that failed verification.'
+            : 'MBEDTLS_SSL_VERIFY_OPTIONAL, but nothing calls mbedtls_ssl_get_verify_result(): a certificate that fails verification is accepted without anyone noticing.',
+        related: loggedOnly.map(({ file: f, call: c }) => ({ file: f, range: c.range, message: 'the result is logged; nothing stops the connection' })),
         fixes: [{ title: 'Require a verified server certificate (MBEDTLS_SSL_VERIFY_REQUIRED)', preferred: true, edits: [{ file, edits: [{ range: mode.range, newText: 'MBEDTLS_SSL_VERIFY_REQUIRED' }] }] }],
       });
     }
