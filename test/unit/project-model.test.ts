@@ -97,6 +97,27 @@ describe('project Kconfig defaults', () => {
     assert.equal(env.lookup('CONFIG_APP_CA_OVERRIDDEN'), null, 'string comparison (shape: the MQTT examples\' certificate override)');
     assert.equal(env.lookup('CONFIG_APP_IS_PROBE'), 1);
   });
+
+  test('a symbol defined twice under opposite ifs keeps both definitions (shape: the wifi enterprise examples\' VALIDATE_SERVER_CERT)', async () => {
+    const root = tree({
+      'CMakeLists.txt': TOP,
+      'sdkconfig.defaults': 'CONFIG_IDF_TARGET="esp32"\n',
+      'main/CMakeLists.txt': 'idf_component_register(SRCS "app.c")\n',
+      'main/Kconfig.projbuild': [
+        'menu "App"', '  config APP_ENTERPRISE', '    bool "Enterprise"', '    default n',
+        '  if APP_ENTERPRISE', '    config APP_VALIDATE', '      bool "Validate server"', '      default y', '  endif',
+        '  if !APP_ENTERPRISE', '    config APP_VALIDATE', '      default y', '  endif',
+        '  if APP_ENTERPRISE', '    config APP_ONLY_ENTERPRISE', '      bool "x"', '      default y', '  endif',
+        '  if !APP_ENTERPRISE', '    config APP_ONLY_ENTERPRISE', '      default n', '  endif',
+        'endmenu', '',
+      ].join('\n'),
+      'main/app.c': 'void app_main(void) {}\n',
+    });
+    const [p] = await discover(root);
+    const env = macroEnvFor(p);
+    assert.equal(env.lookup('CONFIG_APP_VALIDATE'), 1, 'the second definition\'s default applies when the first is hidden');
+    assert.equal(env.lookup('CONFIG_APP_ONLY_ENTERPRISE'), null);
+  });
 });
 
 describe('Kconfig strings in C', () => {

@@ -26,12 +26,14 @@ export function parseKconfig(text: string): Map<string, KconfigSymbolDef> {
     menuPending = undefined;
     if (!current) return;
     const deps = [...blocks.map((b) => b.cond ?? ''), ...(choice?.depends ?? []), ...current.dependsList].filter(Boolean);
-    out.set(`CONFIG_${current.name}`, {
+    const def: KconfigSymbolDef = {
       type: current.type, prompt: current.prompt, selects: current.selects,
       default: current.defaults.length ? current.defaults.join(' ; ') : undefined,
       depends: deps.length ? deps.map((d) => (deps.length > 1 ? `(${d})` : d)).join(' && ') : undefined,
       ...(choice ? { choice: choice.id } : {}),
-    });
+    };
+    const key = `CONFIG_${current.name}`;
+    out.set(key, out.has(key) ? merged(out.get(key)!, def) : def);
     if (choice) choice.members.push(current.name);
     current = undefined;
   };
@@ -83,6 +85,25 @@ export function parseKconfig(text: string): Map<string, KconfigSymbolDef> {
   }
   finish();
   return out;
+}
+
+/**
+ * A symbol defined twice (`if A` / `config X ... default y` / `endif`, then again under `if !A`): Kconfig keeps one
+ * symbol whose defaults each carry their own definition's dependencies and which is visible when either holds.
+ */
+function merged(a: KconfigSymbolDef, b: KconfigSymbolDef): KconfigSymbolDef {
+  const guarded = (d: KconfigSymbolDef) => (d.default ?? '').split(' ; ').filter(Boolean).map((v) => {
+    if (!d.depends) return v;
+    const m = /^(.*?)\s+if\s+(.+)$/.exec(v);
+    return m ? `${m[1]} if (${m[2]}) && (${d.depends})` : `${v} if ${d.depends}`;
+  });
+  const defaults = [...guarded(a), ...guarded(b)];
+  return {
+    type: a.prompt || a.type !== 'bool' ? a.type : b.type, prompt: a.prompt || b.prompt, selects: [...a.selects, ...b.selects],
+    default: defaults.length ? defaults.join(' ; ') : undefined,
+    depends: a.depends && b.depends ? `(${a.depends}) || (${b.depends})` : undefined,
+    ...(a.choice ?? b.choice ? { choice: a.choice ?? b.choice } : {}),
+  };
 }
 
 function popLast(blocks: { kind: string }[], kind: string): void {
