@@ -253,6 +253,15 @@ describe('tls-hostname-check-skipped', () => {
   });
 });
 
+describe('esp-tls session resumption', () => {
+  it('a saved client_session is a verification source (esp-tls resumes it instead of asking for a CA)', async () => {
+    // Shape: an esp-tls client that saves the session of its first, verified connection and reconnects with it.
+    const src = 'void reconnect(esp_tls_t *tls) {\n    esp_tls_cfg_t cfg = { .client_session = saved_session };\n    esp_tls_conn_http_new_sync("https://api.example.com", &cfg, tls);\n}';
+    assert.deepEqual(await findingsOf(src, v44(), NO_VERIFY), []);
+    assert.equal((await findingsOf(src.replace('.client_session = saved_session', '.timeout_ms = 5000'), v44(), NO_VERIFY)).length, 1);
+  });
+});
+
 describe('global-ca-store-empty', () => {
   const client = 'void f(void) { esp_http_client_config_t c = { .url = "https://example.com", .use_global_ca_store = true }; }';
   it('flags a client trusting a store nothing fills', async () => {

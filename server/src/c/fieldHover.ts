@@ -16,6 +16,7 @@ const ROLE_TEXT: Record<Role, string> = {
   global: 'Verifies the server against the global CA store; something must fill it with esp_tls_set_global_ca_store().',
   ca: 'Verifies the server against these CA certificates. A PEM buffer must end with its NUL byte.',
   psk: 'Authenticates with a pre-shared key instead of certificates.',
+  session: 'A saved TLS session to resume (CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS); esp-tls accepts it in place of a CA, since the session was verified when it was made.',
   skipHostname: 'Skips the check that the certificate names the server: any certificate of a trusted CA is accepted.',
   commonName: 'The name the server certificate must carry, when it differs from the host connected to.',
   url: 'Its scheme decides whether the connection uses TLS.',

@@ -154,7 +154,7 @@ function isConstantFlag(value: string, facts: CFileFacts, ctx: RuleContext): boo
   return define !== undefined && define !== v && isConstantFlag(define, facts, ctx);
 }
 
-export const isVerifying = (s: Setting) => s.role === 'bundle' || s.role === 'global' || s.role === 'ca' || s.role === 'psk';
+export const isVerifying = (s: Setting) => s.role === 'bundle' || s.role === 'global' || s.role === 'ca' || s.role === 'psk' || s.role === 'session';
 
 /** The server a client connects to, when the code names it: host and port from the URL (IP addresses
  * included), else the connect call's host and port. */

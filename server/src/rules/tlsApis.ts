@@ -7,6 +7,8 @@ import type { IdfVersion } from '../project/model';
 export type Role =
   | 'url' | 'host' | 'transport'
   | 'bundle' | 'global' | 'ca' | 'psk'
+  /** esp-tls resumes a saved session (CONFIG_ESP_TLS_CLIENT_SESSION_TICKETS): verified when it was first made. */
+  | 'session'
   | 'skipHostname' | 'commonName'
   | 'plain' | 'httpConfig' | 'tlsOnly'
   | 'clientCert' | 'clientKey'
@@ -45,7 +47,7 @@ const espTls: ClientApi = {
     skip_common_name: 'skipHostname', common_name: 'commonName', is_plain_tcp: 'plain',
     clientcert_buf: 'clientCert', clientcert_pem_buf: 'clientCert', clientkey_buf: 'clientKey', clientkey_pem_buf: 'clientKey', alpn_protos: 'tlsOnly',
     cacert_bytes: 'caLength', cacert_pem_bytes: 'caLength', clientcert_bytes: 'clientCertLength', clientcert_pem_bytes: 'clientCertLength',
-    clientkey_bytes: 'clientKeyLength', clientkey_pem_bytes: 'clientKeyLength',
+    clientkey_bytes: 'clientKeyLength', clientkey_pem_bytes: 'clientKeyLength', client_session: 'session',
   },
   alwaysTls: true,
   tlsScheme: /^https$/i,

@@ -18,7 +18,7 @@ export interface TrustLens {
 
 /** esp-tls and esp_http_client try the bundle first; esp-mqtt tries the global store first. */
 const PRECEDENCE: Record<string, Role[]> = {
-  default: ['bundle', 'global', 'ca', 'psk'],
+  default: ['bundle', 'global', 'ca', 'psk', 'session'],
   esp_mqtt_client_config_t: ['global', 'bundle', 'ca', 'psk'],
 };
 
@@ -56,6 +56,7 @@ function describe(s: Setting | undefined): string {
     case 'bundle': return 'trusts the ESP-IDF certificate bundle';
     case 'global': return 'trusts the global CA store';
     case 'psk': return 'pre-shared key';
+    case 'session': return 'resumes a saved session';
     default: return `trusts the CA in ${s.value.replace(/^\(\s*const\s+(unsigned\s+)?char\s*\*\s*\)\s*/, '')}`;
   }
 }
