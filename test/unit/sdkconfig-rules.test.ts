@@ -110,6 +110,13 @@ describe('sdkconfig rules', () => {
     const p = project({ 'sdkconfig.defaults': 'CONFIG_MBEDTLS_SSL_PROTO_DTLS=y\n# CONFIG_MBEDTLS_HARDWARE_AES is not set\n' });
     assert.equal((await findings(p, {}, 'sdkconfig-unused-dtls')).length, 1);
     assert.deepEqual(await findings(p, { 'main/coap.c': 'void f(void) { mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_DATAGRAM, 0); }' }, 'sdkconfig-unused-dtls'), []);
+    // A raw mbedTLS client over TCP is no DTLS use: `mbedtls_` merely contains the letters.
+    const tcp = 'void f(void) { mbedtls_ssl_config_defaults(&conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM, 0); mbedtls_ssl_handshake(&ssl); }';
+    assert.equal((await findings(p, { 'main/tls.c': tcp }, 'sdkconfig-unused-dtls')).length, 1);
+    // Shapes of DTLS users the C facts alone do not show: OpenThread commissioning, libcoap's DTLS options, a coap component.
+    assert.deepEqual(await findings(project({ 'sdkconfig.defaults': 'CONFIG_MBEDTLS_SSL_PROTO_DTLS=y\nCONFIG_OPENTHREAD_ENABLED=y\n' }), {}, 'sdkconfig-unused-dtls'), []);
+    assert.deepEqual(await findings(project({ 'sdkconfig.defaults': 'CONFIG_MBEDTLS_SSL_PROTO_DTLS=y\nCONFIG_COAP_MBEDTLS_PSK=y\n' }), {}, 'sdkconfig-unused-dtls'), []);
+    assert.deepEqual(await findings({ ...p, components: [...p.components, { name: 'espressif__coap', dir: `${ROOT}/managed_components/espressif__coap`, thirdParty: true }] }, {}, 'sdkconfig-unused-dtls'), []);
     const [hw] = await findings(p, {}, 'sdkconfig-hardware-acceleration-off');
     assert.match(hw.message, /^AES hardware acceleration is off/);
   });
@@ -133,8 +140,10 @@ describe('sdkconfig rules', () => {
 
   it('production hardening: one hint naming what is off', async () => {
     const [f] = await findings(project({ 'sdkconfig.defaults': 'CONFIG_SECURE_FLASH_ENC_ENABLED=y\n' }), {}, 'sdkconfig-production-hardening');
-    assert.match(f.message, /secure boot, NVS encryption are off/);
+    assert.match(f.message, /^For production: secure boot is off\./, 'NVS encryption follows flash encryption (its Kconfig default)');
     assert.equal(f.severity, 'hint');
+    const [g] = await findings(project({ 'sdkconfig.defaults': 'CONFIG_SECURE_FLASH_ENC_ENABLED=y\n# CONFIG_NVS_ENCRYPTION is not set\n' }), {}, 'sdkconfig-production-hardening');
+    assert.match(g.message, /secure boot, NVS encryption are off/);
   });
 });
 

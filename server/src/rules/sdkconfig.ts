@@ -209,13 +209,23 @@ export const sdkconfigUnusedDtls: Rule = {
     const c = configOf(ctx);
     const e = c?.get('CONFIG_MBEDTLS_SSL_PROTO_DTLS');
     if (!c || e?.value !== 'y') return [];
-    const used = ctx.files.some((f) => f.c?.calls.some((call) => allHold(call.conditions, ctx.macros) !== false
-      && (call.args.some((a) => /MBEDTLS_SSL_TRANSPORT_DATAGRAM/.test(a.text)) || /dtls/i.test(call.name))));
-    const at = used ? undefined : where(ctx, e);
+    const at = usesDtls(ctx, c) ? undefined : where(ctx, e);
     const fix = setOptionFix(ctx, 'CONFIG_MBEDTLS_SSL_PROTO_DTLS', 'n', 'Turn DTLS off (CONFIG_MBEDTLS_SSL_PROTO_DTLS)');
     return at ? [finding('sdkconfig-unused-dtls', at, 'DTLS is compiled in but nothing in the project uses a datagram transport: turning it off saves flash (several KB) and RAM.', { fixes: fix && [fix] })] : [];
   },
 };
+
+/** Options of ESP-IDF components that run DTLS over mbedTLS: OpenThread (joiner/commissioner, CoAP secure) and libcoap. */
+const DTLS_OPTIONS = ['CONFIG_OPENTHREAD_ENABLED', 'CONFIG_OPENTHREAD_JOINER', 'CONFIG_OPENTHREAD_COMMISSIONER', 'CONFIG_COAP_MBEDTLS_PSK', 'CONFIG_COAP_MBEDTLS_PKI'];
+/** Calls that set up DTLS: names with `dtls` as a word (`mbedtls` is not one). */
+const DTLS_CALL = /(^|_)dtls(_|$)/i;
+
+function usesDtls(ctx: RuleContext, c: ProjectConfig): boolean {
+  if (DTLS_OPTIONS.some((n) => c.bool(n))) return true;
+  if (ctx.project?.components.some((k) => /(^|[_-])(lib)?coap$|openthread/i.test(k.name))) return true;
+  return ctx.files.some((f) => f.c?.calls.some((call) => allHold(call.conditions, ctx.macros) !== false
+    && (call.args.some((a) => /MBEDTLS_SSL_TRANSPORT_DATAGRAM/.test(a.text)) || DTLS_CALL.test(call.name))));
+}
 
 const ACCELERATORS: [string, string][] = [['CONFIG_MBEDTLS_HARDWARE_AES', 'AES'], ['CONFIG_MBEDTLS_HARDWARE_SHA', 'SHA'], ['CONFIG_MBEDTLS_HARDWARE_MPI', 'RSA/bignum (MPI)']];
 
@@ -305,7 +315,10 @@ export const sdkconfigProductionHardening: Rule = {
     const p = ctx.project;
     const c = configOf(ctx);
     if (!p || !c || !p.sdkconfigChain.length) return [];
-    const off = HARDENING.filter(([name]) => ctx.macros.lookup(name) !== 1).map(([, what]) => what);
+    const on = (name: string): boolean => ctx.macros.lookup(name) === 1
+      // nvs_flash's Kconfig: NVS_ENCRYPTION defaults to y when flash encryption is on; only an explicit "not set" turns it off.
+      || (name === 'CONFIG_NVS_ENCRYPTION' && ctx.macros.lookup(name) === undefined && on('CONFIG_SECURE_FLASH_ENC_ENABLED'));
+    const off = HARDENING.filter(([name]) => !on(name)).map(([, what]) => what);
     if (!off.length) return [];
     const at = where(ctx, undefined)!;
     return [finding('sdkconfig-production-hardening', at, `For production: ${off.join(', ')} ${off.length > 1 ? 'are' : 'is'} off. Without them anyone with the board can read keys and certificates from flash or run modified firmware.`)];
