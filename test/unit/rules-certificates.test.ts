@@ -54,6 +54,7 @@ describe('certificate rules on generated certificates', () => {
     const findings = await check({ [C]: src });
     assert.deepEqual(rules(findings), ['cert-single-trust-anchor']);
     assert.match(findings[0].message, /`config` trusts one root only \(Test Root CA\)/);
+    assert.match(findings[0].message, /it is a private CA, so the public certificate bundle cannot stand in/, 'a test root is no Mozilla root: no bundle advice');
   });
 
   it('a leaf given as the CA (the seed 002 story): error on the certificate, related to the config', async () => {
@@ -184,6 +185,7 @@ describe('seed 002: the two real certificates of the forum post', () => {
     const findings = runRules({ ...contextOf(facts, fakeProject({})), now }).filter((f) => CERT_RULES.test(f.rule));
     assert.deepEqual(findings.map((f) => f.rule), ['cert-single-trust-anchor']);
     assert.match(findings[0].message, /Amazon Root CA 1/);
+    assert.match(findings[0].message, /or attach the certificate bundle\.$/, 'a public root: the bundle is a way out');
   });
 
   it('the www.optimized.realyze.com leaf (fails with -0x2700): leaf as trust anchor, and expired at a later now', async () => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { CertInfo } from '../x509/certificate';
 import { keyMatchesCertificate } from '../x509/privateKey';
 import { nameKey } from '../x509/names';
-import { idfCommonBundleNames } from '../x509/trustStores';
+import { idfCommonBundleNames, isMozillaRoot } from '../x509/trustStores';
 import { ruleInfo } from './catalogue';
 import { configOf } from './sdkconfig';
 import { eapSites, firmwareSites, usedSites, type CertSite, type UsedSite } from './certSites';
@@ -211,9 +211,13 @@ function singleAnchor(anchors: UsedSite[]): Finding[] {
     if (uses.length !== 1 || roots.length !== 1) continue;
     const u = roots[0];
     if (u.client!.settings.some((s) => s.role === 'bundle' || s.role === 'global')) continue;
+    const root = certOf(u.site)!;
+    // A private CA is not in the public bundle: the bundle is no way out for its servers.
+    const advice = isMozillaRoot(root)
+      ? 'put the next root next to it in the same PEM buffer (mbedTLS tries each), or attach the certificate bundle.'
+      : 'it is a private CA, so the public certificate bundle cannot stand in: put its successor next to it in the same PEM buffer (mbedTLS tries each) before the CA changes.';
     out.push(finding('cert-single-trust-anchor', { file: u.file, range: u.setting.range },
-      `\`${u.client!.name ?? u.client!.api.struct}\` trusts one root only (${nameOf(certOf(u.site)!)}). If the server moves to another CA, devices lose contact until an OTA reaches them: `
-      + 'put the next root next to it in the same PEM buffer (mbedTLS tries each), or attach the certificate bundle.'));
+      `\`${u.client!.name ?? u.client!.api.struct}\` trusts one root only (${nameOf(root)}). If the server moves to another CA, devices lose contact until an OTA reaches them: ${advice}`));
   }
   return out;
 }
