@@ -227,6 +227,25 @@ void fetch(void) { esp_http_client_config_t config = { .url = "https://broker.ex
   });
 });
 
+describe('a CA chosen by #if through a macro', () => {
+  it('every branch the build may take is judged (shape: #define SERVER_CA per deployment)', async () => {
+    const chain = await makeChain({ now: NOW, key: 'p256' });
+    const src = `static const char lab_ca[] =\n${cLiteral(chain.intermediate.pem)};\nstatic const char prod_ca[] =\n${cLiteral(chain.root.pem)};
+#ifdef CONFIG_APP_LAB
+#define SERVER_CA lab_ca
+#else
+#define SERVER_CA prod_ca
+#endif
+${httpClient('SERVER_CA')}`;
+    const facts: FileFacts[] = [{ file: C, hash: 'm', c: await extractC(src) }];
+    const anchors = (generated: boolean, sdk: Record<string, string> = {}) => runRules(contextOf(facts, fakeProject(sdk, generated)))
+      .filter((f) => /-as-trust-anchor$/.test(f.rule)).map((f) => f.rule);
+    assert.deepEqual(anchors(false), ['cert-intermediate-as-trust-anchor'], 'sdkconfig.defaults only: either branch may be built');
+    assert.deepEqual(anchors(true), [], 'a generated sdkconfig without CONFIG_APP_LAB: the production branch only');
+    assert.deepEqual(anchors(true, { CONFIG_APP_LAB: 'y' }), ['cert-intermediate-as-trust-anchor']);
+  });
+});
+
 describe('PEM text that is not a certificate to parse', () => {
   it('a log format printing a key, and a macro holding only a BEGIN line, are not PEM blocks', async () => {
     // Shapes: the secure-element example logs the public key it made; a Matter controller builds a CSR from marker macros.

@@ -2,7 +2,7 @@
 // PEM blocks in C literals, and files the build embeds (EMBED_TXTFILES/EMBED_FILES/target_add_binary_data)
 // reached through their `_binary_<name>_start` symbols. Files the build does not embed are not firmware.
 import path from 'node:path';
-import { allHold } from '../c/conditions';
+import { activeDefines, allHold } from '../c/conditions';
 import type { BinaryRefFact } from '../c/facts';
 import type { PemLiteralBlock, PemLiteralFact } from '../c/pemLiterals';
 import type { EmbedFact } from '../project/embeds';
@@ -70,7 +70,7 @@ export function customBundleInputs(ctx: RuleContext): string[] {
 }
 
 /** The sites a C expression names: a literal variable or macro, an embedded file's symbol, or a literal written in place. */
-export function sitesOfExpression(ctx: RuleContext, file: FileFacts, expr: string, at: Range): CertSite[] {
+export function sitesOfExpression(ctx: RuleContext, file: FileFacts, expr: string, at: Range, depth = 0): CertSite[] {
   const sites = firmwareSites(ctx);
   const inPlace = sites.filter((s) => s.origin === 'literal' && s.file === file.file && within(s.literal!.range, at));
   if (inPlace.length) return inPlace;
@@ -79,7 +79,11 @@ export function sitesOfExpression(ctx: RuleContext, file: FileFacts, expr: strin
   const literal = sites.filter((s) => s.origin === 'literal' && s.file === file.file && (s.literal!.owner.variable === name || s.literal!.owner.macro === name));
   if (literal.length) return literal;
   const ref = file.c?.binaryRefs.find((r: BinaryRefFact) => r.cName === name);
-  return ref ? sites.filter((s) => s.embeds.some((e) => e.embed.symbol === ref.symbol)) : [];
+  if (ref) return sites.filter((s) => s.embeds.some((e) => e.embed.symbol === ref.symbol));
+  // `#if A / #define SERVER_CA ca_a / #else / #define SERVER_CA ca_b`: every branch the build may take, each judged.
+  if (depth > 3 || !file.c) return [];
+  const defines = activeDefines(file.c.defines, name, macrosOf(file.c, ctx)).filter((d) => d.value !== name);
+  return [...new Set(defines.flatMap((d) => sitesOfExpression(ctx, file, d.value, d.range, depth + 1)))];
 }
 
 const usedCache = new WeakMap<RuleContext, Map<string, UsedSite[]>>();
