@@ -253,6 +253,21 @@ describe('tls-hostname-check-skipped', () => {
   });
 });
 
+describe('fields set through a pointer parameter', () => {
+  // Shape: a helper that adjusts the caller's config (`void apply_options(esp_http_client_config_t *config)`).
+  const helper = `void apply_options(esp_http_client_config_t *config)
+{
+    config->timeout_ms = 10000;
+    config->skip_cert_common_name_check = true;
+}
+void apply_nothing(esp_http_client_config_t *config);`;
+  it('a skip set through the parameter is reported; the caller\'s other fields are not judged here', async () => {
+    const findings = await findingsOf(helper, v55());
+    assert.deepEqual(findings.map((f) => `${f.rule}:${f.severity}`), [`${SKIP}:warning`]);
+    assert.equal(findings[0].range.start.line, 3);
+  });
+});
+
 describe('esp-tls session resumption', () => {
   it('a saved client_session is a verification source (esp-tls resumes it instead of asking for a CA)', async () => {
     // Shape: an esp-tls client that saves the session of its first, verified connection and reconnects with it.

@@ -128,6 +128,10 @@ function collect(root: Node, byName: Record<QueryName, QueryMatch[]>, ctx: Ctx):
     if (!TLS_CONFIG_TYPES.has(cap.type.text) || cap.decl.namedChildren.some((n) => n?.type === 'storage_class_specifier' && n.text === 'extern')) return;
     facts.configs.push(config(ctx, { structType: cap.type.text, form: 'declared', node: cap.decl, nameNode: cap.declarator, variable: cap.declarator.text }));
   });
+  each('pointerParameter', (cap) => {
+    // A prototype has no body that could set anything: only a definition's parameters are configs.
+    if (TLS_CONFIG_TYPES.has(cap.type.text) && enclosingFunction(cap.param)) facts.configs.push(config(ctx, { structType: cap.type.text, form: 'parameter', node: cap.param, nameNode: cap.name, variable: cap.name.text }));
+  });
   each('compoundLiteral', (cap) => {
     if (!TLS_CONFIG_TYPES.has(cap.type.text)) return;
     facts.configs.push(config(ctx, { structType: cap.type.text, form: 'compound-literal', node: cap.literal, nameNode: cap.type, init: cap.init }));

@@ -44,8 +44,9 @@ export interface TlsConfigFact {
   /** `cfg`, `configs[1]`, `s_app.tls`; undefined for a compound literal. */
   variable?: string;
   /** declaration: `T v = {...}`; declared: `T v;` filled by assignments; compound-literal: `(T){...}`;
-   * member: a config member of a larger struct, initialized inside that struct's initializer. */
-  form: 'declaration' | 'declared' | 'compound-literal' | 'member';
+   * member: a config member of a larger struct, initialized inside that struct's initializer;
+   * parameter: `T *p` of a function that sets fields through it for its caller. */
+  form: 'declaration' | 'declared' | 'compound-literal' | 'member' | 'parameter';
   scope: 'global' | 'local';
   /** Where a finding about the whole config sits: the declared name, or the literal's type. */
   nameRange: Range;

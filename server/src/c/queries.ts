@@ -22,6 +22,9 @@ const source = {
       right: (_) @value) @assignment`,
   /** `f(args)` with a plain function name. */
   call: `(call_expression function: (identifier) @fn arguments: (argument_list) @args) @call`,
+  /** `void f(esp_http_client_config_t *config)`: a config the function fills in for its caller. */
+  pointerParameter: `
+    (parameter_declaration type: (type_identifier) @type declarator: (pointer_declarator declarator: (identifier) @name)) @param`,
   /** Struct members of a named type: `esp_tls_cfg_t tls;` inside a struct. */
   member: `(field_declaration type: (type_identifier) @type declarator: (field_identifier) @name)`,
   define: `(preproc_def name: (identifier) @name value: (preproc_arg) @value) @def`,

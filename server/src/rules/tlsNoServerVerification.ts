@@ -25,7 +25,8 @@ export const tlsNoServerVerification: Rule = {
 };
 
 function check(ctx: RuleContext, client: TlsClient): Finding | undefined {
-  if (client.tls !== 'yes' || client.filledBy) return undefined; // filled in elsewhere: not ours to judge
+  // Filled in elsewhere, or a parameter whose caller sets the rest: not ours to judge.
+  if (client.tls !== 'yes' || client.filledBy || client.config?.form === 'parameter') return undefined;
   const verifying = client.settings.filter(isVerifying);
   if (verifying.some((s) => allHold(s.conditions, ctx.macros) === true)) return undefined;
   // Verification only inside #if branches the configuration cannot decide: find a configuration without it.

@@ -28,7 +28,7 @@ export function trustPrecedence(struct: string): Role[] {
 }
 
 export function trustLenses(ctx: RuleContext): TrustLens[] {
-  return tlsClients(ctx).filter((c) => c.tls !== 'no').map((c) => {
+  return tlsClients(ctx).filter((c) => c.tls !== 'no' && c.config?.form !== 'parameter').map((c) => {
     const order = trustPrecedence(c.api.struct);
     const active = c.settings.filter((s) => allHold(s.conditions, ctx.macros) !== false);
     const used = order.map((role) => active.find((s) => s.role === role)).find((s): s is Setting => !!s);
