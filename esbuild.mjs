@@ -35,6 +35,7 @@ const bundles = [
 const wasmCopies = [
   [require.resolve('web-tree-sitter/web-tree-sitter.wasm'), 'tree-sitter.wasm'],
   [require.resolve('tree-sitter-c/tree-sitter-c.wasm'), 'tree-sitter-c.wasm'],
+  [require.resolve('tree-sitter-cpp/tree-sitter-cpp.wasm'), 'tree-sitter-cpp.wasm'],
 ];
 
 function copyAssets() {

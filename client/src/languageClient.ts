@@ -15,7 +15,7 @@ export const documentSelector: LanguageClientOptions['documentSelector'] = [
 ];
 
 // Sources and certificates, and every file the project model is read from (a change to one re-reads it).
-const watched = '**/{*.c,*.h,*.cpp,*.cc,*.hpp,CMakeLists.txt,component.mk,Kconfig,Kconfig.projbuild,idf_component.yml,dependencies.lock,project_description.json,sdkconfig,sdkconfig.defaults*,*.pem,*.crt,*.cer,*.der,*.key}';
+const watched = '**/{*.c,*.h,*.cpp,*.cc,*.cxx,*.hpp,*.hh,*.ino,CMakeLists.txt,component.mk,Kconfig,Kconfig.projbuild,idf_component.yml,dependencies.lock,project_description.json,sdkconfig,sdkconfig.defaults*,*.pem,*.crt,*.cer,*.der,*.key}';
 
 /** The server reads the IDF version from $IDF_PATH; Espressif's extension keeps that path in its own setting. */
 function serverEnv(): NodeJS.ProcessEnv {

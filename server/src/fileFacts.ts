@@ -21,6 +21,8 @@ interface Extractor {
   perPlace: boolean;
   /** Facts depend on the project model (its configuration decides CMake's if()): hashed with the model's id. */
   perModel?: boolean;
+  /** Hashed with the content, for extractors whose facts differ from another's on the same bytes. */
+  salt?: string;
   /** Reads bytes as they are (DER certificates); otherwise a file with NUL bytes is skipped as binary. */
   binary: boolean;
   /** A cheap test on the bytes: a file failing it yields `none` without being hashed, decoded or parsed. */
@@ -31,8 +33,14 @@ interface Extractor {
 
 const EXTRACTORS: Extractor[] = [
   {
-    test: /\.(c|h|cc|cpp|cxx|hpp|hh|inc|ino)$/i, perPlace: false, binary: false, mayMatter: bytesMayHoldFacts, none: { c: NO_C_FACTS },
+    test: /\.(c|h|inc)$/i, perPlace: false, binary: false, mayMatter: bytesMayHoldFacts, none: { c: NO_C_FACTS },
     extract: async (b) => ({ c: await extractC(b.toString('utf8')) }),
+  },
+  // C++ with its own grammar (loaded on the first C++ file that passes the prefilter); salted so that a file
+  // with the same bytes as a C file does not share its facts.
+  {
+    test: /\.(cc|cpp|cxx|hpp|hh|hxx|ino)$/i, perPlace: false, salt: 'c++', binary: false, mayMatter: bytesMayHoldFacts, none: { c: NO_C_FACTS },
+    extract: async (b) => ({ c: await extractC(b.toString('utf8'), { dialect: 'cpp' }) }),
   },
   // Discovery has read the build's CMake files with the project's configuration: take its facts (a loose
   // CMakeLists.txt is read alone). They depend on the model, so the hash does too (perModel).
@@ -86,7 +94,7 @@ export function analyseFile(file: string, o: AnalyseOptions): Outcome | Promise<
   if ('skipped' in read) return { kind: 'skipped', reason: read.skipped };
   if (!content && !x.binary && read.content.subarray(0, 8192).includes(0)) return { kind: 'skipped', reason: 'binary file' };
   if (x.mayMatter && !x.mayMatter(read.content)) return { kind: 'none', facts: x.none ?? {} };
-  const hash = createHash('sha1').update(x.perPlace ? file + '\0' : '').update(x.perModel ? `${modelId(o.project)}\0` : '').update(read.content).digest('hex');
+  const hash = createHash('sha1').update(x.salt ? `${x.salt}\0` : '').update(x.perPlace ? file + '\0' : '').update(x.perModel ? `${modelId(o.project)}\0` : '').update(read.content).digest('hex');
   if (o.known(hash)) return { kind: 'facts', hash };
   // A copy: what was read is a view of the reader's shared buffer, and extraction awaits (another read may come).
   return x.extract(Buffer.from(read.content), file, o.project).then((facts) => ({ kind: 'facts', hash, facts }));

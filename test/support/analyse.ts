@@ -37,7 +37,8 @@ export function contextOf(files: FileFacts[], project?: EspIdfProject, existing:
 }
 
 export async function findingsOfFiles(sources: Record<string, string>, project?: EspIdfProject, ...rules: string[]): Promise<Finding[]> {
-  const files = await Promise.all(Object.entries(sources).map(async ([file, text]) => ({ file, hash: file, c: await extractC(text) })));
+  // C++ sources are read with the C++ grammar, as the analyzer does (server/src/fileFacts.ts).
+  const files = await Promise.all(Object.entries(sources).map(async ([file, text]) => ({ file, hash: file, c: await extractC(text, { dialect: /\.(cc|cpp|cxx|hpp|hh|hxx|ino)$/i.test(file) ? 'cpp' : 'c' }) })));
   const all = runRules(contextOf(files, project));
   return rules.length ? all.filter((f) => rules.includes(f.rule)) : all;
 }

@@ -8,7 +8,7 @@ import type { Position, Range } from '../rules/finding';
 import { emptyCFacts, type CallFact, type CFileFacts, type FieldFact, type InitializerShape, type TlsConfigFact } from './facts';
 import { chunksAt, mergeSpans, occurrences, topLevel, wordsPattern, type Span } from './chunks';
 import { maskSource, type MaskedSource } from './mask';
-import { getParser } from './parser';
+import { getParser, type Dialect } from './parser';
 import { pemLiterals, readLiteralContents } from './pemLiterals';
 import { matchesByName, type QueryName } from './queries';
 
@@ -24,6 +24,8 @@ export const TLS_CONFIG_TYPES: ReadonlySet<string> = new Set([
 
 /** Calls worth a fact: the TLS APIs, and memset (a config zeroed before assignments). Calls taking an address are kept too. */
 const INTERESTING_CALL = /^(esp_transport_ssl_|mbedtls_ssl_|mbedtls_x509_crt_parse|mbedtls_pk_parse_key$|esp_tls_|esp_crt_bundle_|esp_http_client_init$|esp_https_ota|esp_mqtt_client_init$|esp_websocket_client_init$|memset$|esp_sntp_|sntp_|esp_netif_sntp_|settimeofday$|esp_eap_client_set_|esp_wifi_sta_wpa2_ent_set_)/;
+
+const CPP_VERIFY_CALL = /^(init|set_verify_mode)$/;
 
 /** A file mentioning none of these cannot hold a fact we extract; it is not parsed. In a file that does,
  *  only the top-level pieces mentioning one are (and what they lead to: see `parseRelevant`). */
@@ -43,12 +45,14 @@ export function bytesMayHoldFacts(bytes: Buffer): boolean {
 export interface ExtractOptions {
   /** Parse the whole file instead of the pieces that can matter (tests compare the two). */
   whole?: boolean;
+  /** The grammar: C++ sources (.cpp, .cc, .cxx, .hpp, .ino) are read with tree-sitter-cpp; the facts are the same. */
+  dialect?: Dialect;
 }
 
 export async function extractC(text: string, opts: ExtractOptions = {}): Promise<CFileFacts> {
   if (!mayHoldFacts(text)) return emptyCFacts();
   const masked = maskSource(text);
-  const parser = await getParser();
+  const parser = await getParser(opts.dialect);
   const parsed = opts.whole ? withMatches(parser.parse(masked.text)) : parseRelevant(parser, masked);
   if (!parsed) return emptyCFacts();
   let facts: CFileFacts;
@@ -152,7 +156,11 @@ function collect(root: Node, byName: Record<QueryName, QueryMatch[]>, ctx: Ctx):
   });
   // Other calls matter when they take an address (`init_cfg(&cfg)`): the callee may fill the config in.
   each('call', (cap) => {
-    if (INTERESTING_CALL.test(cap.fn.text) || /(^|[(,])\s*&/.test(cap.args.text)) facts.calls.push(callFact(ctx, cap.fn.text, cap.args, cap.call));
+    if (INTERESTING_CALL.test(cap.fn.text) || CPP_VERIFY_CALL.test(cap.fn.text) || /(^|[(,])\s*&/.test(cap.args.text)) facts.calls.push(callFact(ctx, cap.fn.text, cap.args, cap.call));
+  });
+  // The C++ wrappers' verification switches: mbedtls_cxx `init(is_server{..}, do_verify{..})`, asio `set_verify_mode(..)`.
+  each('methodCall', (cap) => {
+    if (CPP_VERIFY_CALL.test(cap.fn.text)) facts.calls.push(callFact(ctx, cap.fn.text, cap.args, cap.call));
   });
   each('define', (cap) => facts.defines.push({ name: cap.name.text, value: cap.value.text.trim(), range: rangeOf(cap.def), conditions: ctx.masked.conditionsAt(cap.def.startPosition.row) }));
   each('include', (cap) => facts.includes.push({ path: cap.path.text.replace(/^["<]|[">]$/g, ''), range: rangeOf(cap.path) }));

@@ -1,30 +1,37 @@
-// Loads web-tree-sitter and the C grammar once. The wasm files sit next to the bundle in dist/
-// (copied by esbuild.mjs); from sources (unit tests) they are read from node_modules.
+// Loads web-tree-sitter and a grammar once each: C always, C++ only when a C++ file reaches the parser
+// (most projects have none). The wasm files sit next to the bundle in dist/ (copied by esbuild.mjs);
+// from sources (unit tests) they are read from node_modules.
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
 
-/** The grammar this build parses C with: tree-sitter-c 0.24.1 (ABI 15), loaded by web-tree-sitter 0.27.1. */
+export type Dialect = 'c' | 'cpp';
+
+/** The grammars this build parses with, loaded by web-tree-sitter 0.27.1: tree-sitter-c 0.24.1 (ABI 15) and tree-sitter-cpp 0.23.4 (ABI 14). */
 export const GRAMMAR = { package: 'tree-sitter-c', version: '0.24.1' } as const;
+export const CPP_GRAMMAR = { package: 'tree-sitter-cpp', version: '0.23.4' } as const;
 
-let loading: Promise<Parser> | undefined;
+let runtime: Promise<void> | undefined;
+const parsers = new Map<Dialect, Promise<Parser>>();
 
-export function getParser(): Promise<Parser> {
-  loading ??= load();
-  return loading;
+export function getParser(dialect: Dialect = 'c'): Promise<Parser> {
+  let p = parsers.get(dialect);
+  if (!p) { p = load(dialect); parsers.set(dialect, p); }
+  return p;
 }
 
 // createRequire keeps esbuild from trying to bundle these paths; they are only used when running from sources.
 const fromSources = (id: string) => createRequire(__filename).resolve(id);
+const inDist = () => existsSync(path.join(__dirname, 'tree-sitter.wasm'));
 
-async function load(): Promise<Parser> {
-  const bundled = path.join(__dirname, 'tree-sitter-c.wasm');
-  const inDist = existsSync(bundled);
-  await Parser.init({
-    locateFile: (name: string) => (inDist ? path.join(__dirname, 'tree-sitter.wasm') : fromSources(`web-tree-sitter/${name}`)),
+async function load(dialect: Dialect): Promise<Parser> {
+  runtime ??= Parser.init({
+    locateFile: (name: string) => (inDist() ? path.join(__dirname, 'tree-sitter.wasm') : fromSources(`web-tree-sitter/${name}`)),
   });
-  const language = await Language.load(inDist ? bundled : fromSources('tree-sitter-c/tree-sitter-c.wasm'));
+  await runtime;
+  const pkg = dialect === 'cpp' ? CPP_GRAMMAR.package : GRAMMAR.package;
+  const language = await Language.load(inDist() ? path.join(__dirname, `${pkg}.wasm`) : fromSources(`${pkg}/${pkg}.wasm`));
   const parser = new Parser();
   parser.setLanguage(language);
   return parser;

@@ -25,6 +25,8 @@ const source = {
   /** `void f(esp_http_client_config_t *config)`: a config the function fills in for its caller. */
   pointerParameter: `
     (parameter_declaration type: (type_identifier) @type declarator: (pointer_declarator declarator: (identifier) @name)) @param`,
+  /** `obj.f(args)` / `obj->f(args)`: the C++ TLS wrappers' methods (mbedtls_cxx `init`, asio `set_verify_mode`). */
+  methodCall: `(call_expression function: (field_expression field: (field_identifier) @fn) arguments: (argument_list) @args) @call`,
   /** Struct members of a named type: `esp_tls_cfg_t tls;` inside a struct. */
   member: `(field_declaration type: (type_identifier) @type declarator: (field_identifier) @name)`,
   define: `(preproc_def name: (identifier) @name value: (preproc_arg) @value) @def`,
@@ -33,6 +35,18 @@ const source = {
 
 export type QueryName = keyof typeof source;
 const NAMES = Object.keys(source) as QueryName[];
+
+/** tree-sitter-cpp names some of the same C constructs differently, and has references: `T{...}` is a
+ *  compound literal with the type right under it, and `T &cfg` a parameter the function fills in. */
+const cppSource: Record<QueryName, string> = {
+  ...source,
+  compoundLiteral: `
+    (compound_literal_expression type: (type_identifier) @type value: (initializer_list) @init) @literal`,
+  pointerParameter: `
+    (parameter_declaration type: (type_identifier) @type
+      declarator: [(pointer_declarator declarator: (identifier) @name) (reference_declarator (identifier) @name)]) @param`,
+};
+
 const cache = new WeakMap<Language, Query>();
 
 /** All patterns in one query, compiled once per grammar: half the start-up cost of one query each, and
@@ -40,7 +54,9 @@ const cache = new WeakMap<Language, Query>();
 function compiled(language: Language): Query {
   let q = cache.get(language);
   if (!q) {
-    q = new Query(language, NAMES.map((name) => source[name]).join('\n'));
+    // tree-sitter-cpp 0.23's wasm carries no name: tell it by a node type only C++ has.
+    const patterns = language.idForNodeType('reference_declarator', true) ? cppSource : source;
+    q = new Query(language, NAMES.map((name) => patterns[name]).join('\n'));
     cache.set(language, q);
   }
   return q;

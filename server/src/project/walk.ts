@@ -27,7 +27,7 @@ export interface WalkResult {
   skipped: SkippedFile[];
 }
 
-const cExtensions = new Set(['.c', '.h', '.cpp', '.cc', '.cxx', '.hpp', '.hh', '.inc', '.ino']);
+const cExtensions = new Set(['.c', '.h', '.cpp', '.cc', '.cxx', '.hpp', '.hh', '.hxx', '.inc', '.ino']);
 const certExtensions = new Set(['.pem', '.crt', '.cer', '.der', '.key']);
 
 /** What kind of analysable file a name is, or undefined when the analyser has no use for it. */

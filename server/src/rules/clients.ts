@@ -202,7 +202,7 @@ function settingsOfConfig(facts: CFileFacts, config: TlsConfigFact, api: ClientA
   const name = accessPath(config.variable);
   const fromAssignments = facts.assignments
     .filter((a) => config.scope === 'global' || config.form === 'member' || sameFunction(a.functionRange, config.functionRange))
-    .filter((a) => config.scope === 'global' || config.form === 'member' || a.range.start.line > config.range.start.line)
+    .filter((a) => config.scope === 'global' || config.form === 'member' || after(a.range.start, config.range.end))
     .map((a) => ({ a, path: pathWithin(name, a) }))
     .filter((x): x is { a: FieldAssignmentFact; path: string } => !!x.path)
     .map(({ a, path }): Setting => ({
@@ -311,6 +311,8 @@ function hostOf(text: string | undefined, bare: boolean): string | undefined {
   if (!host || host.includes('…') || /^[\d.]+$/.test(host) || host.includes(':') || !/^[A-Za-z0-9.-]+$/.test(host)) return undefined;
   return host;
 }
+
+const after = (a: Range['start'], b: Range['start']) => a.line > b.line || (a.line === b.line && a.character >= b.character);
 
 const wholeLines = (r: Range): Range => ({ start: { line: r.start.line, character: 0 }, end: { line: r.end.line + 1, character: 0 } });
 

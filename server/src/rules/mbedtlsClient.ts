@@ -62,9 +62,37 @@ export const mbedtlsVerifyDisabled: Rule = {
         fixes: [{ title: 'Require a verified server certificate (MBEDTLS_SSL_VERIFY_REQUIRED)', preferred: true, edits: [{ file, edits: [{ range: mode.range, newText: 'MBEDTLS_SSL_VERIFY_REQUIRED' }] }] }],
       });
     }
-    return out;
+    return [...out, ...cppWrappers(ctx)];
   },
 };
+
+/**
+ * The C++ wrappers over mbedTLS: esp-protocols' mbedtls_cxx `init(is_server{false}, do_verify{false})` configures
+ * MBEDTLS_SSL_VERIFY_NONE (mbedtls_wrap.cpp); asio's `set_verify_mode(asio::ssl::verify_none)` does the same for
+ * its stream, which may also be a server's (a server not asking for client certificates is normal): a warning.
+ */
+function cppWrappers(ctx: RuleContext): Finding[] {
+  const out: Finding[] = [];
+  for (const { file, call } of callsOf(ctx, 'init')) {
+    const args = call.args.map((a) => a.text.replace(/\s+/g, ''));
+    const verify = call.args.find((a) => /^do_verify\{false\}$/.test(a.text.replace(/\s+/g, '')));
+    if (!verify || !args.includes('is_server{false}')) continue;
+    out.push({
+      rule: 'mbedtls-verify-disabled', severity: ruleInfo('mbedtls-verify-disabled')!.severity, file, range: verify.range,
+      message: 'do_verify{false}: this mbedtls_cxx client sets MBEDTLS_SSL_VERIFY_NONE and accepts any certificate, so anyone on the network path can impersonate the server.',
+      fixes: [{ title: 'Verify the server (do_verify{true}) and give the wrapper its CA', preferred: true, edits: [{ file, edits: [{ range: verify.range, newText: 'do_verify{true}' }] }] }],
+    });
+  }
+  for (const { file, call } of callsOf(ctx, 'set_verify_mode')) {
+    const mode = call.args[0];
+    if (!mode || !/(^|::)verify_none$/.test(mode.text.replace(/\s+/g, ''))) continue;
+    out.push({
+      rule: 'mbedtls-verify-disabled', severity: 'warning', file, range: mode.range,
+      message: `${mode.text.trim()}: this TLS stream accepts any certificate. On a client, anyone on the network path can impersonate the server; use asio::ssl::verify_peer with the CA loaded into the context.`,
+    });
+  }
+  return out;
+}
 
 /** Names copied from Mbed TLS's sample client that never match a real server. */
 const PLACEHOLDERS = /^(mbed TLS Server 1|localhost|example\.com|www\.example\.com)$/i;

@@ -1,0 +1,81 @@
+// C++ sources read with tree-sitter-cpp: the same facts and the same rules as C. Each snippet is our own,
+// written in a shape the field test found in C++ firmware (esp-protocols examples, community .cc/.cpp apps).
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { extractC } from '../../server/src/c/extract';
+import { fakeProject, findingsOfFiles } from '../support/analyse';
+
+const CPP = '/work/proj/main/app.cpp';
+const v55 = () => ({ ...fakeProject({}), idfVersion: { major: 5, minor: 5, patch: 1, source: 'sdkconfig' as const } });
+const rulesOf = async (src: string, file = CPP) => (await findingsOfFiles({ [file]: src }, v55()))
+  .filter((f) => /^(tls-|mbedtls-|global-ca)/.test(f.rule)).map((f) => `${f.rule}:${f.severity}`).sort();
+
+describe('C++ sources', () => {
+  it('a value-initialised config filled by member assignments inside a namespace (shape: esp-protocols C++ examples)', async () => {
+    const src = `#include "mqtt_client.h"
+namespace app {
+static void start(void *ctx)
+{
+    esp_mqtt_client_config_t mqtt_config = {};
+    mqtt_config.broker.address.uri = "mqtts://broker.example.com";
+    auto client = esp_mqtt_client_init(&mqtt_config);
+}
+} // namespace app
+`;
+    assert.deepEqual(await rulesOf(src), ['tls-no-server-verification:error']);
+    assert.deepEqual(await rulesOf(src.replace('"mqtts://', '"mqtt://')), []);
+  });
+
+  it('brace initialisation and C++20 designated initializers', async () => {
+    const braces = 'void f() {\n    esp_http_client_config_t cfg{};\n    cfg.url = "https://api.example.com";\n    cfg.crt_bundle_attach = esp_crt_bundle_attach;\n    esp_http_client_init(&cfg);\n}';
+    assert.deepEqual(await rulesOf(braces), []);
+    const designated = 'void f() {\n    esp_http_client_config_t cfg = { .url = "https://api.example.com", .skip_cert_common_name_check = true };\n    esp_http_client_init(&cfg);\n}';
+    assert.deepEqual(await rulesOf(designated), ['tls-hostname-check-skipped:warning', 'tls-no-server-verification:error']);
+  });
+
+  it('a reference parameter the function fills in, in a class method', async () => {
+    const src = `class Connection {
+public:
+    void configure(esp_tls_cfg_t &cfg) { cfg.skip_common_name = true; }
+};`;
+    const facts = await extractC(src, { dialect: 'cpp' });
+    assert.deepEqual(facts.configs.map((c) => [c.form, c.variable]), [['parameter', 'cfg']]);
+    assert.deepEqual(await rulesOf(src), ['tls-hostname-check-skipped:warning']);
+  });
+
+  it('a compound literal written the C++ way: T{ ... } handed straight to the client', async () => {
+    const src = 'void f() {\n    auto client = esp_http_client_init(std::addressof(esp_http_client_config_t{ .url = "https://api.example.com" }));\n}';
+    const facts = await extractC(src, { dialect: 'cpp' });
+    assert.deepEqual(facts.configs.map((c) => c.form), ['compound-literal']);
+  });
+
+  it('the same text in a .c file is still read with the C grammar', async () => {
+    const src = 'void f(void) {\n    esp_http_client_config_t cfg = { .url = "https://api.example.com" };\n    esp_http_client_init(&cfg);\n}';
+    assert.deepEqual(await rulesOf(src, '/work/proj/main/app.c'), await rulesOf(src));
+  });
+
+  it('the C++ wrappers: mbedtls_cxx do_verify{false} on a client, asio verify_none (shapes: esp-protocols examples)', async () => {
+    const cxx = `class TlsClient : public Tls {
+public:
+    bool connect(const char *host, int port)
+    {
+        if (!init(is_server{false}, do_verify{false})) {
+            return false;
+        }
+        return handshake() == 0;
+    }
+};`;
+    assert.deepEqual(await rulesOf(cxx), ['mbedtls-verify-disabled:error']);
+    assert.deepEqual(await rulesOf(cxx.replace('do_verify{false}', 'do_verify{true}')), []);
+    assert.deepEqual(await rulesOf(cxx.replace('is_server{false}', 'is_server{true}')), [], 'a server not asking for client certificates');
+    const asio = `Client::Client(asio::io_context &io, asio::ssl::context &context) : socket_(io, context)
+{
+#if CONFIG_EXAMPLE_CLIENT_VERIFY_PEER
+    socket_.set_verify_mode(asio::ssl::verify_peer);
+#else
+    socket_.set_verify_mode(asio::ssl::verify_none);
+#endif
+}`;
+    assert.deepEqual(await rulesOf(asio), ['mbedtls-verify-disabled:warning']);
+  });
+});
