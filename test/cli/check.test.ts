@@ -32,7 +32,7 @@ describe('esp-tls-lens check', () => {
     const lines = r.stdout.trim().split('\n');
     assert.deepEqual(lines.map((l) => /\[([a-z0-9-]+)\]$/.exec(l)?.[1]), ['tls-no-server-verification', 'sdkconfig-production-hardening'], r.stdout);
     assert.match(lines[1], /^test\/fixtures\/demo-project\/sdkconfig\.defaults:1:1: hint: For production: /);
-    assert.match(lines[0], /^test\/fixtures\/demo-project\/main\/telemetry_client\.c:16:19: error: `cfg` \(esp_tls_cfg_t\) verifies no server: .* \[tls-no-server-verification\]$/);
+    assert.match(lines[0], /^test\/fixtures\/demo-project\/main\/telemetry_client\.c:16:19: error: `cfg` \(esp_tls_cfg_t\) verifies no server\. It sets .* \[tls-no-server-verification\]$/);
   });
 
   it('prints the JSON contract with 0-based LSP ranges and relative paths', async () => {

@@ -78,4 +78,22 @@ public:
 }`;
     assert.deepEqual(await rulesOf(asio), ['mbedtls-verify-disabled:warning']);
   });
+
+  it('library pass-through in C++: a lambda std::visit may run, a mode chosen from a parameter (shapes: esp-protocols esp_mqtt_cxx, mbedtls_cxx)', async () => {
+    const visit = `void make_config(Broker const &broker)
+{
+    esp_mqtt_client_config_t mqtt_client_cfg{};
+    mqtt_client_cfg.broker.address.uri = "mqtts://broker.example.com";
+    std::visit(overloaded{
+        [&mqtt_client_cfg](GlobalCAStore const &store) { mqtt_client_cfg.broker.verification.use_global_ca_store = true; },
+        [&mqtt_client_cfg](Certificates const &c) { mqtt_client_cfg.broker.verification.certificate = c.ca; },
+    }, broker.security);
+}`;
+    const findings = await findingsOfFiles({ [CPP]: visit }, v55());
+    const store = findings.find((f) => f.rule === 'global-ca-store-empty')!;
+    assert.equal(store.severity, 'info');
+    assert.match(store.message, /only when the lambda around it runs/);
+    const wrapper = 'bool Tls::init(is_server server, do_verify verify, TlsConfig *config)\n{\n    mbedtls_ssl_config_defaults(&conf_, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);\n    mbedtls_ssl_conf_authmode(&conf_, verify == do_verify{true} ? MBEDTLS_SSL_VERIFY_REQUIRED : MBEDTLS_SSL_VERIFY_NONE);\n    mbedtls_ssl_set_hostname(&ssl_, host);\n    return true;\n}';
+    assert.deepEqual((await findingsOfFiles({ [CPP]: wrapper }, v55(), 'mbedtls-verify-disabled')).map((f) => f.severity), ['info']);
+  });
 });

@@ -278,7 +278,7 @@ void f(void) {
     const [f] = nul(await check({ [C]: esptls('ca_end - ca_start'), [pemFile]: chain.root.pem }, {}, cmake));
     assert.equal(f.file, `${ROOT}/main/CMakeLists.txt`);
     assert.equal(f.severity, 'error');
-    assert.match(f.message, /ca\.pem is PEM text embedded with EMBED_FILES, so it gets no NUL byte: .*-0x2180/);
+    assert.match(f.message, /^ca\.pem is PEM text embedded with EMBED_FILES, so it gets no NUL byte\. .*-0x2180/);
     const { applyEdits } = await import('../support/edits');
     assert.equal(applyEdits(cmake, f.fixes![0].edits[0].edits), 'idf_component_register(SRCS "client.c"\n                    EMBED_TXTFILES "ca.pem")');
   });
@@ -390,8 +390,8 @@ describe('trust as a set: a CA buffer is every certificate in it, as mbedTLS loa
     const src = httpClient('chain_pem', `static const char chain_pem[] =\n${cLiteral(chain.leaf.pem + chain.intermediate.pem + chain.root.pem)};`);
     const findings = await check({ [C]: src });
     assert.deepEqual(severities(findings), ['cert-intermediate-as-trust-anchor:info', 'cert-leaf-as-trust-anchor:info']);
-    assert.match(findings.find((f) => f.rule === 'cert-leaf-as-trust-anchor')!.message, /also holds its issuer Test Intermediate CA: mbedTLS anchors on that CA, so this entry is unused/);
-    assert.match(findings.find((f) => f.rule === 'cert-intermediate-as-trust-anchor')!.message, /also holds its root Test Root CA/);
+    assert.match(findings.find((f) => f.rule === 'cert-leaf-as-trust-anchor')!.message, /beside its issuer Test Intermediate CA in the same CA buffer\. mbedTLS anchors on that CA, so this entry is unused/);
+    assert.match(findings.find((f) => f.rule === 'cert-intermediate-as-trust-anchor')!.message, /beside its root Test Root CA in the same CA buffer/);
   });
 
   it('leaf and intermediate without the root: the leaf is harmless, the intermediate pin still a warning', async () => {

@@ -61,7 +61,7 @@ describe('embed-symbol-missing / embed-file-missing', () => {
     const actual = `${ROOT}/main/certs/server_root_cert.pem`;
     const [f] = await run(cmake, [actual], [actual]);
     assert.equal(f.rule, 'embed-file-missing');
-    assert.match(f.message, /EMBED_TXTFILES names `server_root_cert\.pem`, but main\/server_root_cert\.pem does not exist: the build stops here\. A file of that name is at main\/certs\/server_root_cert\.pem\./);
+    assert.match(f.message, /^EMBED_TXTFILES names `server_root_cert\.pem`, which does not exist\. main\/server_root_cert\.pem is missing: the build stops here\. A file of that name is at main\/certs\/server_root_cert\.pem\./);
     assert.match(applyEdits(cmake, f.fixes![0].edits[0].edits), /EMBED_TXTFILES "certs\/server_root_cert\.pem"\)/);
   });
 

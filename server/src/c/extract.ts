@@ -342,10 +342,19 @@ function callFact(ctx: Ctx, name: string, args: Node, call: Node): CallFact {
     functionRange: enclosingFunction(call),
     ...guardsOf(ctx, call),
     ...(VERIFY_RESULT.test(name) ? { resultUse: resultUseOf(call, assignedTo) } : {}),
+    ...(name === 'mbedtls_ssl_conf_authmode' ? { parameters: parametersOf(call) } : {}),
   };
 }
 
 const VERIFY_RESULT = /^mbedtls_ssl_get_verify_result$/;
+
+/** The parameter names of the function around a node: a value read from one is its caller's choice. */
+function parametersOf(node: Node): string[] {
+  let fn: Node | null = node.parent;
+  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  const list = fn?.childForFieldName('declarator')?.childForFieldName('parameters');
+  return list ? namedChildren(list).map((p) => p.childForFieldName('declarator')).map((d) => d && declaratorName(d)?.text).filter((n): n is string => !!n) : [];
+}
 /** Calls that only report: a branch made of these changes nothing about the connection. */
 const REPORTERS = /^(ESP_(EARLY_|DRAM_)?LOG[EWIDV]|printf|s?n?printf|puts|mbedtls_printf|mbedtls_x509_crt_verify_info|bzero|memset)$/;
 
@@ -384,6 +393,9 @@ function onlyReports(branch: Node): boolean {
 function guardsOf(ctx: Ctx, node: Node): { guards?: string[] } {
   const guards: string[] = [];
   for (let child = node, n = node.parent; n && n.type !== 'function_definition'; child = n, n = n.parent) {
+    // A C++ lambda runs only when something calls it (std::visit picks one of several), a `case` only for its value.
+    if (n.type === 'lambda_expression') guards.push('the lambda around it runs');
+    if (n.type === 'case_statement') guards.push(n.childForFieldName('value') ? `the switch is at case ${n.childForFieldName('value')!.text}` : 'the switch takes its default');
     if (n.type !== 'if_statement') continue;
     const cond = n.childForFieldName('condition');
     if (!cond || child.id === cond.id) continue;

@@ -76,7 +76,8 @@ export interface FieldAssignmentFact {
   valueRange: Range;
   conditions: readonly Condition[];
   functionRange?: Range;
-  /** The run-time `if` conditions the statement sits under, innermost first (`client->config->skip_cn`). */
+  /** The run-time `if` conditions the statement sits under, innermost first (`client->config->skip_cn`); a C++
+   *  lambda or a `case` reads as words: "the lambda around it runs", "the switch is at case X". */
   guards?: string[];
 }
 
@@ -96,6 +97,8 @@ export interface CallFact {
   /** For a verification result (mbedtls_ssl_get_verify_result): does a failure change what the code does next,
    *  or is it only logged? `acted-on` also stands for "cannot tell" (returned, passed on, checked far away). */
   resultUse?: 'logged-only' | 'acted-on';
+  /** For mbedtls_ssl_conf_authmode: the enclosing function's parameter names (a mode chosen from one is the caller's). */
+  parameters?: string[];
 }
 
 /** `#define NAME value`; object-like macros only. */

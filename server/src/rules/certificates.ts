@@ -131,7 +131,7 @@ export const trustAnchorRoles: Rule = {
       const beside = issuerBeside(ctx, uses);
       if (cert.role === 'leaf') {
         out.push(beside
-          ? finding('cert-leaf-as-trust-anchor', site, `${nameOf(cert)} is a server's own certificate, in a CA buffer that also holds its issuer ${beside}: mbedTLS anchors on that CA, so this entry is unused. `
+          ? finding('cert-leaf-as-trust-anchor', site, `${nameOf(cert)} is a server's own certificate, beside its issuer ${beside} in the same CA buffer. mbedTLS anchors on that CA, so this entry is unused. `
             + 'Remove it; it only costs flash and looks like a pin that it is not.', { related: rel, severity: 'info' })
           : finding('cert-leaf-as-trust-anchor', site, `${nameOf(cert)} is a server's own certificate (not a CA, issued by ${cert.issuerCN ?? cert.issuer}, valid until ${day(cert.notAfter)}), given as the CA to trust. `
             + 'mbedTLS accepts a non-CA certificate as a trust anchor only when it is self-signed and is exactly the server\'s certificate, so every handshake fails with -0x2700 (NOT_TRUSTED); '
@@ -139,7 +139,7 @@ export const trustAnchorRoles: Rule = {
       } else if (cert.role === 'intermediate') {
         const root = uses.map((u) => rootAbove(cert, trustSet(ctx, u))).find(Boolean);
         out.push(root
-          ? finding('cert-intermediate-as-trust-anchor', site, `${nameOf(cert)} is an intermediate CA, in a CA buffer that also holds its root ${root}: a new intermediate from that root still validates, so this entry is harmless.`, { related: rel, severity: 'info' })
+          ? finding('cert-intermediate-as-trust-anchor', site, `${nameOf(cert)} is an intermediate CA beside its root ${root} in the same CA buffer. A new intermediate from that root still validates, so this entry is harmless.`, { related: rel, severity: 'info' })
           : finding('cert-intermediate-as-trust-anchor', site, `${nameOf(cert)} is an intermediate CA (issued by ${cert.issuerCN ?? cert.issuer}). It works until the CA signs the server's next certificate from another intermediate, which CAs do without notice. `
             + `Trust its root: ${rootAdvice(ctx, site, host)}`, { related: rel }));
       }
@@ -255,8 +255,8 @@ export const privateKeyInFirmware: Rule = {
   run(ctx) {
     if (ctx.macros.lookup('CONFIG_SECURE_FLASH_ENC_ENABLED') === 1) return [];
     return firmwareSites(ctx).filter((s) => s.block.key && s.block.key.format !== 'unknown').map((site) =>
-      finding('private-key-in-firmware', site, `A private key (${keyName(site)}) is compiled into the firmware while flash encryption is off (CONFIG_SECURE_FLASH_ENC_ENABLED): `
-        + 'anyone with the device can read it with esptool read_flash and impersonate it. Enable flash encryption, keep the key in an encrypted NVS partition, or use the DS peripheral / a secure element.'));
+      finding('private-key-in-firmware', site, `A private key (${keyName(site)}) is compiled into the firmware while flash encryption is off. `
+        + 'Anyone with the device can read it with esptool read_flash (CONFIG_SECURE_FLASH_ENC_ENABLED is off) and impersonate it. Enable flash encryption, keep the key in an encrypted NVS partition, or use the DS peripheral / a secure element.'));
   },
 };
 

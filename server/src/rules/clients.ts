@@ -136,7 +136,12 @@ function resolve(ctx: RuleContext, c: Partial, all: Setting[], connect: { url?: 
 }
 
 /** Under `if (cond)`, a setting applies only when cond holds at run time (a library passing its user's choice on). */
-const runtimeGuard = (guards: string[] | undefined): { runtime?: string } => (guards?.length ? { runtime: `only when \`${guards[0]}\` holds at run time` } : {});
+const runtimeGuard = (guards: string[] | undefined): { runtime?: string } => {
+  const g = guards?.[0];
+  if (!g) return {};
+  // Conditions are code; a lambda or a case reads as words ("the lambda around it runs").
+  return { runtime: g.startsWith('the ') ? `only when ${g}` : `only when \`${g}\` holds at run time` };
+};
 
 /** Flags whose value is read at run time, not written as a constant: on or off depends on the caller. */
 const FLAG_ROLES: ReadonlySet<Role | undefined> = new Set(['skipHostname', 'global']);

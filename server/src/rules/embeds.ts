@@ -33,7 +33,7 @@ export const embedSymbolMissing: Rule = {
         if (unread.length) {
           out.push({
             rule: 'embed-symbol-missing', severity: 'info', file: f.file, range: ref.range,
-            message: `\`_binary_${ref.symbol}_${ref.edge}\` is referenced and no embed we could read gives that symbol, but part of the build could not be read (${unread.slice(0, 2).join('; ')}${unread.length > 2 ? '; …' : ''}): it may be embedded there.`,
+            message: `\`_binary_${ref.symbol}_${ref.edge}\` is referenced, and no embed we could read gives that symbol. Part of the build could not be read (${unread.slice(0, 2).join('; ')}${unread.length > 2 ? '; …' : ''}): it may be embedded there.`,
           });
           continue;
         }
@@ -69,7 +69,7 @@ export const embedFileMissing: Rule = {
           severity: e.maybe ? 'info' : ruleInfo('embed-file-missing')!.severity,
           file: f.file,
           range: e.range,
-          message: `${e.via} names \`${e.written}\`, but ${relative(ctx, e.file)} does not exist: ${where}`
+          message: `${e.via} names \`${e.written}\`, which does not exist. ${relative(ctx, e.file)} is missing: ${where}`
             + `${sameName ? `. A file of that name is at ${relative(ctx, sameName)}.` : '.'}`,
           fixes: sameName ? [replacePathFix(f.file, e, sameName)] : undefined,
         });

@@ -27,7 +27,7 @@ export const globalCaStoreEmpty: Rule = {
           severity: s.runtime ? 'info' : ruleInfo(ID)!.severity,
           file: client.file,
           range: s.range,
-          message: `${s.path} trusts the global CA store, but nothing in this project fills it (no esp_tls_set_global_ca_store call): `
+          message: `${s.path} trusts the global CA store, but nothing in this project fills it. Without an esp_tls_set_global_ca_store() call, `
             + 'every handshake fails with "global_cacert is NULL" (ESP_ERR_INVALID_STATE). Call esp_tls_set_global_ca_store() with your CA certificates before connecting.'
             + (s.runtime ? ` This applies ${s.runtime}.` : ''),
         });

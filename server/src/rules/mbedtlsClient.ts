@@ -47,16 +47,19 @@ export const mbedtlsVerifyDisabled: Rule = {
       if (!none && !(/VERIFY_OPTIONAL/.test(mode.text) && !acted)) continue;
       // `insecure ? MBEDTLS_SSL_VERIFY_NONE : MBEDTLS_SSL_VERIFY_REQUIRED`: one value the code can choose at run time.
       const choice = /^([^?]+)\?\s*([^:]+):(.+)$/.exec(mode.text.replace(/\s+/g, ' '));
-      const when = choice && none ? ` when \`${choice[1].trim().replace(/^\((.*)\)$/, '$1')}\` is ${/VERIFY_NONE/.test(choice[2]) ? 'true' : 'false'}` : '';
+      const cond = choice?.[1].trim().replace(/^\((.*)\)$/, '$1');
+      const when = cond && none ? ` when \`${cond}\` is ${/VERIFY_NONE/.test(choice![2]) ? 'true' : 'false'}` : '';
+      // A mode chosen from the function's own parameter is its caller's choice (a wrapper's do_verify): judged at the call sites.
+      const callers = cond && call.parameters?.some((p) => new RegExp(`\\b${p}\\b`).test(cond));
       out.push({
         rule: 'mbedtls-verify-disabled',
-        severity: none && !choice ? ruleInfo('mbedtls-verify-disabled')!.severity : 'warning',
+        severity: callers ? 'info' : none && !choice ? ruleInfo('mbedtls-verify-disabled')!.severity : 'warning',
         file,
         range: mode.range,
         message: none
           ? `MBEDTLS_SSL_VERIFY_NONE${when}: the client accepts any certificate, so anyone on the network path can impersonate the server.`
           : loggedOnly.length
-            ? 'MBEDTLS_SSL_VERIFY_OPTIONAL, and a failed mbedtls_ssl_get_verify_result() is only logged: the connection goes on with a certificate that failed verification.'
+            ? 'MBEDTLS_SSL_VERIFY_OPTIONAL, and a failed verify result is only logged. After mbedtls_ssl_get_verify_result() reports the failure, the connection goes on with that certificate.'
             : 'MBEDTLS_SSL_VERIFY_OPTIONAL, but nothing calls mbedtls_ssl_get_verify_result(): a certificate that fails verification is accepted without anyone noticing.',
         related: loggedOnly.map(({ file: f, call: c }) => ({ file: f, range: c.range, message: 'the result is logged; nothing stops the connection' })),
         fixes: [{ title: 'Require a verified server certificate (MBEDTLS_SSL_VERIFY_REQUIRED)', preferred: true, edits: [{ file, edits: [{ range: mode.range, newText: 'MBEDTLS_SSL_VERIFY_REQUIRED' }] }] }],

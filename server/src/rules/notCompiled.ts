@@ -23,7 +23,7 @@ export const fileNotCompiled: Rule = {
       if (!at) continue;
       out.push({
         rule: 'file-not-compiled', severity: ruleInfo('file-not-compiled')!.severity, file: f.file, range: at,
-        message: `${path.basename(f.file)} is not compiled by any component of this project (no SRCS, SRC_DIRS or target_sources names it${ctx.project?.build?.compiled ? ', and the build folder\'s compile_commands.json does not list it' : ''}), so its TLS code is not checked as firmware.`,
+        message: `${path.basename(f.file)} is not compiled by any component of this project. No SRCS, SRC_DIRS or target_sources names it${ctx.project?.build?.compiled ? ', and the build folder\'s compile_commands.json does not list it' : ''}, so its TLS code is not checked as firmware.`,
       });
     }
     return out;

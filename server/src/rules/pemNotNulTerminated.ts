@@ -45,7 +45,7 @@ function binaryEmbeddedPem(ctx: RuleContext): Finding[] {
         severity: embed.maybe || !direct ? 'info' : ruleInfo(ID)!.severity,
         file: cmakeFile,
         range: embed.range,
-        message: `${path.basename(site.file)} is PEM text embedded with ${embed.via === 'target_add_binary_data' ? 'BINARY' : embed.via}, so it gets no NUL byte: `
+        message: `${path.basename(site.file)} is PEM text embedded with ${embed.via === 'target_add_binary_data' ? 'BINARY' : embed.via}, so it gets no NUL byte. `
           + `mbedTLS then reads it as DER and fails (${isKey ? '-0x3D00 MBEDTLS_ERR_PK_KEY_INVALID_FORMAT' : '-0x2180 MBEDTLS_ERR_X509_INVALID_FORMAT'}). Embed PEM with EMBED_TXTFILES (or TEXT).`
           + (direct ? '' : ' No TLS setting here takes it as it is: if the code copies it and adds the NUL itself, it works.'),
         fixes: textEmbedFix(cmakeFile, embed),

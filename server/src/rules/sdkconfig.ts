@@ -111,7 +111,7 @@ export const sdkconfigVerificationDisabled: Rule = {
     if (!at) return [];
     const fix = setOptionFix(ctx, 'CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY', 'n', 'Verify servers again (CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY off)');
     return [finding('sdkconfig-verification-disabled', at,
-      'CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY with CONFIG_ESP_TLS_INSECURE: every esp-tls client without a CA, bundle or global store '
+      'CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY with CONFIG_ESP_TLS_INSECURE switches server verification off. Every esp-tls client without a CA, bundle or global store '
       + 'silently accepts any server (MBEDTLS_SSL_VERIFY_NONE), so anyone on the network can impersonate it. Testing only.', { fixes: fix && [fix] })];
   },
 };
@@ -239,7 +239,7 @@ export const sdkconfigHardwareAccelerationOff: Rule = {
       const e = c.get(name);
       if (e?.source !== 'sdkconfig' || e.value !== 'n') continue; // only an explicit choice; some chips lack the unit
       const fix = setOptionFix(ctx, name, 'y', `Use the ${what} accelerator (${name}=y)`);
-      out.push(finding('sdkconfig-hardware-acceleration-off', where(ctx, e)!, `${what} hardware acceleration is off: handshakes and bulk encryption run in software, slower and with more CPU time, on chips that have the unit.`, { fixes: fix && [fix] }));
+      out.push(finding('sdkconfig-hardware-acceleration-off', where(ctx, e)!, `${what} hardware acceleration is off. Handshakes and bulk encryption run in software: slower, and with more CPU time, on chips that have the unit.`, { fixes: fix && [fix] }));
     }
     return out;
   },

@@ -32,7 +32,7 @@ function finding(ctx: RuleContext, c: TlsClient, s: Setting): Finding {
     severity: s.runtime ? 'info' : ruleInfo(ID)!.severity,
     file: c.file,
     range: s.range,
-    message: `${s.path} skips the server name check for ${who}: any certificate its CA issued, for any host, is accepted, so another customer of the same CA can impersonate the server.${sni}${when(ctx, s)}${runtime}`,
+    message: `${s.path} skips the server name check for ${who}. Any certificate its CA issued, for any host, is accepted: another customer of the same CA can impersonate the server.${sni}${when(ctx, s)}${runtime}`,
     fixes: fixes(ctx, c, s),
   };
 }

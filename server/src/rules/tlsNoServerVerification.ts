@@ -40,7 +40,8 @@ function check(ctx: RuleContext, client: TlsClient): Finding | undefined {
     file: client.file,
     range: client.anchor,
     message: [
-      `${subject(client)} verifies no server: ${client.api.verificationList(client.layout)}${uncovered ? ` when ${describeConfiguration(uncovered)} (the project's sdkconfig does not say)` : ''}.`,
+      `${subject(client)} verifies no server${uncovered ? ` when ${describeConfiguration(uncovered)}` : ''}.`,
+      `It sets ${client.api.verificationList(client.layout)}${uncovered ? ' in that build (the project\'s sdkconfig does not say which is made)' : ''}.`,
       compiledOutNote(client),
       effect(ctx, client, skip?.value === 'y'),
     ].filter(Boolean).join(' '),
