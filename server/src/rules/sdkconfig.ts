@@ -215,14 +215,14 @@ export const sdkconfigUnusedDtls: Rule = {
   },
 };
 
-/** Options of ESP-IDF components that run DTLS over mbedTLS: OpenThread (joiner/commissioner, CoAP secure) and libcoap. */
-const DTLS_OPTIONS = ['CONFIG_OPENTHREAD_ENABLED', 'CONFIG_OPENTHREAD_JOINER', 'CONFIG_OPENTHREAD_COMMISSIONER', 'CONFIG_COAP_MBEDTLS_PSK', 'CONFIG_COAP_MBEDTLS_PKI'];
-/** Calls that set up DTLS: names with `dtls` as a word (`mbedtls` is not one). */
-const DTLS_CALL = /(^|_)dtls(_|$)/i;
+/** OpenThread runs DTLS over mbedTLS (joiner, commissioner, CoAP secure). libcoap's CONFIG_COAP_MBEDTLS_* options are
+ *  no evidence: IDF v4's coap component sets them in every full sdkconfig, used or not. */
+const DTLS_OPTIONS = ['CONFIG_OPENTHREAD_ENABLED', 'CONFIG_OPENTHREAD_JOINER', 'CONFIG_OPENTHREAD_COMMISSIONER'];
+/** Calls that set up DTLS: names with `dtls` as a word (`mbedtls` is not one), and libcoap's secure sessions. */
+const DTLS_CALL = /(^|_)dtls(_|$)|^coap_(new_client_session_(psk|pki)|context_set_(psk|pki))/i;
 
 function usesDtls(ctx: RuleContext, c: ProjectConfig): boolean {
   if (DTLS_OPTIONS.some((n) => c.bool(n))) return true;
-  if (ctx.project?.components.some((k) => /(^|[_-])(lib)?coap$|openthread/i.test(k.name))) return true;
   return ctx.files.some((f) => f.c?.calls.some((call) => allHold(call.conditions, ctx.macros) !== false
     && (call.args.some((a) => /MBEDTLS_SSL_TRANSPORT_DATAGRAM/.test(a.text)) || DTLS_CALL.test(call.name))));
 }
