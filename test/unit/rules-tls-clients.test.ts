@@ -268,6 +268,24 @@ void apply_nothing(esp_http_client_config_t *config);`;
   });
 });
 
+describe('a URL handed in by the callers', () => {
+  // Shape: a helper that builds the client from its `url` parameter; main.c calls it with an https URL.
+  const helper = `esp_http_client_handle_t make_client(const char *url)
+{
+    esp_http_client_config_t config = { .url = url, .timeout_ms = 5000 };
+    return esp_http_client_init(&config);
+}`;
+  it('a config whose URL is a parameter is judged with the TLS URL a call site passes, and points at that call', async () => {
+    const main = '/work/proj/main/main.c';
+    const findings = await findingsOfFiles({ [FILE]: helper, [main]: 'void app_main(void) { esp_http_client_handle_t c = make_client("https://api.example.com/v1"); }' });
+    const [f] = findings.filter((x) => x.rule === NO_VERIFY);
+    assert.match(f.message, /`config` \(esp_http_client_config_t\) for https:\/\/api\.example\.com\/v1 verifies no server\./);
+    assert.equal(f.related?.[0].file, main);
+    assert.match(f.related![0].message, /called with https:\/\/api\.example\.com\/v1 here/);
+    assert.deepEqual((await findingsOfFiles({ [FILE]: helper, [main]: 'void app_main(void) { make_client("http://192.168.1.2/x"); }' })).filter((x) => x.rule === NO_VERIFY), []);
+  });
+});
+
 describe('esp-tls session resumption', () => {
   it('a saved client_session is a verification source (esp-tls resumes it instead of asking for a CA)', async () => {
     // Shape: an esp-tls client that saves the session of its first, verified connection and reconnects with it.

@@ -26,6 +26,9 @@ export const TLS_CONFIG_TYPES: ReadonlySet<string> = new Set([
 const INTERESTING_CALL = /^(esp_transport_ssl_|mbedtls_ssl_|mbedtls_x509_crt_parse|mbedtls_pk_parse_key$|esp_tls_|esp_crt_bundle_|esp_http_client_init$|esp_https_ota|esp_mqtt_client_init$|esp_websocket_client_init$|memset$|esp_sntp_|sntp_|esp_netif_sntp_|settimeofday$|esp_eap_client_set_|esp_wifi_sta_wpa2_ent_set_|coap_new_client_session_|coap_context_set_(psk|pki))/;
 
 const CPP_VERIFY_CALL = /^(init|set_verify_mode)$/;
+/** A call handing a TLS URL to a function of the project (`start_client("https://api.example.com")`): the
+ *  function's config may take its URL from that parameter. */
+const TLS_URL_ARG = /"(https|mqtts|wss):\/\//i;
 
 /** A file mentioning none of these cannot hold a fact we extract; it is not parsed. In a file that does,
  *  only the top-level pieces mentioning one are (and what they lead to: see `parseRelevant`). */
@@ -156,7 +159,7 @@ function collect(root: Node, byName: Record<QueryName, QueryMatch[]>, ctx: Ctx):
   });
   // Other calls matter when they take an address (`init_cfg(&cfg)`): the callee may fill the config in.
   each('call', (cap) => {
-    if (INTERESTING_CALL.test(cap.fn.text) || CPP_VERIFY_CALL.test(cap.fn.text) || /(^|[(,])\s*&/.test(cap.args.text)) facts.calls.push(callFact(ctx, cap.fn.text, cap.args, cap.call));
+    if (INTERESTING_CALL.test(cap.fn.text) || CPP_VERIFY_CALL.test(cap.fn.text) || /(^|[(,])\s*&/.test(cap.args.text) || TLS_URL_ARG.test(cap.args.text)) facts.calls.push(callFact(ctx, cap.fn.text, cap.args, cap.call));
   });
   // The C++ wrappers' verification switches: mbedtls_cxx `init(is_server{..}, do_verify{..})`, asio `set_verify_mode(..)`.
   each('methodCall', (cap) => {
@@ -261,7 +264,17 @@ function config(ctx: Ctx, s: ConfigSpec): TlsConfigFact {
     nested,
     conditions: ctx.masked.conditionsAt(s.node.startPosition.row),
     functionRange: fn,
+    ...functionOf(s.node),
   };
+}
+
+/** The name and parameter names of the function around a node (`start_client(const char *url)`). */
+function functionOf(node: Node): { function?: { name: string; parameters: string[] } } {
+  let fn: Node | null = node.parent;
+  while (fn && fn.type !== 'function_definition') fn = fn.parent;
+  const declarator = fn?.childForFieldName('declarator');
+  const name = declarator?.type === 'function_declarator' ? declarator.childForFieldName('declarator')?.text : undefined;
+  return name && declarator ? { function: { name, parameters: parametersOf(node) } } : {};
 }
 
 /** Designated fields, recursing into nested lists so `.broker = { .verification = {...} }` yields dotted paths. */

@@ -60,6 +60,8 @@ export interface TlsConfigFact {
   conditions: readonly Condition[];
   /** The function the config is declared in (local configs). */
   functionRange?: Range;
+  /** That function's name and parameter names: a URL read from a parameter comes from its call sites. */
+  function?: { name: string; parameters: string[] };
 }
 
 /** `cfg.field = value;` or `p->field = value;` anywhere in the file. */

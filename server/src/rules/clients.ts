@@ -60,6 +60,8 @@ export interface TlsClient {
   lastWrite?: Range;
   /** A function the config's address is handed to, which may fill it in (`init_tls(&cfg)`). */
   filledBy?: string;
+  /** The URL came from a call site (`start_client("https://...")` for `.url = url`, a parameter): where. */
+  urlFrom?: { file: string; range: Range };
 }
 
 /** Values that leave a field unset: NULL pointers, false flags, zero. */
@@ -129,10 +131,23 @@ function resolve(ctx: RuleContext, c: Partial, all: Setting[], connect: { url?: 
   const compiledOut = set.filter((s) => allHold(s.conditions, macros) === false && isVerifying(s));
   const urlExpr = settings.find((s) => s.role === 'url')?.value ?? connect.url;
   const hostExpr = settings.find((s) => s.role === 'host')?.value ?? connect.host;
-  const url = urlExpr ? readString(urlExpr, c.facts, ctx) : undefined;
+  const caller = urlExpr ? urlFromCallers(ctx, c.config, urlExpr) : undefined;
+  const url = caller?.url ?? (urlExpr ? readString(urlExpr, c.facts, ctx) : undefined);
   const host = url ? hostOf(url, false) : hostExpr ? hostOf(readString(hostExpr, c.facts, ctx), true) : undefined;
   const port = connect.port ? readPort(connect.port, c.facts, ctx) : undefined;
-  return { ...c, settings, compiledOut, url, host, ...(port ? { port } : {}), tls: tlsOf(ctx, c, settings, url) };
+  return { ...c, settings, compiledOut, url, host, ...(port ? { port } : {}), ...(caller ? { urlFrom: caller.at } : {}), tls: tlsOf(ctx, c, settings, url) };
+}
+
+/** `.url = url` where `url` is a parameter of the config's function: the first call site that passes a TLS URL. */
+function urlFromCallers(ctx: RuleContext, config: TlsConfigFact | undefined, expr: string): { url: string; at: { file: string; range: Range } } | undefined {
+  const index = config?.function?.parameters.indexOf(expr.trim()) ?? -1;
+  if (index < 0) return undefined;
+  for (const f of ctx.files) for (const call of f.c?.calls ?? []) {
+    const arg = call.name === config!.function!.name ? call.args[index] : undefined;
+    const url = arg && readString(arg.text, f.c!, ctx);
+    if (url && /^(https|mqtts|wss):\/\//i.test(url)) return { url, at: { file: f.file, range: arg!.range } };
+  }
+  return undefined;
 }
 
 /** Under `if (cond)`, a setting applies only when cond holds at run time (a library passing its user's choice on). */

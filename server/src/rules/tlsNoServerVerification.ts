@@ -8,7 +8,8 @@ import { ruleInfo } from './catalogue';
 import { isVerifying, tlsClients, type TlsClient } from './clients';
 import type { Rule, RuleContext } from './context';
 import { addLineAfter, includeEdit, indentAt, setFieldEdit } from './edits';
-import type { Finding, Fix, TextEdit } from './finding';
+import type { Finding, Fix, RelatedLocation, TextEdit } from './finding';
+import type { SdkconfigEntry } from '../project/model';
 
 const ID = 'tls-no-server-verification';
 
@@ -45,12 +46,18 @@ function check(ctx: RuleContext, client: TlsClient): Finding | undefined {
       compiledOutNote(client),
       effect(ctx, client, skip?.value === 'y'),
     ].filter(Boolean).join(' '),
-    related: skip?.value === 'y'
-      ? [{ file: skip.file, range: { start: { line: skip.line, character: 0 }, end: { line: skip.line, character: skip.name.length } }, message: 'server verification is switched off here' }]
-      : undefined,
+    related: relatedOf(client, skip),
     // With a verification field in an undecided #if branch, adding another would duplicate it: the user picks.
     fixes: verifying.length ? [] : bundleFix(ctx, client),
   };
+}
+
+/** Where verification is switched off for every client, and the call site that handed in the URL. */
+function relatedOf(client: TlsClient, skip: SdkconfigEntry | undefined): RelatedLocation[] | undefined {
+  const out: RelatedLocation[] = [];
+  if (skip?.value === 'y') out.push({ file: skip.file, range: { start: { line: skip.line, character: 0 }, end: { line: skip.line, character: skip.name.length } }, message: 'server verification is switched off here' });
+  if (client.urlFrom) out.push({ ...client.urlFrom, message: `called with ${client.url} here` });
+  return out.length ? out : undefined;
 }
 
 function subject(c: TlsClient): string {
