@@ -257,4 +257,30 @@ describe('build folder', () => {
     assert.equal(macroEnvFor(p).lookup('CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN'), 4096);
     assert.equal(macroEnvFor(p).lookup('CONFIG_MBEDTLS_HAVE_TIME_DATE'), null);
   });
+
+  test('compile_commands.json\'s -D flags decide #if in the file they compile (shape: target_compile_definitions(-DAPP_USE_TLS=1))', async () => {
+    const src = '#if APP_USE_TLS\n#define SCHEME "mqtts"\n#else\n#define SCHEME "mqtt"\n#endif\n'
+      + 'void start(void) {\n    esp_mqtt_client_config_t cfg = {};\n    cfg.broker.address.uri = SCHEME "://broker.example.com";\n    esp_mqtt_client_init(&cfg);\n}\n';
+    const root = tree({
+      'CMakeLists.txt': TOP, 'sdkconfig': 'CONFIG_IDF_TARGET="esp32"\n',
+      'main/CMakeLists.txt': 'idf_component_register(SRCS "app.c")\n', 'main/app.c': src,
+      'build/project_description.json': JSON.stringify({ git_revision: 'v5.3.1', target: 'esp32' }),
+    });
+    const app = path.join(root, 'main/app.c');
+    const commands = (flags: string) => writeFileSync(path.join(root, 'build/compile_commands.json'),
+      JSON.stringify([{ directory: path.join(root, 'build'), file: app, command: `xtensa-esp32-elf-gcc ${flags} -DIDF_VER=\\"v5.3.1\\" -DESP_PLATFORM -o app.o -c ${app}` }]));
+    const verdict = async () => {
+      const analyzer = new Analyzer({ env: {} });
+      await analyzer.index([root]);
+      return analyzer.findingsFor(app).filter((f) => f.rule === 'tls-no-server-verification').map((f) => f.severity);
+    };
+    commands('-DAPP_USE_TLS=1');
+    const build = readBuildFolder(path.join(root, 'build'), () => undefined)!;
+    assert.equal(build.defines!.get(app)!.get('APP_USE_TLS'), '1');
+    assert.equal(build.defines!.get(app)!.get('IDF_VER'), '"v5.3.1"');
+    assert.equal(build.defines!.get(app)!.get('ESP_PLATFORM'), '1');
+    assert.deepEqual(await verdict(), ['error'], 'mqtts:// in the build, no verification');
+    commands('-DAPP_USE_TLS=0');
+    assert.deepEqual(await verdict(), [], 'mqtt:// in the build');
+  });
 });

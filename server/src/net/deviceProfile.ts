@@ -98,7 +98,7 @@ function serverNames(ctx: RuleContext, client: TlsClient | undefined, host: stri
   }
   const cn = active.find((s) => s.role === 'commonName');
   const value = cn && client ? (cn.origin === 'call' ? cn.value.split(',').slice(1).join(',').trim() : cn.value) : undefined;
-  const name = value && client ? readString(value, client.facts, ctx) : undefined;
+  const name = value && client ? readString(value, client.facts, ctx, client.file) : undefined;
   if (name) return { sni: name, check: name, note: `common_name "${name}" is sent as SNI and checked instead of the host` };
   return { sni: host, check: host };
 }

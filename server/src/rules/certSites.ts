@@ -37,7 +37,7 @@ export function firmwareSites(ctx: RuleContext): CertSite[] {
   const byFile = new Map(ctx.files.map((f) => [f.file, f]));
   for (const f of ctx.files) {
     for (const literal of f.c?.pems ?? []) {
-      if (allHold(literal.conditions ?? [], macrosOf(f.c!, ctx)) === false) continue; // compiled out: not firmware
+      if (allHold(literal.conditions ?? [], macrosOf(f.c!, ctx, f.file)) === false) continue; // compiled out: not firmware
       for (const block of literal.blocks) sites.push({ file: f.file, range: block.range, block, origin: 'literal', literal, embeds: [] });
     }
   }
@@ -82,7 +82,7 @@ export function sitesOfExpression(ctx: RuleContext, file: FileFacts, expr: strin
   if (ref) return sites.filter((s) => s.embeds.some((e) => e.embed.symbol === ref.symbol));
   // `#if A / #define SERVER_CA ca_a / #else / #define SERVER_CA ca_b`: every branch the build may take, each judged.
   if (depth > 3 || !file.c) return [];
-  const defines = activeDefines(file.c.defines, name, macrosOf(file.c, ctx)).filter((d) => d.value !== name);
+  const defines = activeDefines(file.c.defines, name, macrosOf(file.c, ctx, file.file)).filter((d) => d.value !== name);
   return [...new Set(defines.flatMap((d) => sitesOfExpression(ctx, file, d.value, d.range, depth + 1)))];
 }
 
@@ -149,7 +149,7 @@ export function parsedSites(ctx: RuleContext): Set<CertSite> {
 function sitesPassedTo(ctx: RuleContext, calls: RegExp): Set<CertSite> {
   const out = new Set<CertSite>();
   for (const f of ctx.files) for (const call of f.c?.calls ?? []) {
-    if (!calls.test(call.name) || allHold(call.conditions, macrosOf(f.c!, ctx)) === false) continue;
+    if (!calls.test(call.name) || allHold(call.conditions, macrosOf(f.c!, ctx, f.file)) === false) continue;
     for (const arg of call.args) for (const site of sitesOfExpression(ctx, f, arg.text, arg.range)) out.add(site);
   }
   return out;

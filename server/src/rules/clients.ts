@@ -2,7 +2,7 @@
 // every setting that reaches it (initializer fields, later assignments, transport calls), whether the
 // connection is TLS at all, and where it sits. The rules of this family and the code lens read these.
 import { ProjectConfig } from '../sdkconfig/kconfig';
-import { activeDefines, allHold, fileMacros, type MacroEnv } from '../c/conditions';
+import { activeDefines, allHold, fileMacros, type FileDefine, type MacroEnv } from '../c/conditions';
 import { decodeCStrings } from '../c/cStrings';
 import { accessPath, type CallFact, type CFileFacts, type FieldAssignmentFact, type TlsConfigFact } from '../c/facts';
 import type { Condition } from '../c/mask';
@@ -80,18 +80,30 @@ export function tlsClients(ctx: RuleContext): TlsClient[] {
 }
 
 /** What the preprocessor knows in this file: the project's configuration and the file's own #defines. */
-export const macrosOf = (facts: CFileFacts, ctx: { macros?: MacroEnv }): MacroEnv => fileMacros(facts.defines, ctx.macros ?? UNKNOWN_MACROS);
+export const macrosOf = (facts: CFileFacts, ctx: { macros?: MacroEnv; project?: EspIdfProject }, file?: string): MacroEnv =>
+  fileMacros(facts.defines, commandLine(ctx, file));
 const UNKNOWN_MACROS: MacroEnv = { lookup: () => undefined };
+const asDefines = new WeakMap<ReadonlyMap<string, string>, FileDefine[]>();
+
+/** The build folder's `-D` flags for `file` (compile_commands.json) over the configuration: a file's #defines come after them. */
+function commandLine(ctx: { macros?: MacroEnv; project?: EspIdfProject }, file: string | undefined): MacroEnv {
+  const base = ctx.macros ?? UNKNOWN_MACROS;
+  const flags = file ? ctx.project?.build?.defines?.get(file) : undefined;
+  if (!flags) return base;
+  let list = asDefines.get(flags);
+  if (!list) { list = [...flags].map(([name, value]) => ({ name, value })); asDefines.set(flags, list); }
+  return fileMacros(list, base);
+}
 
 /** The text of a file's `#define name`, from the branches that may be compiled; unknown when they disagree. */
-export function defineValue(facts: CFileFacts, name: string, ctx: { macros?: MacroEnv }): string | undefined {
-  const values = new Set(activeDefines(facts.defines, name, macrosOf(facts, ctx)).map((d) => d.value));
+export function defineValue(facts: CFileFacts, name: string, ctx: { macros?: MacroEnv; project?: EspIdfProject }, file?: string): string | undefined {
+  const values = new Set(activeDefines(facts.defines, name, macrosOf(facts, ctx, file)).map((d) => d.value));
   return values.size === 1 ? [...values][0] : undefined;
 }
 
 function clientsOfFile(file: string, facts: CFileFacts, ctx: RuleContext): TlsClient[] {
   const otaConfigs = otaTargets(facts);
-  const macros = macrosOf(facts, ctx);
+  const macros = macrosOf(facts, ctx, file);
   const clients: TlsClient[] = [];
   for (const config of [...facts.configs, ...memberConfigsFromAssignments(facts)]) {
     const api = clientApi(config.structType);
@@ -125,15 +137,15 @@ function clientsOfFile(file: string, facts: CFileFacts, ctx: RuleContext): TlsCl
 type Partial = Omit<TlsClient, 'settings' | 'compiledOut' | 'tls' | 'url' | 'host' | 'port'>;
 
 function resolve(ctx: RuleContext, c: Partial, all: Setting[], connect: { url?: string; host?: string; port?: string } = {}): TlsClient {
-  const macros = macrosOf(c.facts, ctx);
+  const macros = macrosOf(c.facts, ctx, c.file);
   const set = all.filter((s) => !UNSET.test(s.value)).map((s) => withRuntimeValue(s, c.facts, ctx));
   const settings = set.filter((s) => allHold(s.conditions, macros) !== false);
   const compiledOut = set.filter((s) => allHold(s.conditions, macros) === false && isVerifying(s));
   const urlExpr = settings.find((s) => s.role === 'url')?.value ?? connect.url;
   const hostExpr = settings.find((s) => s.role === 'host')?.value ?? connect.host;
   const caller = urlExpr ? urlFromCallers(ctx, c.config, urlExpr) : undefined;
-  const url = caller?.url ?? (urlExpr ? readString(urlExpr, c.facts, ctx) : undefined);
-  const host = url ? hostOf(url, false) : hostExpr ? hostOf(readString(hostExpr, c.facts, ctx), true) : undefined;
+  const url = caller?.url ?? (urlExpr ? readString(urlExpr, c.facts, ctx, c.file) : undefined);
+  const host = url ? hostOf(url, false) : hostExpr ? hostOf(readString(hostExpr, c.facts, ctx, c.file), true) : undefined;
   const port = connect.port ? readPort(connect.port, c.facts, ctx) : undefined;
   return { ...c, settings, compiledOut, url, host, ...(port ? { port } : {}), ...(caller ? { urlFrom: caller.at } : {}), tls: tlsOf(ctx, c, settings, url) };
 }
@@ -144,7 +156,7 @@ function urlFromCallers(ctx: RuleContext, config: TlsConfigFact | undefined, exp
   if (index < 0) return undefined;
   for (const f of ctx.files) for (const call of f.c?.calls ?? []) {
     const arg = call.name === config!.function!.name ? call.args[index] : undefined;
-    const url = arg && readString(arg.text, f.c!, ctx);
+    const url = arg && readString(arg.text, f.c!, ctx, f.file);
     if (url && /^(https|mqtts|wss):\/\//i.test(url)) return { url, at: { file: f.file, range: arg!.range } };
   }
   return undefined;
@@ -314,10 +326,10 @@ function layoutOf(api: ClientApi, settings: Setting[], project: EspIdfProject | 
  * Reads a C string expression as far as it can: literals, adjacent literals, object-like macros of the
  * file and CONFIG_ strings of the sdkconfig. What cannot be read ends the string with `…`.
  */
-export function readString(expr: string, facts: CFileFacts, ctx: { project?: EspIdfProject; macros?: MacroEnv }): string | undefined {
+export function readString(expr: string, facts: CFileFacts, ctx: { project?: EspIdfProject; macros?: MacroEnv }, file?: string): string | undefined {
   // A CONFIG_ string has the value the build gives it: the sdkconfig chain, the build folder, else its Kconfig default.
   const config = ctx.project && ProjectConfig.of(ctx.project);
-  const lookup = (name: string) => defineValue(facts, name, ctx) ?? config?.get(name)?.value;
+  const lookup = (name: string) => defineValue(facts, name, ctx, file) ?? config?.get(name)?.value;
   const decoded = decodeCStrings(expr, 0, expr.length, lookup);
   if (!decoded.pieces.length) return undefined;
   const readTo = decoded.offsets[decoded.offsets.length - 1];

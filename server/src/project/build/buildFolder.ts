@@ -21,6 +21,8 @@ export interface BuildFolder {
   target?: string;
   /** Absolute paths of the files compile_commands.json compiles. */
   compiled?: Set<string>;
+  /** The `-D` macros each compiled file gets (`-DAPP_USE_TLS=1`, `-DESP_PLATFORM`); files with the same flags share one map. */
+  defines?: Map<string, ReadonlyMap<string, string>>;
   /** Component folders (build_component_paths). */
   componentDirs?: string[];
   /** CONFIG_NAME -> value as sdkconfig writes it (`y`, `n`, `16384`, `"text"`). */
@@ -43,19 +45,43 @@ export function readBuildFolder(dir: string, newerThan: (ms: number) => string |
   if (typeof desc.target === 'string') out.target = desc.target;
   if (typeof desc.idf_path === 'string') out.idfPath = path.resolve(desc.idf_path);
   if (Array.isArray(desc.build_component_paths)) out.componentDirs = desc.build_component_paths.filter((p): p is string => typeof p === 'string');
-  out.compiled = readCompileCommands(path.join(dir, 'compile_commands.json'));
+  const commands = readCompileCommands(path.join(dir, 'compile_commands.json'));
+  out.compiled = commands?.compiled;
+  out.defines = commands?.defines;
   out.config = readSdkconfigJson(path.join(dir, 'config', 'sdkconfig.json'));
   const changed = newerThan(writtenAt);
   if (changed) out.stale = `it is older than ${changed} (its view holds until the next build)`;
   return out;
 }
 
-function readCompileCommands(file: string): Set<string> | undefined {
+interface CompileEntry { directory?: string; file?: string; command?: string; arguments?: string[] }
+
+function readCompileCommands(file: string): { compiled: Set<string>; defines: Map<string, ReadonlyMap<string, string>> } | undefined {
   const list = readJson(file);
   if (!Array.isArray(list)) return undefined;
-  const out = new Set<string>();
-  for (const entry of list as { directory?: string; file?: string }[]) {
-    if (typeof entry?.file === 'string') out.add(path.resolve(entry.directory ?? '', entry.file));
+  const compiled = new Set<string>();
+  const defines = new Map<string, ReadonlyMap<string, string>>();
+  const shared = new Map<string, ReadonlyMap<string, string>>();
+  for (const entry of list as CompileEntry[]) {
+    if (typeof entry?.file !== 'string') continue;
+    const abs = path.resolve(entry.directory ?? '', entry.file);
+    compiled.add(abs);
+    const flags = (Array.isArray(entry.arguments) ? entry.arguments : (entry.command ?? '').match(/(?:[^\s"']+|"(?:\\.|[^"])*"|'[^']*')+/g) ?? [])
+      .filter((a) => a.startsWith('-D')).join('\0');
+    if (!flags) continue;
+    let map = shared.get(flags);
+    if (!map) { map = definesOf(flags.split('\0')); shared.set(flags, map); }
+    defines.set(abs, map);
+  }
+  return { compiled, defines };
+}
+
+/** `-DNAME=VALUE` / `-DNAME` (value 1), as the compiler defines them; shell quotes removed. */
+function definesOf(flags: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const f of flags) {
+    const m = /^-D([A-Za-z_]\w*)(?:=(.*))?$/.exec(f.replace(/^(-D)(["'])(.*)\2$/, '$1$3'));
+    if (m) out.set(m[1], m[2] === undefined ? '1' : m[2].replace(/^'(.*)'$/, '$1').replace(/\\"/g, '"'));
   }
   return out;
 }
