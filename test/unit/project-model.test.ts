@@ -158,6 +158,24 @@ describe('components and files of the build', () => {
     assert.equal(isCompiled(p, path.join(repo, 'components/my_tls/tls.c')), true);
   });
 
+  test('sources a port component names beyond its own folder are this build\'s (shape: an SDK whose ESP-IDF port compiles ../../src/*.c)', async () => {
+    const repo = tree({
+      'examples/app/CMakeLists.txt': 'cmake_minimum_required(VERSION 3.16)\nset(EXTRA_COMPONENT_DIRS ../../port/components)\ninclude($ENV{IDF_PATH}/tools/cmake/project.cmake)\nproject(app)\n',
+      'examples/app/main/CMakeLists.txt': 'idf_component_register(SRCS "app.c")\n',
+      'examples/app/main/app.c': 'void app_main(void) {}\n',
+      'port/components/sdk/CMakeLists.txt': 'set(sdk_src ../../../src)\nidf_component_register(SRCS "${sdk_src}/client.c")\n',
+      'src/client.c': 'void connect(void) {\n    esp_http_client_config_t c = { .url = "https://api.example.com" };\n    esp_http_client_init(&c);\n}\n',
+      'src/unused.c': 'int unused;\n',
+    });
+    const [p] = await discover(repo);
+    const client = path.join(repo, 'src/client.c');
+    assert.deepEqual([...p.externalFiles ?? []], [client]);
+    assert.ok(p.files.includes(client) && !p.files.includes(path.join(repo, 'src/unused.c')));
+    const analyzer = new Analyzer({ env: {} });
+    await analyzer.index([repo]);
+    assert.deepEqual(analyzer.findingsFor(client).map((f) => f.rule), ['tls-no-server-verification'], 'judged with the project that compiles it');
+  });
+
   test('a .gitignored certificate the build embeds is analysed; an ignored one it does not embed is not', async () => {
     const root = tree({
       'CMakeLists.txt': TOP,

@@ -53,8 +53,9 @@ export async function discoverProjects(roots: string[], opts: DiscoveryOptions):
   const tops = findProjectCMakeLists(files);
   const owned = assignFiles(files, new Set(tops.keys()));
   const idfPathCache = new Map<string, Promise<IdfVersion | undefined>>();
+  const workspace = outermostRoots(roots);
   const projects = await mapLimit([...tops.keys()].sort(), 8, (root) =>
-    loadProject(root, tops.get(root) ?? '', owned.get(root) ?? [], opts, idfPathCache));
+    loadProject(root, tops.get(root) ?? '', owned.get(root) ?? [], opts, idfPathCache, workspace));
   // Components outside every project folder (shared ones, or beyond the workspace) are walked once.
   const walked = new Map<string, string[]>();
   for (const p of projects) {
@@ -77,12 +78,12 @@ export function projectForFile(projects: readonly EspIdfProject[], absPath: stri
   for (const p of projects) {
     if (isInside(p.root, absPath) && (!best || p.root.length > best.root.length)) best = p;
   }
-  return best ?? projects.find((p) => p.externalDirs?.some((d) => isInside(d, absPath)));
+  return best ?? projects.find((p) => p.externalDirs?.some((d) => isInside(d, absPath)) || p.externalFiles?.has(absPath));
 }
 
 /** Whether `project`'s build uses the file: inside its folder (and no nested project's), or in one of its outside components. */
 export function projectUses(projects: readonly EspIdfProject[], project: EspIdfProject, absPath: string): boolean {
-  if (project.externalDirs?.some((d) => isInside(d, absPath))) return true;
+  if (project.externalDirs?.some((d) => isInside(d, absPath)) || project.externalFiles?.has(absPath)) return true;
   return isInside(project.root, absPath) && projectForFile(projects, absPath) === project;
 }
 
@@ -133,7 +134,7 @@ function assignFiles(files: string[], roots: Set<string>): Map<string, string[]>
 }
 
 async function loadProject(root: string, cmakeText: string, files: string[], opts: DiscoveryOptions,
-  idfPathCache: Map<string, Promise<IdfVersion | undefined>>): Promise<EspIdfProject> {
+  idfPathCache: Map<string, Promise<IdfVersion | undefined>>, workspace: string[]): Promise<EspIdfProject> {
   const top = readTopLevel(path.join(root, 'CMakeLists.txt'), cmakeText, root, opts.env);
   const chain = loadSdkconfigChain(root, top);
   const buildDir = path.resolve(root, opts.buildDir || 'build');
@@ -178,7 +179,15 @@ async function loadProject(root: string, cmakeText: string, files: string[], opt
   project.compiled = view.compiled;
   project.cmakeFacts = view.cmakeFacts;
   const excluded = excluder(opts.exclude, root);
-  project.files = mergeSorted(project.files, view.usedFiles.filter((f) => isInside(root, f) && !excluded(f) && statOf(f)?.isFile()));
+  const used = view.usedFiles.filter((f) => !excluded(f) && statOf(f)?.isFile());
+  project.files = mergeSorted(project.files, used.filter((f) => isInside(root, f)));
+  // A component may name sources beyond its own folder (an SDK's port component compiling `../../src/*.c`):
+  // they are this build's too, as long as they are in the workspace (nothing outside it is read).
+  const beyond = used.filter((f) => !isInside(root, f) && !external.some((d) => isInside(d, f)) && workspace.some((w) => isInside(w, f)));
+  if (beyond.length) {
+    project.externalFiles = new Set(beyond);
+    project.files = mergeSorted(project.files, [...beyond].sort());
+  }
   return project;
 }
 

@@ -59,6 +59,9 @@ export interface EspIdfProject {
   files: string[];
   /** Component folders outside `root` (EXTRA_COMPONENT_DIRS, idf_component.yml `path:`): their files are this build's too. */
   externalDirs?: string[];
+  /** Sources a component names outside every folder above (`${sdk_root}/src/client.c` of an SDK's port
+   *  component), inside the workspace: compiled by this build, so analysed with it. */
+  externalFiles?: ReadonlySet<string>;
   /** The build folder, when there is one: the build's own view, preferred over inference. */
   build?: BuildFolder;
   /** Kconfig / Kconfig.projbuild of the project's components. */
