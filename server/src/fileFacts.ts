@@ -34,7 +34,11 @@ interface Extractor {
 const EXTRACTORS: Extractor[] = [
   {
     test: /\.(c|h|inc)$/i, perPlace: false, binary: false, mayMatter: bytesMayHoldFacts, none: { c: NO_C_FACTS },
-    extract: async (b) => ({ c: await extractC(b.toString('utf8')) }),
+    // A `.h` of a C++ project may declare classes: those are read with the C++ grammar.
+    extract: async (b, file) => {
+      const text = b.toString('utf8');
+      return { c: await extractC(text, { dialect: /\.h$/i.test(file) && looksLikeCpp(text) ? 'cpp' : 'c' }) };
+    },
   },
   // C++ with its own grammar (loaded on the first C++ file that passes the prefilter); salted so that a file
   // with the same bytes as a C file does not share its facts.
@@ -52,6 +56,9 @@ const EXTRACTORS: Extractor[] = [
   // Monitor captures: *.log, and idf.py monitor's own log.<elf>.<timestamp>.txt.
   { test: /(\.log|(^|[\\/])log\.[^\\/]+\.\d{14}\.txt)$/i, perPlace: false, binary: false, extract: async (b) => ({ logLines: findTlsLogLines(b.toString('utf8')) }) },
 ];
+
+/** C++ in a header: a class, namespace or template declaration, or an access specifier. */
+const looksLikeCpp = (text: string) => /^\s*(class|namespace|template)\b[^;(]*[{<]|^\s*(public|private|protected)\s*:/m.test(text);
 
 // A project model is rebuilt whenever its configuration may have changed: a new object, a new id.
 const modelIds = new WeakMap<EspIdfProject, number>();

@@ -2,6 +2,10 @@
 // written in a shape the field test found in C++ firmware (esp-protocols examples, community .cc/.cpp apps).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Analyzer } from '../../server/src/analyzer';
 import { extractC } from '../../server/src/c/extract';
 import { fakeProject, findingsOfFiles } from '../support/analyse';
 
@@ -95,5 +99,34 @@ public:
     assert.match(store.message, /only when the lambda around it runs/);
     const wrapper = 'bool Tls::init(is_server server, do_verify verify, TlsConfig *config)\n{\n    mbedtls_ssl_config_defaults(&conf_, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);\n    mbedtls_ssl_conf_authmode(&conf_, verify == do_verify{true} ? MBEDTLS_SSL_VERIFY_REQUIRED : MBEDTLS_SSL_VERIFY_NONE);\n    mbedtls_ssl_set_hostname(&ssl_, host);\n    return true;\n}';
     assert.deepEqual((await findingsOfFiles({ [CPP]: wrapper }, v55(), 'mbedtls-verify-disabled')).map((f) => f.severity), ['info']);
+  });
+
+  it('a class member declared in a header and filled in a method (shape: a C++ OTA class wrapping esp_https_ota)', async () => {
+    const header = '/work/proj/main/ota.hpp';
+    const files = {
+      [header]: '#include "esp_https_ota.h"\nclass Otafw {\npublic:\n    void Init(const char *url, const char *cert);\n    void Check();\nprivate:\n    esp_http_client_config_t config;\n};\n',
+      [CPP]: '#include "ota.h"\nvoid Otafw::Init(const char *url, const char *cert)\n{\n    config = {};\n    config.url = url;\n    config.cert_pem = cert;\n    config.skip_cert_common_name_check = true;\n}\nvoid Otafw::Check()\n{\n    esp_https_ota(&config);\n}\n',
+    };
+    const findings = (await findingsOfFiles(files, v55())).filter((f) => /^tls-/.test(f.rule));
+    assert.deepEqual(findings.map((f) => `${f.rule}:${f.severity}:${f.range.start.line}`), ['tls-hostname-check-skipped:warning:6']);
+    const other = { ...files, [CPP]: files[CPP].replace(/config\./g, 'settings.').replace('config = {};', 'settings = {};') };
+    assert.deepEqual((await findingsOfFiles(other, v55())).filter((f) => /^tls-/.test(f.rule)), [], 'a variable of another name is not the member');
+  });
+
+  it('a .h that declares a class is read with the C++ grammar by the analyzer', async () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'tls-lens-cpp-'));
+    try {
+      const files: Record<string, string> = {
+        'CMakeLists.txt': 'cmake_minimum_required(VERSION 3.16)\ninclude($ENV{IDF_PATH}/tools/cmake/project.cmake)\nproject(app)\n',
+        'main/CMakeLists.txt': 'idf_component_register(SRCS "ota.cpp")\n',
+        'main/ota.h': '#pragma once\n#include "esp_https_ota.h"\nclass Otafw {\npublic:\n    void Init(const char *url);\nprivate:\n    esp_http_client_config_t config;\n};\n',
+        'main/ota.cpp': '#include "ota.h"\nvoid Otafw::Init(const char *url)\n{\n    config.url = url;\n    config.skip_cert_common_name_check = true;\n    esp_https_ota(&config);\n}\n',
+      };
+      for (const [rel, text] of Object.entries(files)) { mkdirSync(path.dirname(path.join(root, rel)), { recursive: true }); writeFileSync(path.join(root, rel), text); }
+      const analyzer = new Analyzer({ env: {} });
+      await analyzer.index([root]);
+      assert.deepEqual(analyzer.factsOf(path.join(root, 'main/ota.h'))?.c?.memberTypes, { config: 'esp_http_client_config_t' });
+      assert.deepEqual(analyzer.findingsFor(path.join(root, 'main/ota.cpp')).map((f) => f.rule).sort(), ['tls-hostname-check-skipped', 'tls-no-server-verification'], 'the OTA config names no CA either');
+    } finally { rmSync(root, { recursive: true, force: true }); }
   });
 });

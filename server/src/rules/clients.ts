@@ -73,7 +73,10 @@ const cache = new WeakMap<RuleContext, TlsClient[]>();
 export function tlsClients(ctx: RuleContext): TlsClient[] {
   let clients = cache.get(ctx);
   if (!clients) {
-    clients = ctx.files.flatMap((f) => (f.c ? clientsOfFile(f.file, f.c, ctx) : []));
+    // Struct members of a TLS config type, from every file: a C++ class or C struct declared in a header and
+    // filled in a source file (`config.skip_cert_common_name_check = true` inside a method).
+    const memberTypes: Record<string, string> = Object.assign({}, ...ctx.files.map((f) => f.c?.memberTypes ?? {}));
+    clients = ctx.files.flatMap((f) => (f.c ? clientsOfFile(f.file, f.c, ctx, memberTypes) : []));
     cache.set(ctx, clients);
   }
   return clients;
@@ -101,11 +104,11 @@ export function defineValue(facts: CFileFacts, name: string, ctx: { macros?: Mac
   return values.size === 1 ? [...values][0] : undefined;
 }
 
-function clientsOfFile(file: string, facts: CFileFacts, ctx: RuleContext): TlsClient[] {
+function clientsOfFile(file: string, facts: CFileFacts, ctx: RuleContext, memberTypes: Record<string, string>): TlsClient[] {
   const otaConfigs = otaTargets(facts);
   const macros = macrosOf(facts, ctx, file);
   const clients: TlsClient[] = [];
-  for (const config of [...facts.configs, ...memberConfigsFromAssignments(facts)]) {
+  for (const config of [...facts.configs, ...memberConfigsFromAssignments(facts, memberTypes)]) {
     const api = clientApi(config.structType);
     if (!api || allHold(config.conditions, macros) === false) continue;
     const settings = settingsOfConfig(facts, config, api);
@@ -281,15 +284,20 @@ function pathWithin(config: string, a: FieldAssignmentFact): string | undefined 
   return undefined;
 }
 
-/** `s_client.tls.x = ...` where `tls` is a member of a TLS config type and no initializer declares it. */
-function memberConfigsFromAssignments(facts: CFileFacts): TlsConfigFact[] {
+/**
+ * `s_client.tls.x = ...` where `tls` is a member of a TLS config type and no initializer declares it; also a
+ * bare `config.x = ...` in a method of the class that has the member, when `x` is a field the config's API
+ * gives a meaning (a local of another type with the same name sets no such field).
+ */
+function memberConfigsFromAssignments(facts: CFileFacts, memberTypes: Record<string, string>): TlsConfigFact[] {
   const known = new Set(facts.configs.map((c) => c.variable && accessPath(c.variable)));
   const seen = new Map<string, TlsConfigFact>();
   for (const a of facts.assignments) {
-    const target = accessPath(a.target);
+    const target = accessPath(a.target).replace(/^this\./, '');
     const member = target.split('.').pop()!;
-    const struct = facts.memberTypes[member];
-    if (!struct || known.has(target) || seen.has(target) || target === member) continue;
+    const struct = facts.memberTypes[member] ?? memberTypes[member];
+    if (!struct || known.has(target) || seen.has(target)) continue;
+    if (target === member && !facts.assignments.some((x) => accessPath(x.target) === target && clientApi(struct)?.roles[x.field])) continue;
     seen.set(target, {
       // Named as written (`ctx->tls`), so a fix that adds an assignment uses the right operator.
       structType: struct, variable: a.target.replace(/\s+/g, ''), form: 'member', scope: a.functionRange ? 'local' : 'global',
