@@ -269,8 +269,13 @@ describe('review fixes and the installed ESP-IDF', () => {
     endif
 endmenu
 `);
+    // Another component's Kconfig whose options a rule reads (NVS encryption follows flash encryption), with a choice of its own.
+    mkdirSync(pathMod.join(idf, 'components/nvs_flash'), { recursive: true });
+    writeFileSync(pathMod.join(idf, 'components/nvs_flash/Kconfig'), 'menu "NVS"\n    choice NVS_SEC_KEY_PROTECTION_SCHEME\n        default NVS_SEC_KEY_PROTECT_USING_FLASH_ENC\n        config NVS_SEC_KEY_PROTECT_USING_FLASH_ENC\n            bool "flash"\n        config NVS_SEC_KEY_PROTECT_USING_HMAC\n            bool "hmac"\n    endchoice\n    config NVS_ENCRYPTION\n        bool "Enable NVS encryption"\n        default y if SECURE_FLASH_ENC_ENABLED\nendmenu\n');
     const installed = (await readInstalledKconfig(idf))!;
     assert.equal(installed.symbols.get('CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_FULL')?.default, 'y (choice default)');
+    assert.equal(installed.symbols.get('CONFIG_NVS_ENCRYPTION')?.default, 'y if SECURE_FLASH_ENC_ENABLED');
+    assert.notEqual(installed.symbols.get('CONFIG_NVS_SEC_KEY_PROTECT_USING_HMAC')?.choice, installed.symbols.get('CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_NONE')?.choice, 'two files\' first choices stay apart');
     assert.equal(installed.symbols.get('CONFIG_MBEDTLS_FUTURE_DETAIL')?.depends, 'MBEDTLS_FUTURE_FEATURE');
     const p = { ...project({ 'sdkconfig.defaults': 'CONFIG_MBEDTLS_FUTURE_FEATURE=y\nCONFIG_MBEDTLS_GCM_C=y\n' }), installedKconfig: installed };
     const c = new ProjectConfig(p);

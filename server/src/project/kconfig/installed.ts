@@ -1,7 +1,8 @@
 // When the user's ESP-IDF is installed (IDF_PATH, or Espressif's extension setting passed on as
-// IDF_PATH), the options and defaults come from its own components/mbedtls/Kconfig and
-// components/esp-tls/Kconfig: exactly that version, patch releases included. Otherwise the shipped
-// tables (server/src/data/kconfig-mbedtls.json) stand in.
+// IDF_PATH), the options and defaults come from its own Kconfig files: components/mbedtls and
+// components/esp-tls, and those of the other components whose options the rules read (OTA over
+// HTTP, NVS encryption, secure boot and flash encryption, OpenThread, the HTTP client): exactly that
+// version, patch releases included. Otherwise the shipped tables (server/src/data/kconfig-mbedtls.json) stand in.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseKconfig, type KconfigSymbolDef } from './parse';
@@ -14,7 +15,11 @@ export interface InstalledKconfig {
   symbols: Map<string, InstalledSymbol>;
 }
 
-const FILES = ['components/mbedtls/Kconfig', 'components/esp-tls/Kconfig'];
+const FILES = [
+  'components/mbedtls/Kconfig', 'components/esp-tls/Kconfig',
+  'components/esp_https_ota/Kconfig', 'components/nvs_flash/Kconfig', 'components/bootloader/Kconfig.projbuild',
+  'components/openthread/Kconfig', 'components/esp_http_client/Kconfig',
+];
 
 const cache = new Map<string, Promise<InstalledKconfig | undefined>>();
 
@@ -33,7 +38,8 @@ async function load(idfPath: string): Promise<InstalledKconfig | undefined> {
     const text = await readFile(file, 'utf8').catch(() => undefined);
     if (text === undefined) continue;
     sources.push(file);
-    for (const [name, sym] of parseKconfig(text)) symbols.set(name, sym);
+    // Choice ids count per file: qualify them, or two files' first choices would be one.
+    for (const [name, sym] of parseKconfig(text)) symbols.set(name, sym.choice ? { ...sym, choice: `${rel}#${sym.choice}` } : sym);
   }
   return sources.length ? { sources, symbols } : undefined;
 }
