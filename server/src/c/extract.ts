@@ -10,6 +10,8 @@ import { chunksAt, mergeSpans, occurrences, topLevel, wordsPattern, type Span } 
 import { maskSource, type MaskedSource } from './mask';
 import { getParser, type Dialect } from './parser';
 import { pemLiterals, readLiteralContents } from './pemLiterals';
+import { functionOf, guardsOf, parametersOf, resultUseOf } from './flow';
+import { declaratorName, functionAround, namedChildren, statementOf } from './nodes';
 import { matchesByName, type QueryName } from './queries';
 
 /** Config structs of the ESP-IDF TLS APIs (shared/reference/api_struct_fields.tsv). */
@@ -154,7 +156,7 @@ function collect(root: Node, byName: Record<QueryName, QueryMatch[]>, ctx: Ctx):
       valueRange: rangeOf(cap.value),
       conditions: ctx.masked.conditionsAt(cap.assignment.startPosition.row),
       functionRange: enclosingFunction(cap.assignment),
-      ...guardsOf(ctx, cap.assignment),
+      ...guardsOf(ctx.text, cap.assignment),
     });
   });
   // Other calls matter when they take an address (`init_cfg(&cfg)`): the callee may fill the config in.
@@ -234,12 +236,6 @@ function memberConfigs(ctx: Ctx, memberTypes: Record<string, string>, declarator
   return out;
 }
 
-function declaratorName(d: Node): Node | null {
-  if (d.type === 'identifier') return d;
-  const inner = d.childForFieldName('declarator');
-  return inner ? declaratorName(inner) : null;
-}
-
 interface ConfigSpec {
   structType: string;
   form: TlsConfigFact['form'];
@@ -266,15 +262,6 @@ function config(ctx: Ctx, s: ConfigSpec): TlsConfigFact {
     functionRange: fn,
     ...functionOf(s.node),
   };
-}
-
-/** The name and parameter names of the function around a node (`start_client(const char *url)`). */
-function functionOf(node: Node): { function?: { name: string; parameters: string[] } } {
-  let fn: Node | null = node.parent;
-  while (fn && fn.type !== 'function_definition') fn = fn.parent;
-  const declarator = fn?.childForFieldName('declarator');
-  const name = declarator?.type === 'function_declarator' ? declarator.childForFieldName('declarator')?.text : undefined;
-  return name && declarator ? { function: { name, parameters: parametersOf(node) } } : {};
 }
 
 /** Designated fields, recursing into nested lists so `.broker = { .verification = {...} }` yields dotted paths. */
@@ -353,78 +340,10 @@ function callFact(ctx: Ctx, name: string, args: Node, call: Node): CallFact {
     assignedTo,
     conditions: ctx.masked.conditionsAt(call.startPosition.row),
     functionRange: enclosingFunction(call),
-    ...guardsOf(ctx, call),
-    ...(VERIFY_RESULT.test(name) ? { resultUse: resultUseOf(call, assignedTo) } : {}),
+    ...guardsOf(ctx.text, call),
+    ...(name === 'mbedtls_ssl_get_verify_result' ? { resultUse: resultUseOf(call, assignedTo) } : {}),
     ...(name === 'mbedtls_ssl_conf_authmode' ? { parameters: parametersOf(call) } : {}),
   };
-}
-
-const VERIFY_RESULT = /^mbedtls_ssl_get_verify_result$/;
-
-/** The parameter names of the function around a node: a value read from one is its caller's choice. */
-function parametersOf(node: Node): string[] {
-  let fn: Node | null = node.parent;
-  while (fn && fn.type !== 'function_definition') fn = fn.parent;
-  const list = fn?.childForFieldName('declarator')?.childForFieldName('parameters');
-  return list ? namedChildren(list).map((p) => p.childForFieldName('declarator')).map((d) => d && declaratorName(d)?.text).filter((n): n is string => !!n) : [];
-}
-/** Calls that only report: a branch made of these changes nothing about the connection. */
-const REPORTERS = /^(ESP_(EARLY_|DRAM_)?LOG[EWIDV]|printf|s?n?printf|puts|mbedtls_printf|mbedtls_x509_crt_verify_info|bzero|memset)$/;
-
-/** Whether a failed verification result stops anything: the branch of the `if` that tests it for failure
- *  (inline `if ((flags = f(...)) != 0)`, or `x = f(...); if (x != 0)` right after) holds more than reporting. */
-function resultUseOf(call: Node, assignedTo: string | undefined): 'logged-only' | 'acted-on' {
-  const check = checkingIf(call, assignedTo);
-  if (!check) return 'acted-on';
-  const cond = check.childForFieldName('condition')!.text.replace(/\s+/g, '');
-  const failureInElse = /==0\)*$/.test(cond) || /^\(*!/.test(cond);
-  const branch = failureInElse ? check.childForFieldName('alternative')?.namedChildren[0] : check.childForFieldName('consequence');
-  return !branch || onlyReports(branch) ? 'logged-only' : 'acted-on';
-}
-
-function checkingIf(call: Node, assignedTo: string | undefined): Node | undefined {
-  for (let child = call, n = call.parent; n && n.type !== 'compound_statement'; child = n, n = n.parent) {
-    if (n.type === 'if_statement') return n.childForFieldName('condition')?.id === child.id ? n : undefined;
-  }
-  // `x = f(...);` then the next statement tests x.
-  const statement = statementOf(call);
-  const next = statement.nextNamedSibling;
-  const name = assignedTo?.replace(/[^\w]/g, '\\W*');
-  return next?.type === 'if_statement' && name && new RegExp(`\\b${name}\\b`).test(next.childForFieldName('condition')?.text ?? '') ? next : undefined;
-}
-
-function onlyReports(branch: Node): boolean {
-  const statements = branch.type === 'compound_statement' ? namedChildren(branch).filter((n) => n.type !== 'comment') : [branch];
-  return statements.every((st) => {
-    const e = st.type === 'expression_statement' ? st.namedChildren[0] : null;
-    return e?.type === 'call_expression' && REPORTERS.test(e.childForFieldName('function')?.text ?? '');
-  });
-}
-
-/** The conditions of the `if` statements a node runs under (not the ones it is the condition of), as
- *  written without their parentheses; an `else` branch reads as `!(cond)`. Absent when there are none. */
-function guardsOf(ctx: Ctx, node: Node): { guards?: string[] } {
-  const guards: string[] = [];
-  for (let child = node, n = node.parent; n && n.type !== 'function_definition'; child = n, n = n.parent) {
-    // A C++ lambda runs only when something calls it (std::visit picks one of several), a `case` only for its value.
-    if (n.type === 'lambda_expression') guards.push('the lambda around it runs');
-    if (n.type === 'case_statement') guards.push(n.childForFieldName('value') ? `the switch is at case ${n.childForFieldName('value')!.text}` : 'the switch takes its default');
-    if (n.type !== 'if_statement') continue;
-    const cond = n.childForFieldName('condition');
-    if (!cond || child.id === cond.id) continue;
-    const text = slice(ctx, cond).replace(/^\(\s*|\s*\)$/g, '').replace(/\s+/g, ' ');
-    guards.push(n.childForFieldName('alternative')?.id === child.id ? `!(${text})` : text);
-  }
-  return guards.length ? { guards } : {};
-}
-
-/** The statement or declaration a node belongs to (for fixes that add a line after it or remove it). */
-function statementOf(node: Node): Node {
-  for (let n: Node | null = node; n; n = n.parent) {
-    if (n.type === 'expression_statement' || n.type === 'declaration') return n;
-    if (n.type === 'compound_statement' || n.type === 'function_definition') break;
-  }
-  return node;
 }
 
 /** The indentation of `row`; one level deeper when the items would sit inside the line that opens the list. */
@@ -435,15 +354,14 @@ function indentOf(text: string, row: number, deeper: boolean): string {
 }
 
 function enclosingFunction(node: Node): Range | undefined {
-  for (let n = node.parent; n; n = n.parent) if (n.type === 'function_definition') return rangeOf(n);
-  return undefined;
+  const fn = functionAround(node);
+  return fn ? rangeOf(fn) : undefined;
 }
 
 function positionAt(ctx: Ctx, offset: number): Position {
   return ctx.masked.lines.position(offset);
 }
 
-const namedChildren = (n: Node): Node[] => n.namedChildren.filter((c): c is Node => !!c);
 const slice = (ctx: Ctx, n: Node) => ctx.text.slice(n.startIndex, n.endIndex);
 const pos = (line: number, character: number): Position => ({ line, character });
 export const rangeOf = (n: Node): Range => ({
