@@ -241,6 +241,8 @@ ${httpClient('SERVER_CA')}`;
     const anchors = (generated: boolean, sdk: Record<string, string> = {}) => runRules(contextOf(facts, fakeProject(sdk, generated)))
       .filter((f) => /-as-trust-anchor$/.test(f.rule)).map((f) => f.rule);
     assert.deepEqual(anchors(false), ['cert-intermediate-as-trust-anchor'], 'sdkconfig.defaults only: either branch may be built');
+    const [f] = runRules(contextOf(facts, fakeProject({}, false))).filter((x) => x.rule === 'cert-intermediate-as-trust-anchor');
+    assert.match(f.message, /\(In builds where CONFIG_APP_LAB is set; the project's sdkconfig does not say\.\)$/, 'the finding names the build it applies to');
     assert.deepEqual(anchors(true), [], 'a generated sdkconfig without CONFIG_APP_LAB: the production branch only');
     assert.deepEqual(anchors(true, { CONFIG_APP_LAB: 'y' }), ['cert-intermediate-as-trust-anchor']);
   });

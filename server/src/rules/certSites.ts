@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { activeDefines, allHold } from '../c/conditions';
 import type { BinaryRefFact } from '../c/facts';
+import type { Condition } from '../c/mask';
 import type { PemLiteralBlock, PemLiteralFact } from '../c/pemLiterals';
 import type { EmbedFact } from '../project/embeds';
 import type { CertFileBlock } from '../x509/certFile';
@@ -24,8 +25,9 @@ export interface CertSite {
   embeds: { embed: EmbedFact; cmakeFile: string }[];
 }
 
-/** A certificate (or key) a client uses, and the setting that hands it over. */
-export interface UsedSite { site: CertSite; client?: TlsClient; setting: Setting | { range: Range; path: string; file: string }; file: string }
+/** A certificate (or key) a client uses, the setting that hands it over, and the `#if` branches of the
+ *  `#define`s between them (`.cert_pem = SERVER_CA` chosen per build). */
+export interface UsedSite { site: CertSite; client?: TlsClient; setting: Setting | { range: Range; path: string; file: string }; file: string; via?: readonly Condition[] }
 
 const cache = new WeakMap<RuleContext, CertSite[]>();
 
@@ -70,20 +72,28 @@ export function customBundleInputs(ctx: RuleContext): string[] {
 }
 
 /** The sites a C expression names: a literal variable or macro, an embedded file's symbol, or a literal written in place. */
-export function sitesOfExpression(ctx: RuleContext, file: FileFacts, expr: string, at: Range, depth = 0): CertSite[] {
+export function sitesOfExpression(ctx: RuleContext, file: FileFacts, expr: string, at: Range): CertSite[] {
+  return [...new Set(reachedSites(ctx, file, expr, at).map((r) => r.site))];
+}
+
+/** A site an expression reaches, and the `#if` branches of the `#define`s on the way (`SERVER_CA` -> `lab_ca`). */
+export interface Reached { site: CertSite; via: readonly Condition[] }
+
+export function reachedSites(ctx: RuleContext, file: FileFacts, expr: string, at: Range, via: readonly Condition[] = []): Reached[] {
   const sites = firmwareSites(ctx);
+  const reach = (list: CertSite[]) => list.map((site) => ({ site, via }));
   const inPlace = sites.filter((s) => s.origin === 'literal' && s.file === file.file && within(s.literal!.range, at));
-  if (inPlace.length) return inPlace;
+  if (inPlace.length) return reach(inPlace);
   const name = /([A-Za-z_]\w*)\s*(\[\s*0\s*\])?\s*$/.exec(expr.replace(/^\(.*?\)\s*/, '').replace(/^&\s*/, ''))?.[1];
   if (!name) return [];
   const literal = sites.filter((s) => s.origin === 'literal' && s.file === file.file && (s.literal!.owner.variable === name || s.literal!.owner.macro === name));
-  if (literal.length) return literal;
+  if (literal.length) return reach(literal);
   const ref = file.c?.binaryRefs.find((r: BinaryRefFact) => r.cName === name);
-  if (ref) return sites.filter((s) => s.embeds.some((e) => e.embed.symbol === ref.symbol));
+  if (ref) return reach(sites.filter((s) => s.embeds.some((e) => e.embed.symbol === ref.symbol)));
   // `#if A / #define SERVER_CA ca_a / #else / #define SERVER_CA ca_b`: every branch the build may take, each judged.
-  if (depth > 3 || !file.c) return [];
+  if (via.length > 8 || !file.c) return [];
   const defines = activeDefines(file.c.defines, name, macrosOf(file.c, ctx, file.file)).filter((d) => d.value !== name);
-  return [...new Set(defines.flatMap((d) => sitesOfExpression(ctx, file, d.value, d.range, depth + 1)))];
+  return defines.flatMap((d) => reachedSites(ctx, file, d.value, d.range, [...via, ...(d.conditions ?? [])]));
 }
 
 const usedCache = new WeakMap<RuleContext, Map<string, UsedSite[]>>();
@@ -107,7 +117,9 @@ function computeUsedSites(ctx: RuleContext, role: 'ca' | 'clientCert' | 'clientK
     for (const setting of client.settings.filter((s) => s.role === role)) {
       // A transport call's value is its argument list; the buffer is the first argument.
       const expr = setting.origin === 'call' ? setting.value.split(',')[0] : setting.value;
-      for (const site of sitesOfExpression(ctx, file, expr, setting.valueRange)) out.push({ site, client, setting, file: client.file });
+      for (const { site, via } of reachedSites(ctx, file, expr, setting.valueRange)) {
+        out.push({ site, client, setting, file: client.file, ...(via.length ? { via } : {}) });
+      }
     }
   }
   if (role === 'ca') out.push(...globalStoreSites(ctx, files.values()));

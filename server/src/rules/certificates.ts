@@ -3,6 +3,7 @@
 // (the ESP-IDF default) mbedTLS checks no dates at all; a non-CA certificate is never a trust anchor
 // unless it is self-signed and is exactly the server's certificate.
 import path from 'node:path';
+import { describeUndecided } from '../c/conditions';
 import type { CertInfo } from '../x509/certificate';
 import { keyMatchesCertificate } from '../x509/privateKey';
 import { nameKey } from '../x509/names';
@@ -135,13 +136,13 @@ export const trustAnchorRoles: Rule = {
             + 'Remove it; it only costs flash and looks like a pin that it is not.', { related: rel, severity: 'info' })
           : finding('cert-leaf-as-trust-anchor', site, `${nameOf(cert)} is a server's own certificate (not a CA, issued by ${cert.issuerCN ?? cert.issuer}, valid until ${day(cert.notAfter)}), given as the CA to trust. `
             + 'mbedTLS accepts a non-CA certificate as a trust anchor only when it is self-signed and is exactly the server\'s certificate, so every handshake fails with -0x2700 (NOT_TRUSTED); '
-            + `and servers replace such certificates every few months. Trust its root: ${rootAdvice(ctx, site, host)}`, { related: rel }));
+            + `and servers replace such certificates every few months. Trust its root: ${rootAdvice(ctx, site, host)}${inBuilds(ctx, uses)}`, { related: rel }));
       } else if (cert.role === 'intermediate') {
         const root = uses.map((u) => rootAbove(cert, trustSet(ctx, u))).find(Boolean);
         out.push(root
           ? finding('cert-intermediate-as-trust-anchor', site, `${nameOf(cert)} is an intermediate CA beside its root ${root} in the same CA buffer. A new intermediate from that root still validates, so this entry is harmless.`, { related: rel, severity: 'info' })
           : finding('cert-intermediate-as-trust-anchor', site, `${nameOf(cert)} is an intermediate CA (issued by ${cert.issuerCN ?? cert.issuer}). It works until the CA signs the server's next certificate from another intermediate, which CAs do without notice. `
-            + `Trust its root: ${rootAdvice(ctx, site, host)}`, { related: rel }));
+            + `Trust its root: ${rootAdvice(ctx, site, host)}${inBuilds(ctx, uses)}`, { related: rel }));
       }
     }
     out.push(...singleAnchor(anchors));
@@ -149,8 +150,16 @@ export const trustAnchorRoles: Rule = {
   },
 };
 
-/** One CA buffer (or global store) as mbedTLS loads it: every certificate the same setting hands over. */
-const setKey = (u: UsedSite) => `${u.file}:${u.setting.range.start.line}:${u.setting.range.start.character}`;
+/** " (In builds where CONFIG_APP_LAB is set; ...)" when every use goes through `#define`s or sits in `#if` branches
+ *  the configuration cannot decide: the finding applies to those builds only. */
+function inBuilds(ctx: RuleContext, uses: UsedSite[]): string {
+  const each = uses.map((u) => describeUndecided([...(u.site.literal?.conditions ?? []), ...(u.via ?? [])], ctx.macros));
+  return each.length && each.every(Boolean) ? ` (In builds where ${each[0]}; the project's sdkconfig does not say.)` : '';
+}
+
+/** One CA buffer (or global store) as mbedTLS loads it: every certificate the same setting hands over in one
+ *  build; buffers a `#define` picks per build (`SERVER_CA` -> lab_ca or prod_ca) are alternatives, not one set. */
+const setKey = (u: UsedSite) => `${u.file}:${u.setting.range.start.line}:${u.setting.range.start.character}:${(u.via ?? []).map((c) => `${c.negated ? '!' : ''}${c.expr}@${c.line}`).join('&')}`;
 const setsCache = new WeakMap<RuleContext, Map<string, CertSite[]>>();
 
 function trustSet(ctx: RuleContext, u: UsedSite): CertSite[] {
