@@ -150,7 +150,8 @@ export class Analyzer {
     }
     const facts = this.fileFacts.get(file);
     if (!facts) return undefined;
-    const field = facts.c && fieldHover(facts.c, text, position, project?.idfVersion);
+    const explained = this.findingsFor(file).some((f) => rangeContains(f.range, position));
+    const field = facts.c && fieldHover(facts.c, text, position, project?.idfVersion, explained);
     if (field) return field;
     const projectFacts = this.factsIn(project);
     return certificateHover(facts, projectFacts, position, this.now(), word);

@@ -33,6 +33,13 @@ describe('hover on TLS config fields', () => {
     assert.match(h.markdown, /every checked release \(v4\.4\.8 to v6\.0\.2\)/);
     assert.deepEqual(h.range, { start: { line: 5, character: 9 }, end: { line: 5, character: 26 } });
   });
+  it('leaves out what a diagnostic on the field already says (no sentence twice in one view)', async () => {
+    const lines = http.split('\n');
+    const line = lines.findIndex((l) => l.includes('crt_bundle_attach ='));
+    const explained = fieldHover(await extractC(http), http, { line, character: lines[line].indexOf('crt_bundle_attach') + 1 }, undefined, true)!;
+    assert.doesNotMatch(explained.markdown, /\*\*TLS:\*\*/);
+    assert.match(explained.markdown, /esp_err_t \(\*crt_bundle_attach\)\(void \*conf\);/, 'the declaration is what the diagnostic does not say');
+  });
   it('says since which version a field exists and whether the project has it', async () => {
     const newer = (await hoverAt(http, 'common_name =', v(5, 3)))!;
     assert.match(newer.markdown, /Since v5\.1\.7\./);

@@ -40,7 +40,9 @@ const VERSION_NOTES: Record<string, (idf: IdfVersion | undefined) => string> = {
 
 export interface FieldHover { markdown: string; range: Range }
 
-export function fieldHover(facts: CFileFacts, text: string, position: Position, idf: IdfVersion | undefined): FieldHover | undefined {
+/** `explained`: a diagnostic at the position already says what the field does to the connection, so the
+ *  hover leaves that sentence out and adds only what the diagnostic does not (declaration, docs, releases). */
+export function fieldHover(facts: CFileFacts, text: string, position: Position, idf: IdfVersion | undefined, explained = false): FieldHover | undefined {
   const word = wordAt(text, position);
   if (!word || !/(\.|->)\s*$/.test(word.before)) return undefined;
   const owner = ownerOf(facts, position);
@@ -49,16 +51,16 @@ export function fieldHover(facts: CFileFacts, text: string, position: Position, 
     : Object.entries(structs).flatMap(([struct, f]) => Object.keys(f).filter((p) => p.split('.').pop() === word.text).map((path) => ({ struct, path })));
   const found = candidates.filter((c) => structs[c.struct]?.[c.path]);
   if (!found.length) return undefined;
-  return { markdown: found.slice(0, 3).map((c) => describe(c.struct, c.path, structs[c.struct][c.path], idf)).join('\n\n---\n\n'), range: word.range };
+  return { markdown: found.slice(0, 3).map((c) => describe(c.struct, c.path, structs[c.struct][c.path], idf, explained)).join('\n\n---\n\n'), range: word.range };
 }
 
-function describe(struct: string, path: string, f: FieldInfo, idf: IdfVersion | undefined): string {
+function describe(struct: string, path: string, f: FieldInfo, idf: IdfVersion | undefined, explained: boolean): string {
   const role = clientApi(struct)?.roles[path] ?? (path === 'http_config' ? 'httpConfig' : undefined);
   const lines = [
     `**\`.${path}\`** in \`${struct}\``,
     '```c\n' + f.declaration + '\n```',
     f.doc,
-    role ? `**TLS:** ${ROLE_TEXT[role]}` : undefined,
+    role && !explained ? `**TLS:** ${ROLE_TEXT[role]}` : undefined,
     VERSION_NOTES[`${struct}.${path}`]?.(idf),
     f.guard ? `Only compiled with \`${f.guard}\`.` : undefined,
     availability(f, idf),
