@@ -220,6 +220,18 @@ void fetch(void) { esp_http_client_config_t config = { .url = "https://broker.ex
     assert.equal(facts.pems[0].blocks[0].problem, undefined);
   });
 
+  it('the project\'s sdkconfig completes it: the certificate the build really gets is judged (shape: the MQTT examples\' override)', async () => {
+    const chain = await makeChain({ now: NOW, key: 'p256' });
+    const body = chain.leaf.pem.trim().split(/\r?\n/).slice(1, -1).join('');
+    const findings = await check({ [C]: src }, { CONFIG_BROKER_CERTIFICATE_OVERRIDDEN: 'y', CONFIG_BROKER_CERTIFICATE_OVERRIDE: `"${body}"` });
+    const leaf = findings.filter((f) => f.rule === 'cert-leaf-as-trust-anchor');
+    assert.equal(leaf.length, 1, JSON.stringify(findings.map((f) => f.rule)));
+    assert.equal(leaf[0].range.start.line, 2, 'on the literal holding the macro');
+    assert.deepEqual(findings.filter((f) => f.rule === 'cert-malformed'), []);
+    const broken = await check({ [C]: src }, { CONFIG_BROKER_CERTIFICATE_OVERRIDDEN: 'y', CONFIG_BROKER_CERTIFICATE_OVERRIDE: `"${body.slice(0, 40)}*${body.slice(41)}"` });
+    assert.equal(broken.filter((f) => f.rule === 'cert-malformed').length, 1, 'a broken override is malformed');
+  });
+
   it('a body that really ends early is still malformed', async () => {
     const cut = src.replace('CONFIG_BROKER_CERTIFICATE_OVERRIDE "\\n-----END CERTIFICATE-----"', '"MIIBszCCAVmgAwIBAgIU\\n"');
     assert.notEqual(cut, src);

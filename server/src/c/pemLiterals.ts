@@ -5,10 +5,10 @@
 import type { Node } from 'web-tree-sitter';
 import { LineIndex } from '../positions';
 import type { Condition } from './mask';
-import type { Range } from '../rules/finding';
-import { readContents, type BlockContents } from '../x509/contents';
+import type { Position, Range } from '../rules/finding';
+import { readContents, readContentsSync, type BlockContents } from '../x509/contents';
 import { findPemBlocks, type PemBlock, type PemProblem } from '../x509/pem';
-import { decodeCStrings, type DecodedString } from './cStrings';
+import { decodeCStrings, type DecodedString, type MacroLookup } from './cStrings';
 
 export interface PemLiteralBlock extends BlockContents {
   label: string;
@@ -30,6 +30,9 @@ export interface PemLiteralFact {
   blocks: PemLiteralBlock[];
   /** The `#if` conditions around the literal (the extractor adds them): a literal compiled out is not firmware. */
   conditions?: readonly Condition[];
+  /** The literal as written, when a macro the file does not define cut its reading short (a Kconfig string
+   *  between the markers): the project's configuration may complete it (resolvePemLiteral). */
+  unresolved?: { source: string; at: Position };
 }
 
 /** Decodes what each block holds (certificate, key); async, so it runs after the syntax tree is gone. */
@@ -44,13 +47,13 @@ export function pemLiterals(root: Node, text: string, lookup: (name: string) => 
   const out: PemLiteralFact[] = [];
   const visit = (n: Node) => {
     if (n.type === 'concatenated_string' || (n.type === 'string_literal' && n.parent?.type !== 'concatenated_string')) {
-      if (text.slice(n.startIndex, n.endIndex).includes('-----BEGIN') && !printed(n)) out.push(fact(ownerOf(n), decodeCStrings(text, n.startIndex, n.endIndex, lookup), lines, n));
+      if (text.slice(n.startIndex, n.endIndex).includes('-----BEGIN') && !printed(n)) out.push(fact(ownerOf(n), text, n.startIndex, n.endIndex, lookup, lines));
       return;
     }
     if (n.type === 'preproc_def') {
       const value = n.childForFieldName('value');
       const name = n.childForFieldName('name')?.text;
-      if (value && name && value.text.includes('-----BEGIN')) out.push(fact({ macro: name }, decodeCStrings(text, value.startIndex, value.endIndex, lookup), lines, value));
+      if (value && name && value.text.includes('-----BEGIN')) out.push(fact({ macro: name }, text, value.startIndex, value.endIndex, lookup, lines));
       return;
     }
     for (const c of n.namedChildren) if (c) visit(c);
@@ -72,21 +75,46 @@ function printed(n: Node): boolean {
  * CONFIG_OTA_CA "\n-----END..."`) leaves the block unknown, never malformed; a literal that holds only the
  * BEGIN line (`#define PEM_BEGIN_CSR "-----BEGIN CERTIFICATE REQUEST-----\n"`) is a piece code assembles, not a block.
  */
-function unknownOrFragment(b: PemBlock, s: DecodedString, readTo: number, literalEnd: number): 'unknown' | 'fragment' | undefined {
+function unknownOrFragment(b: PemBlock, s: DecodedString, cut: boolean): 'unknown' | 'fragment' | undefined {
   const open = b.problem?.code === 'missing-end';
-  if (readTo < literalEnd && (open || b.end >= s.text.length)) return 'unknown';
+  if (cut && (open || b.end >= s.text.length)) return 'unknown';
   return open && /^-----BEGIN [^\n]*-----\s*$/.test(s.text.slice(b.start)) ? 'fragment' : undefined;
 }
 
-function fact(owner: PemLiteralFact['owner'], s: DecodedString, lines: LineIndex, node: Node): PemLiteralFact {
+/** Offsets of the text read to positions in the file. */
+type Ranger = Pick<LineIndex, 'range'>;
+
+function fact(owner: PemLiteralFact['owner'], text: string, start: number, end: number, lookup: MacroLookup, lines: Ranger): PemLiteralFact {
+  const s = decodeCStrings(text, start, end, lookup);
+  const cut = s.offsets[s.offsets.length - 1] < end;
+  const out: PemLiteralFact = { owner, range: lines.range(start, end), blocks: blocksOf(s, cut, lines) };
+  if (cut) out.unresolved = { source: text.slice(start, end), at: lines.range(start, start).start };
+  return out;
+}
+
+/**
+ * The literal read again with the project's configuration (`lookup` gives CONFIG_ strings as C source): its
+ * blocks with their contents when that completes it, else undefined (still unknown). Synchronous: the rules
+ * call it, over the few literals a macro left open.
+ */
+export function resolvePemLiteral(f: PemLiteralFact, lookup: MacroLookup): PemLiteralBlock[] | undefined {
+  if (!f.unresolved) return undefined;
+  const { source, at } = f.unresolved;
+  const s = decodeCStrings(source, 0, source.length, lookup);
+  if (s.offsets[s.offsets.length - 1] < source.length) return undefined;
+  const local = new LineIndex(source);
+  const shift = (p: Position): Position => (p.line === 0 ? { line: at.line, character: at.character + p.character } : { line: at.line + p.line, character: p.character });
+  const blocks = blocksOf(s, false, { range: (a, b) => { const r = local.range(a, b); return { start: shift(r.start), end: shift(r.end) }; } });
+  return blocks.map((b) => Object.assign(b, readContentsSync(b.label, b.der, b.source)));
+}
+
+function blocksOf(s: DecodedString, cut: boolean, lines: Ranger): PemLiteralBlock[] {
   const at = (i: number) => s.offsets[Math.min(i, s.offsets.length - 1)];
-  const readTo = s.offsets[s.offsets.length - 1];
-  const literalEnd = node.endIndex;
-  const found = findPemBlocks(s.text).map((b) => ({ b, kind: unknownOrFragment(b, s, readTo, literalEnd) })).filter((x) => x.kind !== 'fragment');
-  const blocks = found.map(({ b, kind }) => (kind === 'unknown' ? { ...b, problem: undefined, der: undefined } : b)).map((b): PemLiteralBlock => {
+  const found = findPemBlocks(s.text).map((b) => ({ b, kind: unknownOrFragment(b, s, cut) })).filter((x) => x.kind !== 'fragment');
+  return found.map(({ b, kind }) => (kind === 'unknown' ? { ...b, problem: undefined, der: undefined } : b)).map((b): PemLiteralBlock => {
     const joins = s.pieces
       .filter((p, k) => k + 1 < s.pieces.length && p.decodedEnd > b.start && p.decodedEnd < b.end && p.decodedEnd > p.decodedStart)
-      .filter((p) => s.text[p.decodedEnd - 1] !== '\n')
+      .filter((p) => s.text[p.decodedEnd - 1] !== '\n' && !/^\r?\n/.test(s.text.slice(p.decodedEnd, p.decodedEnd + 2))) // the next piece may open with the newline
       .map((p) => ({ range: lines.range(p.end - 1, p.end), afterBegin: p.decodedEnd <= b.bodyStart }));
     return {
       label: b.label,
@@ -100,10 +128,9 @@ function fact(owner: PemLiteralFact['owner'], s: DecodedString, lines: LineIndex
       source: b,
     };
   });
-  return { owner, range: lines.range(node.startIndex, node.endIndex), blocks };
 }
 
-function problemRange(p: PemProblem, at: (i: number) => number, lines: LineIndex): PemLiteralBlock['problem'] {
+function problemRange(p: PemProblem, at: (i: number) => number, lines: Ranger): PemLiteralBlock['problem'] {
   const offset = at(p.offset);
   return { message: p.message, range: lines.range(offset, offset + 1), fatal: p.fatal, pemError: p.pemError };
 }

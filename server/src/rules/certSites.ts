@@ -5,10 +5,10 @@ import path from 'node:path';
 import { activeDefines, allHold } from '../c/conditions';
 import type { BinaryRefFact } from '../c/facts';
 import type { Condition } from '../c/mask';
-import type { PemLiteralBlock, PemLiteralFact } from '../c/pemLiterals';
+import { resolvePemLiteral, type PemLiteralBlock, type PemLiteralFact } from '../c/pemLiterals';
 import type { EmbedFact } from '../project/embeds';
 import type { CertFileBlock } from '../x509/certFile';
-import { macrosOf, tlsClients, type Setting, type TlsClient } from './clients';
+import { macrosOf, stringMacros, tlsClients, type Setting, type TlsClient } from './clients';
 import type { FileFacts, RuleContext } from './context';
 import { rangeContains } from '../positions';
 import type { Range } from './finding';
@@ -40,7 +40,9 @@ export function firmwareSites(ctx: RuleContext): CertSite[] {
   for (const f of ctx.files) {
     for (const literal of f.c?.pems ?? []) {
       if (allHold(literal.conditions ?? [], macrosOf(f.c!, ctx, f.file)) === false) continue; // compiled out: not firmware
-      for (const block of literal.blocks) sites.push({ file: f.file, range: block.range, block, origin: 'literal', literal, embeds: [] });
+      // A Kconfig string between the markers (the MQTT examples' certificate override): the configuration completes it.
+      const blocks = resolvePemLiteral(literal, stringMacros(f.c!, ctx, f.file)) ?? literal.blocks;
+      for (const block of blocks) sites.push({ file: f.file, range: block.range, block, origin: 'literal', literal, embeds: [] });
     }
   }
   const embedsByFile = new Map<string, { embed: EmbedFact; cmakeFile: string }[]>();

@@ -3,7 +3,7 @@
 // connection is TLS at all, and where it sits. The rules of this family and the code lens read these.
 import { ProjectConfig } from '../sdkconfig/kconfig';
 import { activeDefines, allHold, fileMacros, type FileDefine, type MacroEnv } from '../c/conditions';
-import { decodeCStrings } from '../c/cStrings';
+import { decodeCStrings, type MacroLookup } from '../c/cStrings';
 import { accessPath, type CallFact, type CFileFacts, type FieldAssignmentFact, type TlsConfigFact } from '../c/facts';
 import type { Condition } from '../c/mask';
 import { parseServerAddress } from '../net/address';
@@ -335,13 +335,17 @@ function layoutOf(api: ClientApi, settings: Setting[], project: EspIdfProject | 
  * file and CONFIG_ strings of the sdkconfig. What cannot be read ends the string with `…`.
  */
 export function readString(expr: string, facts: CFileFacts, ctx: { project?: EspIdfProject; macros?: MacroEnv }, file?: string): string | undefined {
-  // A CONFIG_ string has the value the build gives it: the sdkconfig chain, the build folder, else its Kconfig default.
-  const config = ctx.project && ProjectConfig.of(ctx.project);
-  const lookup = (name: string) => defineValue(facts, name, ctx, file) ?? config?.get(name)?.value;
-  const decoded = decodeCStrings(expr, 0, expr.length, lookup);
+  const decoded = decodeCStrings(expr, 0, expr.length, stringMacros(facts, ctx, file));
   if (!decoded.pieces.length) return undefined;
   const readTo = decoded.offsets[decoded.offsets.length - 1];
   return readTo < expr.trimEnd().length ? `${decoded.text}…` : decoded.text;
+}
+
+/** Macro values as C source, as the build gives them: the file's #defines (of the branches it compiles), else
+ *  a CONFIG_ string from the sdkconfig chain, the build folder, or its Kconfig default. */
+export function stringMacros(facts: CFileFacts, ctx: { project?: EspIdfProject; macros?: MacroEnv }, file?: string): MacroLookup {
+  const config = ctx.project && ProjectConfig.of(ctx.project);
+  return (name) => defineValue(facts, name, ctx, file) ?? config?.get(name)?.value;
 }
 
 /** The DNS name in a URL (or a bare host name); undefined for IP addresses and what cannot be read. */

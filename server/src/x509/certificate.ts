@@ -78,6 +78,11 @@ const DECODED_MAX = 1024;
 
 /** Decodes a DER certificate. Throws an Error with a readable message when it is not one. */
 export async function decodeCertificate(der: Uint8Array, pemSize?: number): Promise<CertInfo> {
+  return decodeCertificateSync(der, pemSize);
+}
+
+/** The same, synchronously (decoding never waits on anything; the async form is the public contract). */
+export function decodeCertificateSync(der: Uint8Array, pemSize?: number): CertInfo {
   const key = `${createHash('sha256').update(der).digest('base64')}/${pemSize ?? ''}`;
   const known = decoded.get(key);
   if (known) return known;

@@ -1,6 +1,6 @@
 // What a PEM block or DER blob holds, decoded once at extraction time (cached with the file's facts):
 // a certificate (and, offline, the known root that issued it) or a private key (never its bytes).
-import { decodeCertificate, type CertInfo } from './certificate';
+import { decodeCertificateSync, type CertInfo } from './certificate';
 import type { PemBlock } from './pem';
 import { describePrivateKey, isPrivateKeyLabel, type KeyInfo } from './privateKey';
 import { bytesEqual } from './names';
@@ -19,16 +19,24 @@ export interface BlockContents {
 }
 
 export async function readContents(label: string, der: Uint8Array | undefined, block?: PemBlock): Promise<BlockContents> {
+  const contents = readContentsSync(label, der, block);
+  const cert = contents.cert;
+  if (!cert) return contents;
+  const issuer = cert.role === 'root' ? undefined : await findKnownIssuer(cert);
+  const root = cert.role === 'intermediate' ? await knownRootBySubject(cert.subject) : undefined;
+  return { cert, knownIssuer: issuer?.name, rootKeyOf: root && bytesEqual(root.spki, cert.spki) ? caName(root) : undefined };
+}
+
+/** What a block holds, synchronously and without the offline root lookup (readContents adds it): also used
+ *  for PEM text that only the project's configuration completes, read while the rules run. */
+export function readContentsSync(label: string, der: Uint8Array | undefined, block?: PemBlock): BlockContents {
   if (isPrivateKeyLabel(label)) return { key: describePrivateKey(block ?? der!) };
   if (label === 'TRUSTED CERTIFICATE' || label === 'X509 CERTIFICATE') {
     return { certError: `mbedTLS reads only "-----BEGIN CERTIFICATE-----" blocks, not ${label}` };
   }
   if (label !== 'CERTIFICATE' || !der) return {};
   try {
-    const cert = await decodeCertificate(der, block ? block.end - block.start : undefined);
-    const issuer = cert.role === 'root' ? undefined : await findKnownIssuer(cert);
-    const root = cert.role === 'intermediate' ? await knownRootBySubject(cert.subject) : undefined;
-    return { cert, knownIssuer: issuer?.name, rootKeyOf: root && bytesEqual(root.spki, cert.spki) ? caName(root) : undefined };
+    return { cert: decodeCertificateSync(der, block ? block.end - block.start : undefined) };
   } catch (e) {
     return { certError: e instanceof Error ? e.message : String(e) };
   }
