@@ -154,7 +154,7 @@ export class Analyzer {
     const field = facts.c && fieldHover(facts.c, text, position, project?.idfVersion, explained);
     if (field) return field;
     const projectFacts = this.factsIn(project);
-    return certificateHover(facts, projectFacts, position, this.now(), word);
+    return certificateHover(facts, projectFacts, position, this.now(), word, explained);
   }
 
   /** Decodes an error code for the Mbed TLS version of `file`'s project (both versions when unknown). */

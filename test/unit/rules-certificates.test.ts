@@ -379,6 +379,20 @@ void f(void) {
     const onVariable = certificateHover(facts[0], facts, { line: 9, character: 80 }, NOW, { text: 'root_ca', range: { start: { line: 9, character: 77 }, end: { line: 9, character: 84 } } })!;
     assert.match(onVariable.markdown, /Root CA/);
   });
+
+  it('under a diagnostic the hover adds what the block holds and never repeats the problem', async () => {
+    const { certificateHover } = await import('../../server/src/x509/hover');
+    const chain = await makeChain({ now: NOW, key: 'p256' });
+    const lines = chain.root.pem.trim().split('\n');
+    const bad = [...lines];
+    bad[2] = bad[2].slice(0, 10) + '*' + bad[2].slice(11);
+    const facts: FileFacts = { file: C, hash: 'b', c: await extractC(`static const char *ca =\n${cLiteral(bad.join('\n'))};`) };
+    const at = { line: 3, character: 10 };
+    assert.match(certificateHover(facts, [facts], at, NOW)!.markdown, /invalid base64/, 'alone, the hover says what is wrong');
+    assert.equal(certificateHover(facts, [facts], at, NOW, undefined, true), undefined, 'with cert-malformed shown, nothing to add');
+    const good: FileFacts = { file: C, hash: 'g', c: await extractC(`static const char *ca =\n${cLiteral(chain.root.pem)};`) };
+    assert.match(certificateHover(good, [good], at, NOW, undefined, true)!.markdown, /Test Root CA/);
+  });
 });
 
 describe('naming the root to trust instead', () => {

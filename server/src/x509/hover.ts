@@ -7,15 +7,20 @@ import { inspectedMarkdown, type Inspected } from './inspect';
 
 export interface CertHover { markdown: string; range: Range }
 
-export function certificateHover(facts: FileFacts, project: readonly FileFacts[], position: Position, now: Date, word?: { text: string; range: Range }): CertHover | undefined {
-  for (const block of facts.certFile?.blocks ?? []) {
-    if (rangeContains(block.range, position)) return { markdown: inspectedMarkdown([toInspected(block)], now), range: block.range };
-  }
+/** `explained`: a diagnostic at the position already says what is wrong with the block; the hover then adds
+ *  only what it holds (and nothing when it holds nothing readable). */
+export function certificateHover(facts: FileFacts, project: readonly FileFacts[], position: Position, now: Date, word?: { text: string; range: Range }, explained = false): CertHover | undefined {
+  const onBlock = (block: Parameters<typeof toInspected>[0] & { range: Range }): CertHover | undefined => {
+    if (explained && !block.cert && !block.key) return undefined;
+    return { markdown: inspectedMarkdown([toInspected(explained ? { ...block, problem: undefined } : block)], now), range: block.range };
+  };
+  const inFile = facts.certFile?.blocks.find((b) => rangeContains(b.range, position));
+  if (inFile) return onBlock(inFile);
   const c = facts.c;
   if (!c) return undefined;
   for (const literal of c.pems) {
     const block = literal.blocks.find((b) => rangeContains(b.range, position));
-    if (block) return { markdown: inspectedMarkdown([toInspected(block)], now), range: block.range };
+    if (block) return onBlock(block);
   }
   const ref = c.binaryRefs.find((r) => rangeContains(r.range, position)) ?? (word ? c.binaryRefs.find((r) => r.cName === word.text) : undefined);
   if (ref) {
