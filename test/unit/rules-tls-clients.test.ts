@@ -343,6 +343,24 @@ void tls_connect(net_ctx_t *ctx)
     assert.match(findings.find((f) => f.rule !== SKIP)!.message, /only when `client->config->use_global_ca_store == true` holds at run time/);
   });
 
+  it('a skip in the retry after a failed attempt stays a warning and says why (an attacker can force the fallback)', async () => {
+    // Shape: OTA that retries without the name check when the first attempt fails.
+    const retry = `void do_ota(void)
+{
+    esp_http_client_config_t cfg = { .url = "https://fw.example.com/app.bin", .crt_bundle_attach = esp_crt_bundle_attach };
+    esp_err_t err = esp_https_ota(&cfg);
+    if (err != ESP_OK) {
+        cfg.skip_cert_common_name_check = true;
+        err = esp_https_ota(&cfg);
+    }
+}`;
+    const [f] = await findingsOf(retry, v55(), SKIP);
+    assert.equal(f.severity, 'warning');
+    assert.match(f.message, /It is the retry after a failed attempt \(`err != ESP_OK`\): whoever makes the first attempt fail/);
+    const unrelated = retry.replace('if (err != ESP_OK)', 'if (cfg_flags->insecure)');
+    assert.equal((await findingsOf(unrelated, v55(), SKIP))[0].severity, 'info');
+  });
+
   it('a constant stays a warning: true, 1, a macro, a #define of true', async () => {
     for (const value of ['true', '1', 'SKIP_CN_CHECK', 'MY_SKIP']) {
       const src = `#define MY_SKIP true\nvoid f(void) { esp_http_client_config_t c = { .url = "https://a.example.com", .cert_pem = ca, .skip_cert_common_name_check = ${value} }; }`;
@@ -422,6 +440,14 @@ describe('raw mbedTLS client', () => {
     const [f] = await findingsOf(client('cfg->insecure ? MBEDTLS_SSL_VERIFY_NONE : MBEDTLS_SSL_VERIFY_REQUIRED', 'mbedtls_ssl_set_hostname(&ssl, WEB_SERVER);'), undefined, 'mbedtls-verify-disabled');
     assert.equal(f.severity, 'warning');
     assert.match(f.message, /^MBEDTLS_SSL_VERIFY_NONE when `cfg->insecure` is true: the client accepts any certificate/);
+  });
+  it('a mode from a #define is read through it; one read at run time from a struct field is an info that claims nothing', async () => {
+    const defined = client('AUTH_MODE', 'mbedtls_ssl_set_hostname(&ssl, WEB_SERVER);').replace('void https_get_task', '#define AUTH_MODE MBEDTLS_SSL_VERIFY_NONE\nvoid https_get_task');
+    assert.deepEqual((await findingsOf(defined, undefined, 'mbedtls-verify-disabled')).map((f) => f.severity), ['error']);
+    // Shape: an OTA component whose caller picks the mode in its own config struct (`config->cert_set`).
+    const [f] = await findingsOf(client('config->cert_set', 'mbedtls_ssl_set_hostname(&ssl, WEB_SERVER);'), undefined, 'mbedtls-verify-disabled');
+    assert.equal(f.severity, 'info');
+    assert.match(f.message, /^The auth mode comes from `config->cert_set` at run time\./);
   });
   it('a server not asking for client certificates is fine', async () => {
     const src = 'void s(void) { mbedtls_ssl_config_defaults(&srv_conf, MBEDTLS_SSL_IS_SERVER, 0, 0); mbedtls_ssl_conf_authmode(&srv_conf, MBEDTLS_SSL_VERIFY_NONE); }';

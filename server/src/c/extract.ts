@@ -25,7 +25,7 @@ export const TLS_CONFIG_TYPES: ReadonlySet<string> = new Set([
 ]);
 
 /** Calls worth a fact: the TLS APIs, and memset (a config zeroed before assignments). Calls taking an address are kept too. */
-const INTERESTING_CALL = /^(esp_transport_ssl_|mbedtls_ssl_|mbedtls_x509_crt_parse|mbedtls_pk_parse_key$|esp_tls_|esp_crt_bundle_|esp_http_client_init$|esp_https_ota|esp_mqtt_client_init$|esp_websocket_client_init$|memset$|esp_sntp_|sntp_|esp_netif_sntp_|settimeofday$|esp_eap_client_set_|esp_wifi_sta_wpa2_ent_set_|coap_new_client_session_|coap_context_set_(psk|pki))/;
+const INTERESTING_CALL = /^(esp_transport_ssl_|mbedtls_ssl_|mbedtls_x509_crt_parse|mbedtls_pk_parse_key$|esp_tls_|esp_crt_bundle_|esp_http_client_(init|perform|open)$|esp_mqtt_client_start$|esp_https_ota|esp_mqtt_client_init$|esp_websocket_client_init$|memset$|esp_sntp_|sntp_|esp_netif_sntp_|settimeofday$|esp_eap_client_set_|esp_wifi_sta_wpa2_ent_set_|coap_new_client_session_|coap_context_set_(psk|pki))/;
 
 const CPP_VERIFY_CALL = /^(init|set_verify_mode)$/;
 /** A call handing a TLS URL to a function of the project (`start_client("https://api.example.com")`): the

@@ -29,7 +29,8 @@ export interface Setting {
   origin: 'initializer' | 'assignment' | 'call';
   /** The setting takes effect only under a run-time condition (`if (config->skip_cn)`) or with a value read
    *  at run time (`= ctx->disableSni`): whether it is on cannot be known here. Says which, for messages. */
-  runtime?: string;
+  runtime?: string;  /** The setting is the retry after a failed connection or OTA attempt (`if (err != ESP_OK)`): the condition. */
+  fallback?: string;
 }
 
 export interface TlsClient {
@@ -128,7 +129,7 @@ function clientsOfFile(file: string, facts: CFileFacts, ctx: RuleContext, member
       .map((c): Setting => ({
         role: TRANSPORT_CALLS[c.name], path: c.name, value: c.args.slice(1).map((a) => a.text).join(', ') || 'true',
         range: c.range, valueRange: c.range, statementRange: c.statementRange, conditions: c.conditions, origin: 'call',
-        written: c.name, removal: wholeLines(c.statementRange), ...runtimeGuard(c.guards),
+        written: c.name, removal: wholeLines(c.statementRange), ...runtimeGuard(c.guards, facts, c.functionRange),
       }));
     clients.push(resolve(ctx, {
       file, facts, api: transportApi, name: call.assignedTo, initCall: call, anchor: call.range, layout: 'flat', ota: false,
@@ -165,13 +166,23 @@ function urlFromCallers(ctx: RuleContext, config: TlsConfigFact | undefined, exp
   return undefined;
 }
 
-/** Under `if (cond)`, a setting applies only when cond holds at run time (a library passing its user's choice on). */
-const runtimeGuard = (guards: string[] | undefined): { runtime?: string } => {
+/** Calls whose failure a retry may follow: a connection or an OTA attempt. */
+const ATTEMPT = /^(esp_tls_conn_|esp_https_ota|esp_http_client_(perform|open)$|esp_mqtt_client_start$)/;
+
+/**
+ * Under `if (cond)`, a setting applies only when cond holds at run time (a library passing its user's choice
+ * on). Unless cond tests a connection or OTA attempt of the same function (`if (err != ESP_OK)`): then it is
+ * the retry after a failure, which whoever makes the first attempt fail can force.
+ */
+function runtimeGuard(guards: string[] | undefined, facts: CFileFacts, fn: Range | undefined): { runtime?: string; fallback?: string } {
   const g = guards?.[0];
   if (!g) return {};
+  const attempts = facts.calls.filter((c) => ATTEMPT.test(c.name) && sameFunction(c.functionRange, fn));
+  const tested = (name: string) => new RegExp(`(^|[^\\w>.])${name.replace(/[^\w]/g, (ch) => `\\${ch}`)}\\b`).test(g);
+  if (attempts.some((c) => g.includes(`${c.name}(`) || (c.assignedTo && tested(c.assignedTo)))) return { fallback: g };
   // Conditions are code; a lambda or a case reads as words ("the lambda around it runs").
   return { runtime: g.startsWith('the ') ? `only when ${g}` : `only when \`${g}\` holds at run time` };
-};
+}
 
 /** Flags whose value is read at run time, not written as a constant: on or off depends on the caller. */
 const FLAG_ROLES: ReadonlySet<Role | undefined> = new Set(['skipHostname', 'global']);
@@ -242,7 +253,7 @@ function settingsOfConfig(facts: CFileFacts, config: TlsConfigFact, api: ClientA
     .filter((x): x is { a: FieldAssignmentFact; path: string } => !!x.path)
     .map(({ a, path }): Setting => ({
       role: api.roles[path], path, value: a.value, range: a.range, valueRange: a.valueRange, statementRange: a.statementRange,
-      conditions: a.conditions, origin: 'assignment', written: a.left, removal: wholeLines(a.statementRange), ...runtimeGuard(a.guards),
+      conditions: a.conditions, origin: 'assignment', written: a.left, removal: wholeLines(a.statementRange), ...runtimeGuard(a.guards, facts, a.functionRange),
     }));
   return [...fromInit, ...fromAssignments];
 }

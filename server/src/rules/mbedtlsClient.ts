@@ -4,7 +4,8 @@
 //   mbedtls-verify-disabled: mbedtls_ssl_conf_authmode(&conf, MBEDTLS_SSL_VERIFY_NONE | _OPTIONAL)
 //   mbedtls-hostname-missing: no mbedtls_ssl_set_hostname() for a client's ssl context, or a placeholder
 import { allHold } from '../c/conditions';
-import { accessPath, type CallFact } from '../c/facts';
+import { accessPath, type CallFact, type CFileFacts } from '../c/facts';
+import { defineValue } from './clients';
 import { ruleInfo } from './catalogue';
 import type { FileFacts, Rule, RuleContext } from './context';
 import type { Finding } from './finding';
@@ -37,37 +38,62 @@ export const mbedtlsVerifyDisabled: Rule = {
     const roles = endpoints(ctx);
     const checks = callsOf(ctx, 'mbedtls_ssl_get_verify_result');
     // OPTIONAL is safe only where a failed result stops the connection; a check that only logs accepts the certificate.
-    const loggedOnly = checks.filter(({ call }) => call.resultUse === 'logged-only');
-    const acted = checks.length > loggedOnly.length;
+    const results = { loggedOnly: checks.filter(({ call }) => call.resultUse === 'logged-only'), acted: false };
+    results.acted = checks.length > results.loggedOnly.length;
     const out: Finding[] = [];
     for (const { file, call } of callsOf(ctx, 'mbedtls_ssl_conf_authmode')) {
-      const mode = call.args[1];
-      if (!mode || roles.get(arg(call, 0) ?? '') === 'server') continue; // a server not asking for client certificates is normal
-      const none = /VERIFY_NONE/.test(mode.text);
-      if (!none && !(/VERIFY_OPTIONAL/.test(mode.text) && !acted)) continue;
-      // `insecure ? MBEDTLS_SSL_VERIFY_NONE : MBEDTLS_SSL_VERIFY_REQUIRED`: one value the code can choose at run time.
-      const choice = /^([^?]+)\?\s*([^:]+):(.+)$/.exec(mode.text.replace(/\s+/g, ' '));
-      const cond = choice?.[1].trim().replace(/^\((.*)\)$/, '$1');
-      const when = cond && none ? ` when \`${cond}\` is ${/VERIFY_NONE/.test(choice![2]) ? 'true' : 'false'}` : '';
-      // A mode chosen from the function's own parameter is its caller's choice (a wrapper's do_verify): judged at the call sites.
-      const callers = cond && call.parameters?.some((p) => new RegExp(`\\b${p}\\b`).test(cond));
-      out.push({
-        rule: 'mbedtls-verify-disabled',
-        severity: callers ? 'info' : none && !choice ? ruleInfo('mbedtls-verify-disabled')!.severity : 'warning',
-        file,
-        range: mode.range,
-        message: none
-          ? `MBEDTLS_SSL_VERIFY_NONE${when}: the client accepts any certificate, so anyone on the network path can impersonate the server.`
-          : loggedOnly.length
-            ? 'MBEDTLS_SSL_VERIFY_OPTIONAL, and a failed verify result is only logged. After mbedtls_ssl_get_verify_result() reports the failure, the connection goes on with that certificate.'
-            : 'MBEDTLS_SSL_VERIFY_OPTIONAL, but nothing calls mbedtls_ssl_get_verify_result(): a certificate that fails verification is accepted without anyone noticing.',
-        related: loggedOnly.map(({ file: f, call: c }) => ({ file: f, range: c.range, message: 'the result is logged; nothing stops the connection' })),
-        fixes: [{ title: 'Require a verified server certificate (MBEDTLS_SSL_VERIFY_REQUIRED)', preferred: true, edits: [{ file, edits: [{ range: mode.range, newText: 'MBEDTLS_SSL_VERIFY_REQUIRED' }] }] }],
-      });
+      if (!call.args[1] || roles.get(arg(call, 0) ?? '') === 'server') continue; // a server not asking for client certificates is normal
+      const facts = ctx.files.find((f) => f.file === file)?.c;
+      const f = facts && judgeMode(file, call, modeText(facts, call.args[1].text, ctx, file), results);
+      if (f) out.push(f);
     }
     return [...out, ...cppWrappers(ctx)];
   },
 };
+
+/** The mode as the compiler sees it: through the file's `#define`s (`#define AUTH_MODE MBEDTLS_SSL_VERIFY_NONE`). */
+function modeText(facts: CFileFacts, text: string, ctx: RuleContext, file: string): string {
+  let t = text.trim();
+  for (let i = 0; i < 4 && /^\w+$/.test(t) && !/^MBEDTLS_SSL_VERIFY_/.test(t); i++) {
+    const next = defineValue(facts, t, ctx, file);
+    if (next === undefined) break;
+    t = next.trim();
+  }
+  return t;
+}
+
+const MODE_CONSTANT = /^(MBEDTLS_SSL_VERIFY_(NONE|OPTIONAL|REQUIRED|UNSET)|[0-3])$/;
+
+function judgeMode(file: string, call: CallFact, text: string, results: { loggedOnly: Located[]; acted: boolean }): Finding | undefined {
+  const mode = call.args[1];
+  const fix = [{ title: 'Require a verified server certificate (MBEDTLS_SSL_VERIFY_REQUIRED)', preferred: true, edits: [{ file, edits: [{ range: mode.range, newText: 'MBEDTLS_SSL_VERIFY_REQUIRED' }] }] }];
+  const base = { rule: 'mbedtls-verify-disabled', file, range: mode.range };
+  const none = /VERIFY_NONE/.test(text) || text === '0';
+  // `insecure ? MBEDTLS_SSL_VERIFY_NONE : MBEDTLS_SSL_VERIFY_REQUIRED`: one value the code can choose at run time.
+  const choice = /^([^?]+)\?\s*([^:]+):(.+)$/.exec(text.replace(/\s+/g, ' '));
+  const cond = choice?.[1].trim().replace(/^\((.*)\)$/, '$1');
+  // A mode read from the function's own parameter is its caller's choice (a wrapper's do_verify): judged at the call sites.
+  const fromParameter = (expr: string) => call.parameters?.some((p) => new RegExp(`\\b${p}\\b`).test(expr));
+  if (!choice && !MODE_CONSTANT.test(text)) {
+    // `config->cert_set`: chosen at run time, from values we cannot follow; say so, claim nothing.
+    return { ...base, severity: 'info', message: `The auth mode comes from \`${text}\` at run time. If any caller passes MBEDTLS_SSL_VERIFY_NONE (or OPTIONAL without acting on the verify result), the server is not verified; check the values that reach it${fromParameter(text) ? ' (a parameter of this function)' : ''}.` };
+  }
+  if (none) {
+    const when = cond ? ` when \`${cond}\` is ${/VERIFY_NONE|^0$/.test(choice![2].trim()) ? 'true' : 'false'}` : '';
+    return {
+      ...base, severity: cond && fromParameter(cond) ? 'info' : !choice ? ruleInfo('mbedtls-verify-disabled')!.severity : 'warning', fixes: fix,
+      message: `MBEDTLS_SSL_VERIFY_NONE${when}: the client accepts any certificate, so anyone on the network path can impersonate the server.`,
+    };
+  }
+  if (!/VERIFY_OPTIONAL|^1$/.test(text) || results.acted) return undefined;
+  return {
+    ...base, severity: 'warning', fixes: fix,
+    message: results.loggedOnly.length
+      ? 'MBEDTLS_SSL_VERIFY_OPTIONAL, and a failed verify result is only logged. After mbedtls_ssl_get_verify_result() reports the failure, the connection goes on with that certificate.'
+      : 'MBEDTLS_SSL_VERIFY_OPTIONAL, but nothing calls mbedtls_ssl_get_verify_result(): a certificate that fails verification is accepted without anyone noticing.',
+    related: results.loggedOnly.map(({ file: f, call: c }) => ({ file: f, range: c.range, message: 'the result is logged; nothing stops the connection' })),
+  };
+}
 
 /**
  * The C++ wrappers over mbedTLS: esp-protocols' mbedtls_cxx `init(is_server{false}, do_verify{false})` configures

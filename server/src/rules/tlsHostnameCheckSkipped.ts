@@ -26,7 +26,8 @@ function finding(ctx: RuleContext, c: TlsClient, s: Setting): Finding {
   const who = c.name ? `\`${c.name}\`` : `this ${c.api.struct}`;
   const sni = c.api.struct === 'esp_tls_cfg_t' ? ' esp-tls also stops sending SNI, so servers that host several names may present the wrong certificate.' : '';
   // A skip that a run-time value decides (a library passing its caller's flag on) is not known to be on.
-  const runtime = s.runtime ? ` This applies ${s.runtime}: check what the callers pass.` : '';
+  const runtime = s.runtime ? ` This applies ${s.runtime}: check what the callers pass.`
+    : s.fallback ? ` It is the retry after a failed attempt (\`${s.fallback}\`): whoever makes the first attempt fail, as anyone on the path can, gets the connection without the check.` : '';
   return {
     rule: ID,
     severity: s.runtime ? 'info' : ruleInfo(ID)!.severity,
