@@ -255,6 +255,12 @@ ${httpClient('SERVER_CA')}`;
     assert.deepEqual(anchors(false), ['cert-intermediate-as-trust-anchor'], 'sdkconfig.defaults only: either branch may be built');
     const [f] = runRules(contextOf(facts, fakeProject({}, false))).filter((x) => x.rule === 'cert-intermediate-as-trust-anchor');
     assert.match(f.message, /\(In builds where CONFIG_APP_LAB is set; the project's sdkconfig does not say\.\)$/, 'the finding names the build it applies to');
+    // The same choice written as two initializer fields in #ifdef/#else.
+    const fields = src.replace(/#ifdef CONFIG_APP_LAB[\s\S]*?#endif\n/, '').replace('.cert_pem = SERVER_CA,', '#ifdef CONFIG_APP_LAB\n        .cert_pem = lab_ca,\n#else\n        .cert_pem = prod_ca,\n#endif');
+    const direct: FileFacts[] = [{ file: C, hash: 'd', c: await extractC(fields) }];
+    const [g] = runRules(contextOf(direct, fakeProject({}, false))).filter((x) => /-as-trust-anchor$/.test(x.rule));
+    assert.equal(g?.rule, 'cert-intermediate-as-trust-anchor', fields);
+    assert.match(g.message, /\(In builds where CONFIG_APP_LAB is set; the project's sdkconfig does not say\.\)$/);
     assert.deepEqual(anchors(true), [], 'a generated sdkconfig without CONFIG_APP_LAB: the production branch only');
     assert.deepEqual(anchors(true, { CONFIG_APP_LAB: 'y' }), ['cert-intermediate-as-trust-anchor']);
   });

@@ -153,7 +153,7 @@ export const trustAnchorRoles: Rule = {
 /** " (In builds where CONFIG_APP_LAB is set; ...)" when every use goes through `#define`s or sits in `#if` branches
  *  the configuration cannot decide: the finding applies to those builds only. */
 function inBuilds(ctx: RuleContext, uses: UsedSite[]): string {
-  const each = uses.map((u) => describeUndecided([...(u.site.literal?.conditions ?? []), ...(u.via ?? [])], ctx.macros));
+  const each = uses.map((u) => describeUndecided([...('conditions' in u.setting ? u.setting.conditions : []), ...(u.site.literal?.conditions ?? []), ...(u.via ?? [])], ctx.macros));
   return each.length && each.every(Boolean) ? ` (In builds where ${each[0]}; the project's sdkconfig does not say.)` : '';
 }
 
