@@ -11,6 +11,8 @@ import * as assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { findTlsLogLines, verifyInfoFlag, type TlsLogLine } from '../../server/src/logs/tlsLines';
+import { runRules } from '../../server/src/rules/index';
+import { contextOf } from '../support/analyse';
 
 const fixture = (name: string): string => readFileSync(path.resolve(__dirname, '../fixtures/logs', name), 'utf8');
 const linesOf = (text: string): string[] => text.split(/\r\n|\n|\r/);
@@ -164,16 +166,50 @@ test('other message forms from the reference strings', () => {
   assert.deepEqual(one('E (9000) esp-tls-mbedtls: Failed to set client configurations, returned [0x8017] (UNKNOWN ERROR)').codes, ['0x8017']);
 });
 
-test('not TLS lines: other tags, other messages, text that only looks like a log line', () => {
+test('not TLS lines: other tags, other messages; a message any component may print counts even without its prefix', () => {
   const text = [
     'E (9000) example: Failed to open new connection',           // right message, tag of an app
     'E (9000) esp-tls: Invalid arguments passed',
     'I (9000) esp-tls-mbedtls: Initialize the ATECC interface...',
-    'printf: E (3515) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x2700',
     '  ! The certificate is not correctly signed by the trusted CA', // no "verification info:" before it
+    'Failed to open new connection',                              // tag-bound message without its tag
+    'printf: E (3515) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x2700', // a mangled prefix: the message still tells
     'E(3515) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x2700',
   ].join('\n');
-  assert.deepEqual(findTlsLogLines(text), []);
+  assert.deepEqual(findTlsLogLines(text).map((l) => [l.line, l.tag, l.kind, l.codes]), [
+    [5, '', 'handshake-failed', ['-0x2700']],
+    [6, '', 'handshake-failed', ['-0x2700']],
+  ]);
+});
+
+test('other shapes of the same failures (issue 18): pre-v4.2 esp-tls, mbedTLS debug, Arduino-ESP32, other components, bare lines', () => {
+  const text = [
+    'E (5123) esp-tls: mbedtls_ssl_handshake returned -0x2700',                                              // v4.0/4.1: one tag
+    'I (5124) mbedtls: ssl_tls.c:8765 x509_verify_cert() returned -12288 (-0x3000)',                          // CONFIG_MBEDTLS_DEBUG
+    '[E][ssl_client.cpp:37] _handle_error(): [start_ssl_client():273]: (-12288) X509 - Certificate verification failed, e.g. CRL, CA or signature check failed',
+    'E (7001) aws_iot: failed! mbedtls_ssl_handshake returned -0x10',                                        // a component's own line
+    'E (7002) Dynamic Impl: mbedtls_ssl_fetch_input error=29312',                                            // decimal, positive
+    '\x1b[0;31mE (7003) esp-x509-crt-bundle: Certificate matched but signature verification failed\x1b[0m',
+    'mbedtls_ssl_handshake returned -0x7200',                                                               // pasted without a prefix
+    '[ 12345][E][WiFiClientSecure.cpp:135] connect(): start_ssl_client: -1',                                 // no mbedTLS code: not read
+  ].join('\r\n');
+  assert.deepEqual(findTlsLogLines(text).map((l) => [l.line, l.level, l.tag, l.kind, l.codes]), [
+    [0, 'E', 'esp-tls', 'handshake-failed', ['-0x2700']],
+    [1, 'I', 'mbedtls', 'mbedtls-call-failed', ['-0x3000']],
+    [2, 'E', 'ssl_client.cpp', 'mbedtls-strerror', ['-12288']],
+    [3, 'E', 'aws_iot', 'handshake-failed', ['-0x10']],
+    [4, 'E', 'Dynamic Impl', 'mbedtls-call-failed', ['29312']],
+    [5, 'E', 'esp-x509-crt-bundle', 'bundle-verify-failed', []],
+    [6, undefined, '', 'handshake-failed', ['-0x7200']],
+  ]);
+});
+
+test('the new shapes are explained: decimal codes decoded, bundle lines said in words', () => {
+  const text = 'E (7002) Dynamic Impl: mbedtls_ssl_fetch_input error=29312\nE (7003) esp-x509-crt-bundle: Certificate matched but signature verification failed\n';
+  const findings = runRules(contextOf([{ file: '/work/proj/monitor.log', hash: 'l', logLines: findTlsLogLines(text) }])).filter((f) => f.rule === 'log-tls-failure');
+  assert.equal(findings.length, 2);
+  assert.match(findings[0].message, /-0x7280/);
+  assert.match(findings[1].message, /its key does not verify the chain/);
 });
 
 test('verifyInfoFlag: exact and cut reasons; too short to tell', () => {

@@ -68,7 +68,8 @@ export interface TlsLogLine {
 }
 
 const ESP_TLS = ['esp-tls'];
-const MBEDTLS = ['esp-tls-mbedtls'];
+// Before v4.2 esp-tls logged its mbedTLS calls under its own tag.
+const MBEDTLS = ['esp-tls-mbedtls', 'esp-tls'];
 const BUNDLE = ['esp-x509-crt-bundle'];
 const TRANSPORT = ['TRANSPORT_BASE', 'transport_base'];
 const HTTP = ['HTTP_CLIENT'];
@@ -91,7 +92,14 @@ const rule = (kind: TlsLogKind, tags: readonly string[] | undefined, source: str
 
 // Order matters where two patterns could match the same message (the specific one comes first).
 const RULES: readonly Rule[] = [
-  rule('handshake-failed', MBEDTLS, `mbedtls_ssl_handshake returned (?<c1>${HEX})`),
+  // Any component's own report of a failed handshake ("aws_iot: failed! mbedtls_ssl_handshake returned -0x10").
+  rule('handshake-failed', undefined, `(?:.*?[\\s:!])?mbedtls_ssl_handshake(?:\\(\\))? returned (?<c1>${HEX})(?:[\\s,.].*)?`),
+  // mbedTLS's own debug output (CONFIG_MBEDTLS_DEBUG, tag "mbedtls"): "ssl_tls.c:8765 x509_verify_cert() returned -12288 (-0x3000)".
+  rule('mbedtls-call-failed', undefined, `(?:\\S+\\.c:\\d+:? )?\\w+\\(\\) returned -?\\d+ \\((?<c1>${HEX})\\)`),
+  // Arduino-ESP32's ssl_client: "[start_ssl_client():273]: (-12288) X509 - Certificate verification failed, ...".
+  rule('mbedtls-strerror', undefined, `\\[\\w+\\(\\):\\d+\\]: \\((?<c1>-\\d+)\\) .*`),
+  // Components that print the code in decimal ("Dynamic Impl: mbedtls_ssl_fetch_input error=29312").
+  rule('mbedtls-call-failed', undefined, `(?:.*?\\s)?mbedtls_\\w+ error=(?<c1>-?\\d+)`),
   rule('mbedtls-strerror', MBEDTLS, `\\((?<c1>[0-9A-Fa-f]{4,8})\\): .*`),
   rule('verify-failed', MBEDTLS, 'Failed to verify peer certificate!'),
   rule('verify-ok', MBEDTLS, 'Certificate verified\\.'),
@@ -103,7 +111,7 @@ const RULES: readonly Rule[] = [
   rule('ca-parse-failed', MBEDTLS, `mbedtls_x509_crt_parse(?: of (?:global )?CA cert)? returned (?<c1>${HEX})`),
   rule('cert-parse-failed', MBEDTLS, `mbedtls_x509_crt_parse of (?:public|client) cert returned (?<c1>${HEX})`),
   rule('ca-parse-partial', MBEDTLS, 'mbedtls_x509_crt_parse was partly successful\\. No\\. of failed certificates: (?<c1>\\d+)'),
-  rule('mbedtls-call-failed', MBEDTLS, `\\s*(?:Error in )?mbedtls_\\w+(?:\\(\\))?,? returned (?<c1>${HEX})(?:,.*)?`),
+  rule('mbedtls-call-failed', undefined, `(?:.*?[\\s:!])?(?:Error in )?mbedtls_\\w+(?:\\(\\))?,? returned (?<c1>${HEX})(?:[\\s,.].*)?`),
   rule('feature-not-enabled', [...MBEDTLS, ...HTTP, ...MQTT], '.* configured but not enabled in menuconfig: Please enable \\w+(?: or \\w+)? option'),
   rule('feature-not-enabled', MQTT, 'Certificate bundle is not enabled for mbedTLS in menuconfig'),
   rule('mutual-auth-incomplete', MBEDTLS, 'You have to provide both clientcert_buf and clientkey_buf for mutual authentication'),
@@ -163,11 +171,14 @@ const HEADER = new RegExp(
   '^(?:\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)? )?' + // idf.py monitor --timestamps
   '([EWIDV]) \\((?:\\d+|(?:\\d{2,4}-\\d{2}-\\d{2} )?\\d{1,2}:\\d{2}:\\d{2}\\.\\d{3})\\) ' +
   '([^:]+?): ?(.*)$');
+/** Arduino-ESP32's log_x(): `[E][ssl_client.cpp:37] _handle_error(): ...`, optionally with `[  1234]` millis first. */
+const ARDUINO = /^(?:\[\s*\d+\])?\[([EWIDV])\]\[([^\]:]+):\d+\] \w+\(\): (.*)$/;
 
 const VERIFY_INFO = /^verification info: ?/;
 const VERIFY_ITEM = /^ {2}! (.*)$/;
 
-/** The TLS lines of ESP-IDF monitor output `text`, in order. */
+/** The TLS lines of ESP-IDF monitor output `text`, in order. Lines of other shapes (Arduino-ESP32's log, or a
+ *  message pasted without its prefix) are read too; without a tag, only messages any component may print count. */
 export function findTlsLogLines(text: string): TlsLogLine[] {
   const out: TlsLogLine[] = [];
   const lines = text.split(/\r\n|\n|\r/);
@@ -181,15 +192,18 @@ export function findTlsLogLines(text: string): TlsLogLine[] {
       end: { line, character: end > start ? cols[end - 1] + 1 : cols[start] },
     });
 
-    const h = HEADER.exec(plain);
+    const h = HEADER.exec(plain) ?? ARDUINO.exec(plain);
     if (!h) {
       const item = verifyInfo && VERIFY_ITEM.exec(plain);
       if (verifyInfo && item) {
         const start = plain.length - item[1].length;
         out.push(verifyItem(line, range(start, start + item[1].trimEnd().length), undefined, verifyInfo.tag, item[1]));
-      } else {
-        verifyInfo = undefined;
+        return;
       }
+      verifyInfo = undefined;
+      const message = plain.trim();
+      const found = message && matchRules(message, undefined);
+      if (found) out.push(toLine(found, line, range, plain.indexOf(message), undefined, '', message));
       return;
     }
     verifyInfo = undefined;
@@ -210,27 +224,37 @@ export function findTlsLogLines(text: string): TlsLogLine[] {
       }
       return;
     }
-
-    for (const r of RULES) {
-      if (r.tags && !r.tags.includes(tag)) continue;
-      const m = r.re.exec(message);
-      if (!m) continue;
-      const codes: string[] = [];
-      let first: [number, number] | undefined;
-      for (const [name, value] of Object.entries(m.groups ?? {})) {
-        if (!/^c\d+$/.test(name) || value === undefined) continue;
-        codes.push(value);
-        const span = m.indices?.groups?.[name];
-        if (span && !first) first = span;
-      }
-      // Names esp_err_to_name() printed in the message that no group took ("Failed to open HTTP connection: ...").
-      for (const n of message.matchAll(new RegExp(`\\b${NAME}\\b`, 'g'))) if (!codes.includes(n[0])) codes.push(n[0]);
-      const [s, e] = first ?? [0, message.trimEnd().length];
-      out.push({ line, range: range(msgStart + s, msgStart + e), level, tag, kind: r.kind, codes, message: message.trimEnd() });
-      break;
-    }
+    const found = matchRules(message, tag);
+    if (found) out.push(toLine(found, line, range, msgStart, level, tag, message));
   });
   return out;
+}
+
+interface Match { kind: TlsLogKind; codes: string[]; span?: [number, number] }
+
+/** The first rule for `tag` (undefined: a line without one, where only any-tag rules apply) that matches. */
+function matchRules(message: string, tag: string | undefined): Match | undefined {
+  for (const r of RULES) {
+    if (r.tags && (tag === undefined || !r.tags.includes(tag))) continue;
+    const m = r.re.exec(message);
+    if (!m) continue;
+    const codes: string[] = [];
+    let span: [number, number] | undefined;
+    for (const [name, value] of Object.entries(m.groups ?? {})) {
+      if (!/^c\d+$/.test(name) || value === undefined) continue;
+      codes.push(value);
+      span ??= m.indices?.groups?.[name];
+    }
+    // Names esp_err_to_name() printed in the message that no group took ("Failed to open HTTP connection: ...").
+    for (const n of message.matchAll(new RegExp(`\\b${NAME}\\b`, 'g'))) if (!codes.includes(n[0])) codes.push(n[0]);
+    return { kind: r.kind, codes, span };
+  }
+  return undefined;
+}
+
+function toLine(m: Match, line: number, range: (s: number, e: number) => Range, msgStart: number, level: LogLevel | undefined, tag: string, message: string): TlsLogLine {
+  const [s, e] = m.span ?? [0, message.trimEnd().length];
+  return { line, range: range(msgStart + s, msgStart + e), level, tag, kind: m.kind, codes: m.codes, message: message.trimEnd() };
 }
 
 function verifyItem(line: number, range: Range, level: LogLevel | undefined, tag: string, reason: string): TlsLogLine {

@@ -18,6 +18,8 @@ const KIND_TEXT: Partial<Record<TlsLogLine['kind'], string>> = {
   'feature-not-enabled': 'The code asks for a feature sdkconfig leaves out (see the sdkconfig rules, e.g. sdkconfig-bundle-unavailable).',
   'ca-parse-failed': 'The CA buffer did not parse: often a PEM without its NUL byte (rule pem-not-nul-terminated) or a damaged certificate (cert-malformed).',
   'insecure-ota': 'OTA runs without verifying the server (CONFIG_ESP_HTTPS_OTA_ALLOW_HTTP).',
+  'bundle-verify-failed': "A root in the certificate bundle has the name of the server chain's issuer, but its key does not verify the chain: the server's CA signs with another key under that name (a re-keyed or cross-signed CA). Look at the chain the server sends (`esp-tls-lens chain <host>`) and trust its real root.",
+  'bundle-error': 'The certificate bundle itself could not be used (invalid, empty, or out of memory); no server verifies through it until it is rebuilt (see sdkconfig-custom-bundle-invalid).',
 };
 
 export const logTlsFailure: Rule = {
