@@ -24,7 +24,8 @@ const VERSION = '0.1.0';
 const USAGE = `usage: esp-tls-lens <command> [options]
 
 commands:
-  check [PATH...]   analyse ESP-IDF projects (default: the current directory)
+  check [PATH...]   analyse ESP-IDF projects (default: the current directory); - reads a monitor log
+                    from standard input (its TLS failures explained with the current folder's project)
       --format text|json|sarif     output format (default text)
       --now ISO-8601               the time certificate checks compare against (default: now)
       --idf-version X.Y[.Z]        the ESP-IDF version, when the project does not say
@@ -154,7 +155,12 @@ function parseRules(specs: string[]): Record<string, SeverityOrOff> {
 
 async function check(args: string[]): Promise<number> {
   const opts = parseCheck(args);
-  const targets = (opts.paths.length ? opts.paths : ['.']).map((p) => path.resolve(p));
+  // `-`: a monitor log on standard input (`idf.py monitor | tee` or a pasted excerpt), read as `stdin.log` of
+  // the current folder, so the project there adds its evidence.
+  const fromStdin = opts.paths.includes('-');
+  const stdinLog = path.resolve('stdin.log');
+  const paths = opts.paths.filter((p) => p !== '-');
+  const targets = (paths.length ? paths : ['.']).map((p) => path.resolve(p));
   const onlyFiles = new Set<string>();
   const roots = targets.map((t) => {
     const stat = statOrThrow(t);
@@ -171,9 +177,14 @@ async function check(args: string[]): Promise<number> {
   await analyzer.index(roots);
   // A file named on the command line is analysed even outside any project.
   for (const f of onlyFiles) await analyzer.fileChanged(f);
+  if (fromStdin) {
+    await analyzer.setOverlay(stdinLog, (await readStdin()).toString('utf8'));
+    onlyFiles.add(stdinLog);
+  }
 
   let findings = [...analyzer.findings().values()].flat();
-  if (onlyFiles.size && onlyFiles.size === targets.length) findings = findings.filter((f) => onlyFiles.has(f.file));
+  const onlyNamed = fromStdin ? !paths.length : onlyFiles.size === targets.length;
+  if (onlyFiles.size && onlyNamed) findings = findings.filter((f) => onlyFiles.has(f.file));
   sortFindings(findings);
   for (const s of analyzer.skippedFiles()) process.stderr.write(`esp-tls-lens: skipped ${path.relative(process.cwd(), s.file)}: ${s.reason}\n`);
   for (const p of analyzer.allProjects()) {

@@ -111,6 +111,19 @@ describe('esp-tls-lens check', () => {
   });
 });
 
+describe('esp-tls-lens check - (a monitor log on standard input)', () => {
+  it('explains the TLS failures of a piped log, read as stdin.log of the current folder', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'tls-lens-stdin-'));
+    // Shapes: an idf.py monitor line, a component's own decimal code, a line pasted without its prefix.
+    const log = 'I (100) boot: ESP-IDF v5.3.1 2nd stage bootloader\nE (3515) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x2700\r\nE (7002) Dynamic Impl: mbedtls_ssl_fetch_input error=29312\nmbedtls_ssl_handshake returned -0x7200\n';
+    const r = await runCli(['check', '-', '--fail-on', 'never'], { cwd: dir, input: log });
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n');
+    assert.deepEqual(lines.map((l) => l.replace(/: info: .*/, '')), ['stdin.log:2:58', 'stdin.log:3:54', 'stdin.log:4:32']);
+    assert.match(lines[1], /-0x7280/);
+  });
+});
+
 describe('esp-tls-lens inspect', () => {
   const seed = path.join(repo, 'test/fixtures/seed002');
   it('summarises a C file\'s certificate literal at a fixed now', async () => {
