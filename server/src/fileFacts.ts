@@ -4,6 +4,7 @@
 import { createHash } from 'node:crypto';
 import { bytesMayHoldFacts, extractC } from './c/extract';
 import { NO_C_FACTS } from './c/facts';
+import { findLogEvidence } from './logs/evidence';
 import { findTlsLogLines } from './logs/tlsLines';
 import { extractCMake } from './project/embeds';
 import { cmakeScopeOf } from './project/buildView';
@@ -54,7 +55,7 @@ const EXTRACTORS: Extractor[] = [
   },
   { test: /\.(pem|crt|cer|der|key)$/i, perPlace: false, binary: true, extract: async (b) => ({ certFile: await extractCertFile(b) }) },
   // Monitor captures: *.log, and idf.py monitor's own log.<elf>.<timestamp>.txt.
-  { test: /(\.log|(^|[\\/])log\.[^\\/]+\.\d{14}\.txt)$/i, perPlace: false, binary: false, extract: async (b) => ({ logLines: findTlsLogLines(b.toString('utf8')) }) },
+  { test: /(\.log|(^|[\\/])log\.[^\\/]+\.\d{14}\.txt)$/i, perPlace: false, binary: false, extract: async (b) => { const text = b.toString('utf8'); return { logLines: findTlsLogLines(text), logEvidence: findLogEvidence(text) }; } },
 ];
 
 /** C++ in a header: a class, namespace or template declaration, or an access specifier. */

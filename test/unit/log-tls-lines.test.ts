@@ -12,7 +12,10 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { findTlsLogLines, verifyInfoFlag, type TlsLogLine } from '../../server/src/logs/tlsLines';
 import { runRules } from '../../server/src/rules/index';
-import { contextOf } from '../support/analyse';
+import { contextOf, fakeProject } from '../support/analyse';
+import type { FileFacts } from '../../server/src/rules/context';
+import { extractC } from '../../server/src/c/extract';
+import { findLogEvidence } from '../../server/src/logs/evidence';
 
 const fixture = (name: string): string => readFileSync(path.resolve(__dirname, '../fixtures/logs', name), 'utf8');
 const linesOf = (text: string): string[] => text.split(/\r\n|\n|\r/);
@@ -211,6 +214,46 @@ test('the new shapes are explained: decimal codes decoded, bundle lines said in 
   assert.match(findings[0].message, /-0x7280/);
   assert.match(findings[1].message, /its key does not verify the chain/);
 });
+
+describe_causes: {
+  const explain = (text: string, project?: ReturnType<typeof fakeProject>, extra: FileFacts[] = []) =>
+    runRules(contextOf([{ file: '/work/proj/monitor.log', hash: 'l', logLines: findTlsLogLines(text), logEvidence: findLogEvidence(text) }, ...extra], project))
+      .filter((f) => f.rule === 'log-tls-failure').map((f) => f.message);
+
+  test('the same code, another cause: TLS spoken to a plain ws:// server (issue 18 shape)', () => {
+    const [m] = explain('I (5000) transport_ws: Connecting to ws://192.168.1.10:8080/ws\nE (5100) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x7200\n');
+    assert.match(m, /^The connection is to a plain URL \(line 1: `I \(5000\) transport_ws: Connecting to ws:\/\/192\.168\.1\.10:8080\/ws`\)/);
+    assert.match(m, /\(-0x7200 SSL - /, 'the library text last');
+    const [plainTls] = explain('I (5000) HTTP_CLIENT: Requesting https://api.example.com/v1\nE (5100) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x7200\n');
+    assert.match(plainTls, /^A TLS record did not fit/, 'an https URL: the record-size explanation stands');
+  });
+
+  test('memory ran out just before: that is the cause, not the bundle', () => {
+    const [m] = explain('E (4000) esp-aes: Failed to allocate memory\nE (4001) esp-x509-crt-bundle: PK verify failed with error FFFFBF00\nE (4002) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x3000\n');
+    assert.match(m, /^Memory ran out just before \(line 1: /);
+  });
+
+  test('under the HTTPS server\'s tag the ESP32 is the server', () => {
+    const [m] = explain('E (9000) esp_https_server: mbedtls_ssl_handshake returned -0x7780\n');
+    assert.match(m, /^Here the ESP32 is the server/);
+  });
+
+  test('the open project adds its evidence: the full bundle already in use, the name check (and SNI) skipped', async () => {
+    const log = 'E (9000) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x3000\n';
+    const [full] = explain(log, fakeProject({ CONFIG_MBEDTLS_CERTIFICATE_BUNDLE: 'y', CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_FULL: 'y' }));
+    assert.match(full, /^This project already uses the full certificate bundle/);
+    const app: FileFacts = { file: '/work/proj/main/app.c', hash: 'a', c: await extractC('void f(void) { esp_http_client_config_t cfg = { .url = "https://api.example.com", .crt_bundle_attach = esp_crt_bundle_attach, .skip_cert_common_name_check = true }; esp_http_client_init(&cfg); }') };
+    const [skip] = explain(log, fakeProject({}), [app]);
+    assert.match(skip, /^In this project, `cfg` skips the server name check, which also stops SNI/);
+  });
+
+  test('the boot banner\'s ESP-IDF version picks the Mbed TLS version of the decoding', () => {
+    const [v4] = explain('I (27) boot: ESP-IDF v4.4.8 2nd stage bootloader\nE (9000) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x6E00\n');
+    assert.match(v4, /Mbed TLS 2\.28|NewSessionTicket/);
+    const [v5] = explain('I (27) boot: ESP-IDF v5.3.1 2nd stage bootloader\nE (9000) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x6E00\n');
+    assert.match(v5, /handshake negotiation failed/);
+  });
+}
 
 test('verifyInfoFlag: exact and cut reasons; too short to tell', () => {
   assert.equal(verifyInfoFlag('The certificate validity has expired'), 'MBEDTLS_X509_BADCERT_EXPIRED');

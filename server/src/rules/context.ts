@@ -3,6 +3,7 @@
 import type { MacroEnv } from '../c/conditions';
 import type { CFileFacts } from '../c/facts';
 import type { CMakeFacts } from '../project/embeds';
+import type { LogEvidence } from '../logs/evidence';
 import type { TlsLogLine } from '../logs/tlsLines';
 import type { CertFileFacts } from '../x509/certFile';
 import type { EspIdfProject } from '../project/model';
@@ -19,6 +20,8 @@ export interface FileFacts {
   certFile?: CertFileFacts;
   /** TLS failure lines of a monitor log. */
   logLines?: TlsLogLine[];
+  /** The lines of the same log that say what a failure was about (URLs, memory, PSA, the IDF version). */
+  logEvidence?: LogEvidence[];
 }
 
 export interface RuleContext {

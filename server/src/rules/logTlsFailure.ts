@@ -5,6 +5,7 @@ import { decodeCode, type DecodedCode } from '../mbedtls/decode';
 import { decodedLine } from '../mbedtls/markdown';
 import type { TlsLogLine } from '../logs/tlsLines';
 import { ruleInfo } from './catalogue';
+import { causeInLog, logIdfVersion } from './logCauses';
 import type { Rule, RuleContext } from './context';
 import type { Finding } from './finding';
 
@@ -27,20 +28,26 @@ export const logTlsFailure: Rule = {
   run(ctx) {
     const out: Finding[] = [];
     for (const f of ctx.files) for (const line of f.logLines ?? []) {
-      const decoded = line.codes.flatMap((c) => decode(ctx, c, line));
+      const evidence = f.logEvidence ?? [];
+      const decoded = line.codes.flatMap((c) => decode(ctx, c, line, logIdfVersion(evidence)));
       const text = KIND_TEXT[line.kind] ?? (line.kind === 'verify-info' ? `Verification: ${line.message}${line.flag ? ` (${line.flag})` : ''}.` : undefined);
       if (!decoded.length && !text) continue;
       const first = decoded[0];
-      const message = [first ? decodedLine(first) + '.' : undefined, text, first?.explanation].filter(Boolean).join(' ');
+      const code = first?.kind === 'mbedtls' ? Math.abs(parseInt(first.value, 16)) : undefined;
+      // The cause first (from the lines around it and the project), then what the line means, the code's text last.
+      const cause = causeInLog(ctx, line, code, evidence);
+      const message = [cause, text, first?.explanation, first ? `(${decodedLine(first)})` : undefined].filter(Boolean).join(' ');
       out.push({ rule: ID, severity: ruleInfo(ID)!.severity, file: f.file, range: line.range, message });
     }
     return out;
   },
 };
 
-function decode(ctx: RuleContext, code: string, line: TlsLogLine): DecodedCode[] {
+function decode(ctx: RuleContext, code: string, line: TlsLogLine, bannerVersion: string | undefined): DecodedCode[] {
   if (/^\d+$/.test(code) && line.kind === 'socket-error') return []; // an errno, not an mbedTLS code
   const v = ctx.project?.idfVersion;
-  const r = decodeCode(code, { idfVersion: v && v.source !== 'assumed' ? `${v.major}.${v.minor}` : undefined, hex: line.kind === 'mqtt-last-error' || line.kind === 'http-last-error' });
+  // The project's stated version first; else the one the device printed at boot.
+  const idfVersion = v && v.source !== 'assumed' ? `${v.major}.${v.minor}` : bannerVersion?.split('.').slice(0, 2).join('.');
+  const r = decodeCode(code, { idfVersion, hex: line.kind === 'mqtt-last-error' || line.kind === 'http-last-error' });
   return r.ok ? r.results.slice(0, 1) : [];
 }

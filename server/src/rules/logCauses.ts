@@ -1,0 +1,56 @@
+// The cause of a logged TLS failure, weighed against the lines around it and the open project: the same
+// code means different things after "Connecting to ws://", after memory ran out, under the HTTPS server's
+// tag, or in a project that already uses the full bundle. Each cause names the line it rests on.
+import type { LogEvidence } from '../logs/evidence';
+import type { TlsLogLine } from '../logs/tlsLines';
+import { ProjectConfig } from '../sdkconfig/kconfig';
+import { tlsClients } from './clients';
+import type { RuleContext } from './context';
+
+/** Codes a TLS handshake with a server that does not speak TLS ends with (record too long, EOF, alert, bad input). */
+const PLAIN_PEER = new Set([0x7200, 0x7280, 0x7780, 0x7100, 0x7080]);
+const PLAIN_SCHEME = /^(ws|http|mqtt|coap):\/\//i;
+
+/** How far back a line still belongs to the same attempt. */
+const WINDOW = 40;
+
+/** One sentence (or two) that puts the cause first, with the evidence line numbers (1-based, as editors show them). */
+export function causeInLog(ctx: RuleContext, failure: TlsLogLine, code: number | undefined, evidence: readonly LogEvidence[]): string | undefined {
+  const before = evidence.filter((e) => e.line <= failure.line && e.line >= failure.line - WINDOW).reverse(); // nearest first
+  const at = (e: LogEvidence) => `line ${e.line + 1}: \`${e.text.length > 90 ? `${e.text.slice(0, 87)}...` : e.text}\``;
+  const memory = before.find((e) => (e.kind === 'memory' || e.kind === 'psa') && e.line >= failure.line - 20);
+  if (memory) {
+    return `${memory.kind === 'memory' ? 'Memory ran out' : 'PSA crypto failed'} just before (${at(memory)}): the failure is that, not the certificate or the server. `
+      + 'Free heap before connecting (fewer connections at once, CONFIG_MBEDTLS_DYNAMIC_BUFFER, mbedTLS in PSRAM), and check that psa_crypto_init() ran.';
+  }
+  if (code === undefined) return undefined;
+  const url = before.find((e) => e.kind === 'url');
+  if (PLAIN_PEER.has(code) && url?.value && PLAIN_SCHEME.test(url.value)) {
+    return `The connection is to a plain URL (${at(url)}): TLS spoken to a server that does not speak it ends this way. `
+      + 'Use the TLS scheme and port (wss://, https://, mqtts://), or the plain transport.';
+  }
+  if (code === 0x7780 && /https_server|httpd/i.test(failure.tag)) {
+    return 'Here the ESP32 is the server (tag ' + failure.tag + '): the client rejected the device\'s certificate (its CA does not trust it, or the name does not match the address it used) or offered nothing in common.';
+  }
+  return projectCause(ctx, code);
+}
+
+/** What the open project adds: the name check skipped (no SNI either), the full bundle already in use. */
+function projectCause(ctx: RuleContext, code: number): string | undefined {
+  if (!ctx.project) return undefined;
+  if (code === 0x3000 || code === 0x2700 || code === 0x7780) {
+    const skipping = tlsClients(ctx).find((c) => c.settings.some((s) => s.role === 'skipHostname' && !s.runtime));
+    if (skipping) {
+      return `In this project, \`${skipping.name ?? skipping.api.struct}\` skips the server name check, which also stops SNI: a server that hosts several names then presents its default certificate, which may not chain to your CA.`;
+    }
+  }
+  if (code === 0x3000 && ProjectConfig.of(ctx.project).bool('CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_FULL')) {
+    return 'This project already uses the full certificate bundle: the server\'s root is not one of Mozilla\'s (a private CA: add it to a custom bundle), or the server sends an incomplete chain.';
+  }
+  return undefined;
+}
+
+/** The ESP-IDF version the log's boot banner names, when the project does not state one. */
+export function logIdfVersion(evidence: readonly LogEvidence[]): string | undefined {
+  return evidence.find((e) => e.kind === 'idf-version')?.value;
+}
