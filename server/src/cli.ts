@@ -40,7 +40,8 @@ commands:
       --now ISO-8601               the time validity is counted from (default: now)
 
   decode CODE...     what an mbedTLS error (-0x2700, -9984, 9984 as ESP-TLS stores it, 262E, -0x262E
-                     composite), ESP-TLS esp_err_t (0x801A) or MBEDTLS_ERR_/ESP_ERR_ name means, and what to do;
+                     composite), ESP-TLS esp_err_t (0x801A), PSA status (-141, 0xffffff73, PSA_ERROR_*) or
+                     MBEDTLS_ERR_/ESP_ERR_ name means, and what to do;
                      flags=0x8 or MBEDTLS_X509_BADCERT_* decodes an X.509 verify-flag mask
       --idf-version X.Y            v4.x uses Mbed TLS 2.28, v5.x 3.6 (default: both, when they differ)
       --flags MASK                 the X.509 verify flags that came with -0x2700
@@ -257,6 +258,8 @@ function decodedText(r: DecodedCode): string {
     for (const p of r.parts) lines.push(`  ${p.level === 'high' ? 'high' : 'low '} ${p.value}  ${p.name || '(unknown)'}${p.module ? ` [${p.module}]` : ''}`);
   } else if (r.kind === 'esp') {
     lines.push(`${r.value}  ${r.esp?.name ?? '(unknown ESP-TLS code)'}  (esp_err_t; input ${r.input.trim()})`);
+  } else if (r.kind === 'psa') {
+    lines.push(`${r.value}  ${r.strerror?.split(':')[0]}  (PSA status; input ${r.input.trim()})`);
   } else {
     lines.push(`verify flags ${r.value}  (input ${r.input.trim()})`);
   }

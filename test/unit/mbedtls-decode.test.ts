@@ -267,3 +267,37 @@ describe('explanations of the codes people hit', () => {
     assert.match(r.explanation, /MBEDTLS_ERR_RSA_BAD_INPUT_DATA/);
   });
 });
+
+describe('issue 18: the codes people hit, and PSA status codes', () => {
+  it('explains -0x7280, -0x7100, -0x7180, -0x6C00, -0x0010, -0x2780, -0x1280, -0x1F00 in ESP32 terms, not only the library string', () => {
+    const cases: [string, RegExp][] = [
+      ['-0x7280', /does not speak TLS/], ['-0x7100', /host name longer than 255 bytes/], ['-0x7180', /integrity check/],
+      ['-0x0010', /ran out of heap during RSA or ECC/], ['-0x2780', /neither PEM nor DER/], ['-0x1280', /encrypted with an algorithm/],
+      ['-0x1F00', /encryption scheme this build lacks/],
+    ];
+    for (const [code, re] of cases) {
+      const r = decodeCode(code, { idfVersion: '5.3' });
+      assert.ok(r.ok, code);
+      assert.match(r.results[0].explanation, re, code);
+    }
+    const v5 = decodeCode('-0x6C00', { idfVersion: '5.1' });
+    assert.ok(v5.ok);
+    assert.match(v5.results[0].explanation, /TLS 1\.3 in a release whose esp-tls does not support it/);
+  });
+
+  it('reads PSA status codes in decimal, as unsigned 32-bit hex and by name; a value there is never a composite mbedTLS code', () => {
+    for (const input of ['-141', '0xffffff73', 'FFFFFF73', 'PSA_ERROR_INSUFFICIENT_MEMORY']) {
+      const r = decodeCode(input);
+      assert.ok(r.ok, input);
+      assert.equal(r.results[0].kind, 'psa', input);
+      assert.equal(r.results[0].value, '-141', input);
+      assert.match(r.results[0].explanation, /ran out of heap/, input);
+    }
+    const bad = decodeCode('-137');
+    assert.ok(bad.ok);
+    assert.match(bad.results[0].explanation, /psa_crypto_init\(\)/);
+    const mbed = decodeCode('-0x2700');
+    assert.ok(mbed.ok);
+    assert.equal(mbed.results[0].kind, 'mbedtls', 'hex codes stay mbedTLS codes');
+  });
+});

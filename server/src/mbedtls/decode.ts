@@ -1,6 +1,7 @@
 // Decodes what people paste or hover: mbedTLS error codes in any form, ESP-TLS esp_err_t codes and
 // X.509 verify-flag masks, for the Mbed TLS version of the project's ESP-IDF (v4.x → 2.28, v5.x → 3.6).
 // The result objects are the `decode --json` contract of DESIGN.md §3.
+import { explainPsa, psaStatus } from './psa';
 import {
   MBEDTLS_VERSIONS, VERIFY_FLAGS, espErrorByName, espErrorByValue, espErrorPresent, formatMbedtlsCode,
   mbedtlsErrorEntry, mbedtlsErrorValues, mbedtlsStrerror, splitMbedtlsCode, verifyFlagByName, type MbedtlsVersion,
@@ -27,8 +28,8 @@ export interface VerifyFlag {
 
 export interface DecodedCode {
   input: string;
-  kind: 'mbedtls' | 'esp' | 'flags';
-  /** "-0x262E" (mbedTLS), "0x8017" (esp_err_t), "0x00000008" (verify flags). */
+  kind: 'mbedtls' | 'esp' | 'flags' | 'psa';
+  /** "-0x262E" (mbedTLS), "0x8017" (esp_err_t), "0x00000008" (verify flags), "-141" (PSA status). */
   value: string;
   mbedtls: MbedtlsVersion;
   /** Every Mbed TLS version this object is true for (both when the IDF version is unknown and they agree). */
@@ -178,6 +179,14 @@ const formatMask = (n: number) => '0x' + (n >>> 0).toString(16).toUpperCase().pa
 
 /** Decodes one input for the project's IDF version (both Mbed TLS versions when unknown and they differ). */
 export function decodeCode(input: string, options: DecodeOptions = {}): DecodeResult {
+  const psa = psaStatus(input);
+  if (psa) {
+    const version = mbedtlsVersionForIdf(parseIdfVersionText(options.idfVersion)) ?? '3.6'; // PSA arrived with Mbed TLS 3.x
+    return { ok: true, results: [{
+      input, kind: 'psa', value: String(psa.value), mbedtls: version, versions: [version], strerror: `${psa.name}: ${psa.text}`, parts: [],
+      esp: null, flags: null, explanation: explainPsa(psa), hints: [], notes: [],
+    }] };
+  }
   const parsed = parseCode(input, { hex: options.hex });
   if (typeof parsed === 'string') return { ok: false, error: parsed };
   const idf = parseIdfVersionText(options.idfVersion);

@@ -146,6 +146,43 @@ const EXPLANATIONS: Record<number, (c: Context) => Explanation> = {
       { text: 'Shrinking CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN saves RAM but servers that send full 16 KB records then fail with -0x7200.', rule: 'sdkconfig-record-size-too-small' },
     ],
   }),
+  0x7280: () => ({
+    explanation: 'The server closed the TCP connection in the middle of the handshake, without a TLS alert. Usual causes: the port does not speak TLS (a plain http://, ws:// or mqtt:// server, or the wrong port), a firewall or proxy cuts the connection, or the server drops clients whose SNI or offer it does not accept.',
+    hints: [
+      { text: 'Check the URL scheme and port: TLS needs https://, wss://, mqtts:// and their ports (443, 8883).' },
+      { text: 'What the server accepts.', command: 'openssl s_client -connect host:443' },
+    ],
+  }),
+  0x7100: () => ({
+    explanation: 'mbedTLS was called with input it rejects: a host name longer than 255 bytes (mbedtls_ssl_set_hostname), a zero length or NULL buffer, or an SSL context used before mbedtls_ssl_setup() or after it was freed (raw mbedTLS code, or a connection reused after close).',
+    hints: [{ text: 'Check the arguments of the failing call, and that each connection gets a fresh, set-up context.' }],
+  }),
+  0x7180: () => ({
+    explanation: 'A received record failed its integrity check: the data was changed on the way (a proxy or middlebox rewriting traffic) or corrupted on the device (heap corruption, or memory that the crypto accelerator reads being freed early). Rarely a faulty server.',
+    hints: [{ text: 'Retry on another network; if it persists, check heap integrity (CONFIG_HEAP_POISONING_COMPREHENSIVE).' }],
+  }),
+  0x6C00: ({ version }) => ({
+    explanation: version === '3.6'
+      ? 'An internal error in a lower-level module. On ESP-IDF v5.x the usual causes: TLS 1.3 in a release whose esp-tls does not support it (v5.0, v5.1: turn CONFIG_MBEDTLS_SSL_PROTO_TLS1_3 off), PSA crypto used before psa_crypto_init() (raw mbedTLS code with TLS 1.3), or a crypto call failing for lack of heap.'
+      : 'An internal error in a lower-level module: usually a crypto call that failed (often for lack of heap) in the middle of the handshake.',
+    hints: [{ text: 'Check free heap before connecting; with raw mbedTLS and TLS 1.3, call psa_crypto_init() first.' }],
+  }),
+  0x0010: () => ({
+    explanation: 'The big-number code ran out of heap during RSA or ECC arithmetic: a 4096-bit RSA key or certificate, or several handshakes at once on a small heap.',
+    hints: [{ text: 'Free heap before connecting (CONFIG_MBEDTLS_DYNAMIC_BUFFER, mbedTLS in PSRAM), or use a server certificate with an ECDSA P-256 or RSA-2048 key.' }],
+  }),
+  0x2780: () => ({
+    explanation: 'The certificate buffer is neither PEM nor DER that mbedTLS can read: usually a PEM without its terminating NUL given with a length that excludes it, a file that is not a certificate (a key, a CSR, HTML), or a buffer pointer or length that is wrong.',
+    hints: [{ text: 'Embed PEM with EMBED_TXTFILES and count the NUL.', rule: 'pem-not-nul-terminated' }],
+  }),
+  0x1280: () => ({
+    explanation: 'The private key is encrypted with an algorithm this build does not support (PEM "Proc-Type: 4,ENCRYPTED" with DES or AES), or needs a password that was not given.',
+    hints: [{ text: 'Store the key unencrypted in an encrypted NVS partition or flash-encrypted image, or convert it: openssl pkey -in key.pem -out key-plain.pem.' }],
+  }),
+  0x1F00: () => ({
+    explanation: 'The key is a PKCS#12 or PKCS#8 encrypted key whose encryption scheme this build lacks (often PBES2 or a cipher turned off in sdkconfig).',
+    hints: [{ text: 'Decrypt the key once on a computer (openssl pkey -in key.pem -out key-plain.pem) and protect it on the device with flash encryption instead.' }],
+  }),
   0x7200: () => ({
     explanation: 'A TLS record did not fit or could not be read. On an ESP32 the usual cause is CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN set below 16384 (to save RAM) while the server sends full-size records (certificate chains, file downloads); most servers ignore the max_fragment_length extension.',
     hints: [{ text: 'Set CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN to 16384 (or use CONFIG_MBEDTLS_DYNAMIC_BUFFER to save RAM instead).', rule: 'sdkconfig-record-size-too-small' }],
