@@ -301,3 +301,14 @@ describe('issue 18: the codes people hit, and PSA status codes', () => {
     assert.equal(mbed.results[0].kind, 'mbedtls', 'hex codes stay mbedTLS codes');
   });
 });
+
+describe('issue 18: the Mbed TLS a release really ships', () => {
+  it('says so when the table is another version\'s: v4.0-4.3 (2.16), v5.0 before v5.0.9, v6 (4.x)', () => {
+    const note = (idf: string) => { const r = decodeCode('-0x2700', { idfVersion: idf }); assert.ok(r.ok); return r.results[0].notes.join(' '); };
+    assert.match(note('4.2'), /ships Mbed TLS 2\.16/);
+    assert.match(note('5.0.4'), /3\.1\/3\.2 until v5\.0\.9/);
+    assert.match(note('6.0'), /Mbed TLS 4\.x/);
+    assert.equal(note('4.4'), '');
+    assert.equal(note('5.3'), '');
+  });
+});
