@@ -20,6 +20,7 @@ import { runRules } from './rules/index';
 import { rangeContains } from './positions';
 import { trustLenses, type TrustLens } from './rules/trustLens';
 import { macroEnvFor } from './sdkconfig/macros';
+import { explainLogExcerpt } from './rules/logTlsFailure';
 import { defaultSettings, type Settings } from './settings';
 
 export interface AnalyzerOptions {
@@ -161,6 +162,15 @@ export class Analyzer {
   decode(input: string, file?: string): ReturnType<typeof decodeCode> {
     const v = file ? projectForFile(this.projects, file)?.idfVersion : undefined;
     return decodeCode(input, { idfVersion: v && v.source !== 'assumed' ? `${v.major}.${v.minor}` : undefined });
+  }
+
+  /** The Decode command's input explained: one code (any form), else a pasted log excerpt's TLS failures,
+   *  weighed against `file`'s project when one is open. */
+  explain(input: string, file?: string): { ok: boolean; markdown: string } {
+    const decoded = this.decode(input, file);
+    if (decoded.ok) return { ok: true, markdown: decodedMarkdown(decoded.results) };
+    const log = explainLogExcerpt(file ? this.contextFor(file) : this.ruleContext(undefined, []), input);
+    return log ? { ok: true, markdown: log } : { ok: false, markdown: decoded.error };
   }
 
   /** Option names and values for the sdkconfig line `linePrefix` (the text before the cursor). */

@@ -8,7 +8,6 @@ import { Analyzer } from './analyzer';
 import { codeActionsFor, fileOf, toDiagnostic, uriOf } from './diagnostics';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { decodedMarkdown } from './mbedtls/markdown';
 import { checkServerRequest, clientAtResult, fetchChainRequest, trustEditRequest } from './net/requests';
 import { certificateChoices, embedPlanRequest } from './editRequests';
 import {
@@ -192,10 +191,9 @@ function abortSignalOf(token: CancellationToken): AbortSignal {
 }
 
 connection.onRequest(Methods.decode, (p: DecodeParams): DecodeResponse => {
-  const decoded = analyzer.decode(p.input, p.uri ? fileOf(p.uri) : undefined);
-  return decoded.ok
-    ? { ok: true, markdown: `# ${p.input}\n\n${decodedMarkdown(decoded.results)}` }
-    : { ok: false, markdown: `# ${p.input}\n\n${decoded.error}` };
+  const r = analyzer.explain(p.input, p.uri ? fileOf(p.uri) : undefined);
+  const title = p.input.trim().split(/\r?\n/)[0].slice(0, 80);
+  return { ok: r.ok, markdown: `# ${title}${p.input.trim().includes('\n') ? ' …' : ''}\n\n${r.markdown}` };
 });
 
 /** Publishes the current findings of `files`; a file with none gets an empty list, so nothing goes stale. */

@@ -352,5 +352,10 @@ describe('language server: error codes and monitor logs', () => {
     assert.match(decoded.markdown, /^# -9984\n\n\*\*`-0x2700`\*\*/);
     const bad = (await client.connection.sendRequest('espTlsLens/decode', { input: 'not a code' })) as { ok: boolean };
     assert.equal(bad.ok, false);
+    // A pasted log excerpt (issue 18): each TLS failure explained, the cause from the lines around it first.
+    const excerpt = 'I (5000) transport_ws: Connecting to ws://192.168.1.10:8080/ws\nE (5100) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x7200\n';
+    const log = (await client.connection.sendRequest('espTlsLens/decode', { input: excerpt })) as { ok: boolean; markdown: string };
+    assert.equal(log.ok, true);
+    assert.match(log.markdown, /^# I \(5000\) transport_ws: Connecting to ws:\/\/192\.168\.1\.10:8080\/ws …\n\n\*\*Line 2\*\* `E \(5100\) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x7200`\n\nThe connection is to a plain URL/);
   });
 });

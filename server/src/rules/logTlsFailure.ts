@@ -3,7 +3,8 @@
 // Not one of DESIGN.md's source rules: a log is evidence of a past run, so findings are informational.
 import { decodeCode, type DecodedCode } from '../mbedtls/decode';
 import { decodedLine } from '../mbedtls/markdown';
-import type { TlsLogLine } from '../logs/tlsLines';
+import { findLogEvidence } from '../logs/evidence';
+import { findTlsLogLines, type TlsLogLine } from '../logs/tlsLines';
 import { ruleInfo } from './catalogue';
 import { causeInLog, logIdfVersion } from './logCauses';
 import type { Rule, RuleContext } from './context';
@@ -23,25 +24,24 @@ const KIND_TEXT: Partial<Record<TlsLogLine['kind'], string>> = {
   'bundle-error': 'The certificate bundle itself could not be used (invalid, empty, or out of memory); no server verifies through it until it is rebuilt (see sdkconfig-custom-bundle-invalid).',
 };
 
-export const logTlsFailure: Rule = {
-  id: ID,
-  run(ctx) {
-    const out: Finding[] = [];
-    for (const f of ctx.files) for (const line of f.logLines ?? []) {
-      const evidence = f.logEvidence ?? [];
-      const decoded = line.codes.flatMap((c) => decode(ctx, c, line, logIdfVersion(evidence)));
-      const text = KIND_TEXT[line.kind] ?? (line.kind === 'verify-info' ? `Verification: ${line.message}${line.flag ? ` (${line.flag})` : ''}.` : undefined);
-      if (!decoded.length && !text) continue;
-      const first = decoded[0];
-      const code = first?.kind === 'mbedtls' ? Math.abs(parseInt(first.value, 16)) : undefined;
-      // The cause first (from the lines around it and the project), then what the line means, the code's text last.
-      const cause = causeInLog(ctx, line, code, evidence);
-      const message = [cause, text, first?.explanation, first ? `(${decodedLine(first)})` : undefined].filter(Boolean).join(' ');
-      out.push({ rule: ID, severity: ruleInfo(ID)!.severity, file: f.file, range: line.range, message });
-    }
-    return out;
-  },
-};
+export const logTlsFailure: Rule = { id: ID, run: (ctx) => run(ctx) };
+
+function run(ctx: RuleContext): Finding[] {
+  const out: Finding[] = [];
+  for (const f of ctx.files) for (const line of f.logLines ?? []) {
+    const evidence = f.logEvidence ?? [];
+    const decoded = line.codes.flatMap((c) => decode(ctx, c, line, logIdfVersion(evidence)));
+    const text = KIND_TEXT[line.kind] ?? (line.kind === 'verify-info' ? `Verification: ${line.message}${line.flag ? ` (${line.flag})` : ''}.` : undefined);
+    if (!decoded.length && !text) continue;
+    const first = decoded[0];
+    const code = first?.kind === 'mbedtls' ? Math.abs(parseInt(first.value, 16)) : undefined;
+    // The cause first (from the lines around it and the project), then what the line means, the code's text last.
+    const cause = causeInLog(ctx, line, code, evidence);
+    const message = [cause, text, first?.explanation, first ? `(${decodedLine(first)})` : undefined].filter(Boolean).join(' ');
+    out.push({ rule: ID, severity: ruleInfo(ID)!.severity, file: f.file, range: line.range, message });
+  }
+  return out;
+}
 
 function decode(ctx: RuleContext, code: string, line: TlsLogLine, bannerVersion: string | undefined): DecodedCode[] {
   if (/^\d+$/.test(code) && line.kind === 'socket-error') return []; // an errno, not an mbedTLS code
@@ -50,4 +50,17 @@ function decode(ctx: RuleContext, code: string, line: TlsLogLine, bannerVersion:
   const idfVersion = v && v.source !== 'assumed' ? `${v.major}.${v.minor}` : bannerVersion?.split('.').slice(0, 2).join('.');
   const r = decodeCode(code, { idfVersion, hex: line.kind === 'mqtt-last-error' || line.kind === 'http-last-error' });
   return r.ok ? r.results.slice(0, 1) : [];
+}
+
+/**
+ * A pasted log excerpt (the Decode command's input when it is not one code), explained line by line the way
+ * the rule explains a log file: the cause first, weighed against the excerpt and `ctx`'s project. Markdown,
+ * or undefined when the excerpt holds no TLS failure.
+ */
+export function explainLogExcerpt(ctx: RuleContext, text: string): string | undefined {
+  const source = text.split(/\r\n|\n|\r/);
+  const sections = run({ ...ctx, files: [...ctx.files, { file: '<excerpt>', hash: '', logLines: findTlsLogLines(text), logEvidence: findLogEvidence(text) }] })
+    .filter((f) => f.file === '<excerpt>')
+    .map((f) => `**Line ${f.range.start.line + 1}** \`${source[f.range.start.line].trim()}\`\n\n${f.message}`);
+  return sections.length ? sections.join('\n\n---\n\n') : undefined;
 }
