@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import { State } from 'vscode-languageclient/node';
 import { Methods, type StatusParams } from '../../server/src/protocol';
 import { registerCommands } from './commands/index';
+import { registerTerminalLinks, type TlsTerminalLinks } from './terminalLinks';
 import { Ctx } from './context';
 import { createClient } from './languageClient';
 import { StatusItem } from './status';
@@ -11,7 +12,7 @@ import { StatusItem } from './status';
 let ctx: Ctx | undefined;
 
 /** What activate() returns: the context, for the extension's own integration tests. */
-export interface Api { ctx: Ctx }
+export interface Api { ctx: Ctx; terminalLinks: TlsTerminalLinks }
 
 export async function activate(context: vscode.ExtensionContext): Promise<Api> {
   ctx = new Ctx(context);
@@ -20,8 +21,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
   const c = ctx;
   const start = () => startServer(c, status);
   registerCommands(ctx, start);
+  const terminalLinks = registerTerminalLinks(ctx);
   await start();
-  return { ctx };
+  return { ctx, terminalLinks };
 }
 
 async function startServer(ctx: Ctx, status: StatusItem): Promise<void> {

@@ -1,5 +1,6 @@
 // ESP-IDF TLS: Decode mbedTLS Error. Takes any form a log or the code shows (-0x2700, -9984, 0x801A,
-// MBEDTLS_ERR_..., ESP_ERR_...), from the selection or an input box, and opens the explanation.
+// MBEDTLS_ERR_..., ESP_ERR_..., PSA status codes), or a log excerpt (a multi-line selection, a terminal
+// link's line), from the selection or an input box, and opens the explanation.
 import * as vscode from 'vscode';
 import { Methods, type DecodeParams, type DecodeResponse } from '../../../server/src/protocol';
 import type { Ctx } from '../context';
@@ -8,9 +9,10 @@ export async function decodeError(ctx: Ctx, input?: string): Promise<DecodeRespo
   if (!ctx.running || !ctx.client) return ctx.notRunning('decode an error');
   const editor = vscode.window.activeTextEditor;
   const selected = editor && !editor.selection.isEmpty ? editor.document.getText(editor.selection).trim() : undefined;
-  const code = input ?? (await vscode.window.showInputBox({
+  // A selected log excerpt (several lines) is explained as it is; a short selection fills the input box.
+  const code = input ?? (selected?.includes('\n') ? selected : undefined) ?? (await vscode.window.showInputBox({
     title: 'ESP-IDF TLS: Decode mbedTLS Error',
-    prompt: 'An mbedTLS or ESP-TLS error: -0x2700, -9984, 0x801A, MBEDTLS_ERR_SSL_..., ESP_ERR_..., or a verify-flag mask',
+    prompt: 'An mbedTLS, ESP-TLS or PSA error (-0x2700, -9984, 0x801A, -141, MBEDTLS_ERR_SSL_..., ESP_ERR_...), a verify-flag mask, or a log line',
     value: selected && selected.length < 64 ? selected : undefined,
     validateInput: (v) => (v.trim() ? undefined : 'Type a code or a name'),
   }));

@@ -168,6 +168,20 @@ export async function run(): Promise<void> {
   assert.match(decoded!.markdown, /X509 - Certificate verification failed/);
   log(`log note: ${logDiag.message.slice(0, 70)}...; decode command ok`);
 
+  // The integrated terminal: a TLS failure line printed there is a link that opens the explanation.
+  const terminal = vscode.window.createTerminal('esp-tls-lens e2e');
+  const links = (ext.exports as { terminalLinks: { provideTerminalLinks(c: vscode.TerminalLinkContext): (vscode.TerminalLink & { line: string })[]; open(l: vscode.TerminalLink & { line: string }): Thenable<{ ok: boolean; markdown: string } | undefined> } }).terminalLinks;
+  const monitorLine = 'E (3515) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x2700';
+  const [link] = links.provideTerminalLinks({ line: monitorLine, terminal });
+  assert.ok(link, 'a link on the monitor line');
+  assert.equal(monitorLine.slice(link.startIndex, link.startIndex + link.length), '-0x2700');
+  assert.deepEqual(links.provideTerminalLinks({ line: 'I (100) wifi: connected', terminal }), [], 'no link on other lines');
+  const opened = await links.open(link);
+  assert.equal(opened?.ok, true);
+  assert.match(opened!.markdown, /\*\*Line 1\*\* `E \(3515\) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x2700`/);
+  terminal.dispose();
+  log('terminal link: the monitor line links to its explanation');
+
   // 3. Commands.
   const commands = await vscode.commands.getCommands(true);
   for (const id of ['espTlsLens.checkWorkspace', 'espTlsLens.inspectCertificate', 'espTlsLens.decodeError', 'espTlsLens.showOutput', 'espTlsLens.restartServer', 'espTlsLens.embedCertificates']) {
