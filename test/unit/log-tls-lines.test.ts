@@ -207,6 +207,19 @@ test('other shapes of the same failures (issue 18): pre-v4.2 esp-tls, mbedTLS de
   ]);
 });
 
+test('build output: the bundle generator\'s failures', () => {
+  const text = [
+    '[1234/1300] Generating x509_crt_bundle',
+    'gen_crt_bundle.py: Parsing certificates from /p/certs',
+    'gen_crt_bundle.py: Invalid certificate in /p/certs/readme.pem',
+    'No valid x509 certificates found in /p/empty',
+    'gen_crt_bundle.py: Successfully added 3 certificates',
+  ].join('\n');
+  assert.deepEqual(findTlsLogLines(text).map((l) => [l.line, l.kind]), [[2, 'bundle-build-failed'], [3, 'bundle-build-failed']]);
+  const findings = runRules(contextOf([{ file: '/work/proj/build.log', hash: 'b', logLines: findTlsLogLines(text) }])).filter((f) => f.rule === 'log-tls-failure');
+  assert.match(findings[0].message, /^The build's bundle generator \(gen_crt_bundle\.py\) rejected the custom bundle input/);
+});
+
 test('the new shapes are explained: decimal codes decoded, bundle lines said in words', () => {
   const text = 'E (7002) Dynamic Impl: mbedtls_ssl_fetch_input error=29312\nE (7003) esp-x509-crt-bundle: Certificate matched but signature verification failed\n';
   const findings = runRules(contextOf([{ file: '/work/proj/monitor.log', hash: 'l', logLines: findTlsLogLines(text) }])).filter((f) => f.rule === 'log-tls-failure');

@@ -48,7 +48,8 @@ export type TlsLogKind =
   | 'connect-timeout'           // Failed to open new connection in specified timeout
   | 'connect-failed'            // esp-tls / transport / HTTP_CLIENT / MQTT / OTA "could not connect" lines
   | 'mqtt-last-error'           // Last error code reported from esp-tls / Last tls stack error number / Last captured errno / Last error %s: 0x%x
-  | 'http-last-error';          // Last esp error code: 0x%x / Last mbedtls failure: 0x%x (esp_http_client example)
+  | 'http-last-error'           // Last esp error code: 0x%x / Last mbedtls failure: 0x%x (esp_http_client example)
+  | 'bundle-build-failed';      // (build output) gen_crt_bundle.py: Invalid certificate in ... / No certificate found / ... exceeds
 
 export interface TlsLogLine {
   /** 0-based line (LSP numbering: `\r\n`, `\n` and `\r` end a line). */
@@ -136,6 +137,8 @@ const RULES: readonly Rule[] = [
   rule('mqtt-last-error', undefined, 'Last captured errno : (?<c1>-?\\d+) \\(.*\\)'),
   rule('mqtt-last-error', undefined, `Last error (?:reported from esp-tls|reported from tls stack|captured as transport's socket errno): (?<c1>${HEX})`),
   rule('http-last-error', undefined, `Last (?:esp error code|mbedtls failure): (?<c1>${HEX})`),
+  // The build's bundle generator (components/mbedtls/esp_crt_bundle/gen_crt_bundle.py), in build output.
+  rule('bundle-build-failed', undefined, '(?:gen_crt_bundle\\.py: )?(?:Invalid certificate in .*|No certificate found|No valid x509 certificates found in .*|Invalid --input=.*, is neither file nor folder|No\\. of certs in the certificate bundle = \\d+ exceeds.*)'),
 ];
 
 /** mbedtls_x509_crt_verify_info() strings (identical in Mbed TLS 2.28.8 and 3.6.6; x509_verify_flags.tsv). */
