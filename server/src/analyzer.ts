@@ -144,14 +144,15 @@ export class Analyzer {
       const markdown = optionHover(word.text, project);
       if (markdown) return { markdown, range: word.range };
     }
+    // A diagnostic at the position already says what is wrong: the hover adds only what it does not.
+    const explained = this.findingsFor(file).some((f) => rangeContains(f.range, position));
     const code = word && errorCodeAt(position, word);
     if (code) {
       const decoded = this.decode(code.text, file);
-      if (decoded.ok) return { markdown: decodedMarkdown(decoded.results), range: code.range };
+      if (decoded.ok) return { markdown: decodedMarkdown(decoded.results, explained), range: code.range };
     }
     const facts = this.fileFacts.get(file);
     if (!facts) return undefined;
-    const explained = this.findingsFor(file).some((f) => rangeContains(f.range, position));
     const field = facts.c && fieldHover(facts.c, text, position, project?.idfVersion, explained);
     if (field) return field;
     const projectFacts = this.factsIn(project);

@@ -336,6 +336,8 @@ describe('language server: error codes and monitor logs', () => {
     const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: uri(file) }, position: { line: 22, character: line.indexOf('0x2700') + 2 } })) as { contents: { value: string }; range: { start: { character: number } } };
     assert.match(hover.contents.value, /\*\*`-0x2700`\*\* \(Mbed TLS 3\.6\)/, 'the demo project is ESP-IDF 5.3: Mbed TLS 3.6');
     assert.equal(hover.range.start.character, line.indexOf('-0x2700'));
+    assert.doesNotMatch(hover.contents.value, /The server's certificate chain failed verification/, 'the diagnostic says it; the hover does not repeat it');
+    assert.match(hover.contents.value, /`X509 - Certificate verification failed/, 'the library text, last');
   });
 
   it('hovers error codes and names in C, and decodes on request', async () => {
