@@ -135,3 +135,20 @@ describe('ESP-IDF CMN bundle', () => {
     assert.ok(matched >= 35);
   });
 });
+
+describe('ESP-IDF\'s full bundle per release (idf-bundle-full.json, read from cacrt_all.pem at each tag)', () => {
+  it('knows the root count of each release and says which release dropped a root', async () => {
+    const { idfFullBundle, idfFullBundleReleases, fullBundleText } = await import('../../server/src/x509/trustStores');
+    assert.equal(idfFullBundle({ major: 4, minor: 4 })?.size, 135);
+    assert.equal(idfFullBundle({ major: 5, minor: 5 })?.size, 150);
+    assert.equal(idfFullBundle({ major: 6, minor: 0 })?.size, 144);
+    assert.equal(idfFullBundle({ major: 3, minor: 3 }), undefined);
+    // A root v5.5 has and v6.0 dropped, whichever it is in the table.
+    const in55 = [...idfFullBundle({ major: 5, minor: 5 })!];
+    const dropped = in55.find((sha) => !idfFullBundle({ major: 6, minor: 0 })!.has(sha));
+    assert.ok(dropped, 'v6.0 dropped at least one of v5.5\'s roots');
+    assert.ok(idfFullBundleReleases(dropped).includes('5.5'));
+    assert.match(fullBundleText(dropped, { major: 6, minor: 0 })!, /v6\.0's full bundle does not have it any more \(the last release whose bundle has it is v5\.5\)/);
+    assert.match(fullBundleText(dropped, { major: 5, minor: 5 })!, /v5\.5's full certificate bundle has it$/);
+  });
+});

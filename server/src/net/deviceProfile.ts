@@ -13,7 +13,7 @@ import {
 } from '../sdkconfig/ciphersuites';
 import { ProjectConfig } from '../sdkconfig/kconfig';
 import type { CertInfo } from '../x509/certificate';
-import { idfCommonBundleNames, inIdfCommonBundle, mozillaRoots } from '../x509/trustStores';
+import { idfCommonBundleNames, idfFullBundle, inIdfCommonBundle, mozillaRoots } from '../x509/trustStores';
 
 export type Trust =
   /** The x509 bundle: its roots as this build has them (FULL, CMN, custom, or none at all). */
@@ -155,6 +155,13 @@ async function bundleTrust(ctx: RuleContext, project: EspIdfProject): Promise<Tr
   if (c.bool('CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_CMN') === true && idfCommonBundleNames(idf)) {
     const cmn = all.filter((r) => inIdfCommonBundle(r, idf) === true);
     return { kind: 'bundle', roots: [...cmn, ...custom], enabled: true, label: `ESP-IDF ${idf.major}.${idf.minor}'s common (CMN) bundle, ${cmn.length} roots${customText}` };
+  }
+  // The release's full bundle exactly (cacrt_all.pem at its tag), as far as Node's Mozilla list still has the certificates.
+  const listed = idfFullBundle(idf);
+  if (listed) {
+    const roots = all.filter((r) => listed.has(r.sha256));
+    const gone = listed.size - roots.length;
+    return { kind: 'bundle', roots: [...roots, ...custom], enabled: true, label: `ESP-IDF ${idf.major}.${idf.minor}'s full bundle, ${listed.size} roots${gone ? ` (${gone} since removed from Mozilla's list, not checked here)` : ''}${customText}` };
   }
   return { kind: 'bundle', roots: [...all, ...custom], enabled: true, label: `the full ESP-IDF bundle (Mozilla's list, ${all.length} roots)${customText}` };
 }

@@ -7,7 +7,7 @@ import { describeUndecided } from '../c/conditions';
 import type { CertInfo } from '../x509/certificate';
 import { keyMatchesCertificate } from '../x509/privateKey';
 import { nameKey } from '../x509/names';
-import { idfCommonBundleNames, isMozillaRoot } from '../x509/trustStores';
+import { fullBundleText, idfCommonBundleNames, isMozillaRoot } from '../x509/trustStores';
 import { ruleInfo } from './catalogue';
 import { configOf } from './sdkconfig';
 import { eapSites, firmwareSites, usedSites, type CertSite, type UsedSite } from './certSites';
@@ -202,9 +202,12 @@ function rootAdvice(ctx: RuleContext, site: CertSite, host: string | undefined):
   if (root) {
     const idf = ctx.project?.idfVersion ?? { major: 5, minor: 5 };
     const cmn = idfCommonBundleNames(idf)?.includes(root);
-    const bundles = cmn === undefined ? "ESP-IDF's full certificate bundle has it"
+    // The release's own full bundle, exactly, when the table has it (Mozilla removes roots; so does ESP-IDF).
+    const fullText = site.block.knownIssuerSha256 && fullBundleText(site.block.knownIssuerSha256, idf);
+    if (fullText && !/has it$/.test(fullText)) return `use ${root} instead (a Mozilla root, but ${fullText}: embed it as the CA).`;
+    const bundles = cmn === undefined ? fullText ?? "ESP-IDF's full certificate bundle has it"
       : cmn ? `ESP-IDF's certificate bundle has it, the common (CMN) list of v${idf.major}.${idf.minor} too`
-      : `ESP-IDF's full certificate bundle has it, but not the common (CMN) list of v${idf.major}.${idf.minor}`;
+      : `${fullText ?? "ESP-IDF's full certificate bundle has it"}, but not the common (CMN) list of v${idf.major}.${idf.minor}`;
     return `use ${root} instead (a Mozilla root: ${bundles}; attaching the bundle is the simplest way).`;
   }
   return `it is not among the roots known offline. Look at the chain the server sends (\`esp-tls-lens chain ${host ?? 'host'}\`, or \`openssl s_client -showcerts -connect ${host ?? 'host'}:443\`) and trust the root CA that issued its last certificate; servers seldom send the root itself.`;

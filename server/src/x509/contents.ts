@@ -11,8 +11,9 @@ export interface BlockContents {
   /** Why the certificate could not be decoded. */
   certError?: string;
   key?: KeyInfo;
-  /** The Mozilla root that signed this certificate, when it is one Node knows. */
+  /** The Mozilla root that signed this certificate, when it is one Node knows, and that root's SHA-256. */
   knownIssuer?: string;
+  knownIssuerSha256?: string;
   /** A CA certificate that is not self-signed but carries a Mozilla root's name and key (a cross-signed
    *  root such as GTS Root R1 under GlobalSign): mbedTLS anchors on it exactly as on that root. */
   rootKeyOf?: string;
@@ -24,7 +25,7 @@ export async function readContents(label: string, der: Uint8Array | undefined, b
   if (!cert) return contents;
   const issuer = cert.role === 'root' ? undefined : await findKnownIssuer(cert);
   const root = cert.role === 'intermediate' ? await knownRootBySubject(cert.subject) : undefined;
-  return { cert, knownIssuer: issuer?.name, rootKeyOf: root && bytesEqual(root.spki, cert.spki) ? caName(root) : undefined };
+  return { cert, knownIssuer: issuer?.name, knownIssuerSha256: issuer?.root.sha256, rootKeyOf: root && bytesEqual(root.spki, cert.spki) ? caName(root) : undefined };
 }
 
 /** What a block holds, synchronously and without the offline root lookup (readContents adds it): also used

@@ -10,6 +10,7 @@
 // we do the same against Node's list (DN match, then a real signature check).
 import tls from 'node:tls';
 import cmn from '../data/idf-bundle-cmn.json';
+import full from '../data/idf-bundle-full.json';
 import { decodeCertificate, fingerprint, verifySignedBy, type CertInfo } from './certificate';
 import { nameKey } from './names';
 import { findPemBlocks } from './pem';
@@ -119,4 +120,30 @@ export function inIdfCommonBundle(root: CertInfo, idf: { major: number; minor: n
  * "GlobalSign"), else its CN or subject. */
 export function caName(root: CertInfo): string {
   return labelBySubject.get(nameKey(root.subject)) ?? root.subjectCN ?? root.subject;
+}
+
+// ESP-IDF's FULL bundle per release, exactly: the roots of cacrt_all.pem at each tag (idf-bundle-full.json).
+const FULL = full as unknown as { tags: Record<string, string>; roots: [string, string][]; versions: Record<string, number[]> };
+const fullSets = new Map(Object.entries(FULL.versions).map(([release, idx]) => [release, new Set(idx.map((i) => FULL.roots[i][0]))]));
+
+/** The SHA-256 fingerprints of the roots release X.Y's full bundle holds; undefined when the table lacks the release. */
+export function idfFullBundle(idf: { major: number; minor: number }): ReadonlySet<string> | undefined {
+  return fullSets.get(`${idf.major}.${idf.minor}`);
+}
+
+/** The releases ("5.5") whose full bundle holds this exact root, oldest first. */
+export function idfFullBundleReleases(sha256: string): string[] {
+  return [...fullSets].filter(([, set]) => set.has(sha256)).map(([release]) => release);
+}
+
+/** "v6.0's full bundle does not have it (the last release that has it is v5.5)" and the like, for a root by fingerprint. */
+export function fullBundleText(sha256: string, idf: { major: number; minor: number }): string | undefined {
+  const set = idfFullBundle(idf);
+  if (!set) return undefined;
+  const release = `v${idf.major}.${idf.minor}`;
+  if (set.has(sha256)) return `ESP-IDF ${release}'s full certificate bundle has it`;
+  const releases = idfFullBundleReleases(sha256);
+  const last = releases.filter((r) => Number(r) < Number(`${idf.major}.${idf.minor}`)).pop();
+  return last ? `ESP-IDF ${release}'s full bundle does not have it any more (the last release whose bundle has it is v${last})`
+    : `ESP-IDF ${release}'s full bundle does not have it${releases.length ? ` (v${releases[0]}'s does)` : ''}`;
 }
