@@ -2,7 +2,7 @@
 // out, PSA crypto failing, and the ESP-IDF version the boot banner names. logs/tlsLines.ts finds the
 // failures; the log rule weighs these beside them (rules/logCauses.ts).
 
-export type EvidenceKind = 'url' | 'memory' | 'psa' | 'idf-version';
+export type EvidenceKind = 'url' | 'plain-port' | 'memory' | 'psa' | 'idf-version';
 
 export interface LogEvidence {
   /** 0-based line. */
@@ -15,6 +15,8 @@ export interface LogEvidence {
 }
 
 const URL = /\b((?:wss?|https?|mqtts?|coaps?):\/\/[^\s"'<>,)]+)/i;
+/** host:1883 or host:80 (MQTT's and HTTP's plain ports) without a scheme: "Connecting to 192.168.1.10:1883". */
+const PLAIN_PORT = /\b[\w.-]+:(1883|80)(?![\d/])/;
 const MEMORY = /out of memory|not enough memory|insufficient memory|(?:alloc(?:ation)?|malloc|calloc)\w* failed|failed to allocate|MBEDTLS_ERR_SSL_ALLOC_FAILED|-0x7F00\b|PSA_ERROR_INSUFFICIENT_MEMORY/i;
 const PSA = /\bpsa_\w+\(?\)? (?:failed|returned)|PSA_ERROR_[A-Z_]+|psa_crypto_init/;
 /** "boot: ESP-IDF v5.3.1 2nd stage bootloader", "app_init: ESP-IDF: v5.3.1-dirty", "cpu_start: ESP-IDF: v4.4.4". */
@@ -33,6 +35,7 @@ export function findLogEvidence(text: string): LogEvidence[] {
     else if (PSA.test(plain)) out.push({ line, kind: 'psa', text: plain });
     const url = URL.exec(plain);
     if (url) out.push({ line, kind: 'url', text: plain, value: url[1] });
+    else if (PLAIN_PORT.test(plain)) out.push({ line, kind: 'plain-port', text: plain, value: PLAIN_PORT.exec(plain)![1] });
   });
   return out;
 }

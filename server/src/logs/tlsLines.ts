@@ -31,7 +31,8 @@ export type TlsLogKind =
   | 'bundle-verify-failed'      // (bundle) Failed to verify certificate / ... signature verification failed
   | 'bundle-no-matching-root'   // (bundle) No matching trusted root certificate found
   | 'bundle-error'              // (bundle) invalid bundle, PK parse/verify failed, attach failed, ...
-  | 'no-verification-option'    // No server verification option set ... / (OTA) No option for server verification ...
+  | 'no-verification-option'    // No server verification option set ... / (OTA) No option for server verification ... / Server certificate not found ...
+  | 'global-store-empty'        // global_cacert is NULL (use_global_ca_store without esp_tls_set_global_ca_store)
   | 'insecure-ota'              // Continuing with insecure option because CONFIG_(ESP_HTTPS_)OTA_ALLOW_HTTP is set.
   | 'client-config-failed'      // Failed to set client configurations, returned [0x%04X] (%s)
   | 'create-ssl-handle-failed'  // create_ssl_handle failed[, returned [0x%04X] (%s)]
@@ -130,7 +131,8 @@ const RULES: readonly Rule[] = [
   rule('connect-failed', HTTP, 'Connection failed, sock < 0|Connection failed'),
   rule('connect-failed', MQTT, 'Error transport connect'),
   rule('connect-failed', OTA, `Failed to open HTTP connection: (?<c1>${NAME}|${HEX}|\\S+)|Failed to establish HTTP connection`),
-  rule('no-verification-option', OTA, 'No option for server verification is enabled in esp_http_client config\\.'),
+  rule('no-verification-option', OTA, 'No option for server verification is enabled in esp_http_client config\\.|Server certificate not found in esp_http_client config'),
+  rule('global-store-empty', MBEDTLS, 'global_cacert is NULL'),
   rule('insecure-ota', OTA, 'Continuing with insecure option because CONFIG_(?:ESP_HTTPS_)?OTA_ALLOW_HTTP is set\\.'),
   rule('mqtt-last-error', undefined, `Last error code reported from esp-tls: (?<c1>${HEX})`),
   rule('mqtt-last-error', undefined, `Last tls stack error number: (?<c1>${HEX})`),

@@ -3,6 +3,8 @@
 // tag, or in a project that already uses the full bundle. Each cause names the line it rests on.
 import type { LogEvidence } from '../logs/evidence';
 import type { TlsLogLine } from '../logs/tlsLines';
+import { FLAG_EXPLANATIONS } from '../mbedtls/explain';
+import { VERIFY_FLAGS } from '../mbedtls/catalogue';
 import { ProjectConfig } from '../sdkconfig/kconfig';
 import { tlsClients } from './clients';
 import type { RuleContext } from './context';
@@ -15,24 +17,39 @@ const PLAIN_SCHEME = /^(ws|http|mqtt|coap):\/\//i;
 const WINDOW = 40;
 
 /** One sentence (or two) that puts the cause first, with the evidence line numbers (1-based, as editors show them). */
-export function causeInLog(ctx: RuleContext, failure: TlsLogLine, code: number | undefined, evidence: readonly LogEvidence[]): string | undefined {
-  const before = evidence.filter((e) => e.line <= failure.line && e.line >= failure.line - WINDOW).reverse(); // nearest first
-  const at = (e: LogEvidence) => `line ${e.line + 1}: \`${e.text.length > 90 ? `${e.text.slice(0, 87)}...` : e.text}\``;
+export function causeInLog(ctx: RuleContext, failure: TlsLogLine, code: number | undefined, evidence: readonly LogEvidence[], lines: readonly TlsLogLine[]): string | undefined {
+  const before = evidence.filter((e) => e.line < failure.line && e.line >= failure.line - WINDOW).reverse(); // nearest first
   const memory = before.find((e) => (e.kind === 'memory' || e.kind === 'psa') && e.line >= failure.line - 20);
+  if (memory?.kind === 'memory') {
+    return `Memory ran out just before (${at(memory)}): the failure is that, not the certificate or the server. `
+      + 'Free heap before connecting (fewer connections at once, CONFIG_MBEDTLS_DYNAMIC_BUFFER, mbedTLS in PSRAM).';
+  }
   if (memory) {
-    return `${memory.kind === 'memory' ? 'Memory ran out' : 'PSA crypto failed'} just before (${at(memory)}): the failure is that, not the certificate or the server. `
-      + 'Free heap before connecting (fewer connections at once, CONFIG_MBEDTLS_DYNAMIC_BUFFER, mbedTLS in PSRAM), and check that psa_crypto_init() ran.';
+    const tls13 = /tls13/i.test(memory.text) ? ' in the TLS 1.3 code' : '';
+    return `PSA crypto failed just before${tls13} (${at(memory)}): on ESP-IDF v5.0/v5.1 code that runs TLS 1.3 must call psa_crypto_init() first `
+      + '(or turn CONFIG_MBEDTLS_SSL_PROTO_TLS1_3 off, which those releases\' esp-tls does not support); otherwise check free heap.';
   }
   if (code === undefined) return undefined;
-  const url = before.find((e) => e.kind === 'url');
-  if (PLAIN_PEER.has(code) && url?.value && PLAIN_SCHEME.test(url.value)) {
-    return `The connection is to a plain URL (${at(url)}): TLS spoken to a server that does not speak it ends this way. `
-      + 'Use the TLS scheme and port (wss://, https://, mqtts://), or the plain transport.';
+  const url = before.find((e) => e.kind === 'url' || e.kind === 'plain-port');
+  if (PLAIN_PEER.has(code) && url && (url.kind === 'plain-port' || PLAIN_SCHEME.test(url.value ?? ''))) {
+    const what = url.kind === 'plain-port' ? `port ${url.value}, ${url.value === '1883' ? "MQTT's" : "HTTP's"} plain port` : 'a plain URL';
+    return `The connection is to ${what} (${at(url)}): TLS spoken to a server that does not speak it ends this way. `
+      + 'Use the TLS scheme and port (wss://, https://, mqtts:// on 443 or 8883), or the plain transport.';
   }
   if (code === 0x7780 && /https_server|httpd/i.test(failure.tag)) {
     return 'Here the ESP32 is the server (tag ' + failure.tag + '): the client rejected the device\'s certificate (its CA does not trust it, or the name does not match the address it used) or offered nothing in common.';
   }
-  return projectCause(ctx, code);
+  return (code === 0x2700 ? verifyReason(failure, lines) : undefined) ?? projectCause(ctx, code);
+}
+
+const at = (e: { line: number; text: string }) => `line ${e.line + 1}: \`${e.text.length > 90 ? `${e.text.slice(0, 87)}...` : e.text}\``;
+
+/** The "verification info" line printed right after a -0x2700 says which check failed: that is the cause. */
+function verifyReason(failure: TlsLogLine, lines: readonly TlsLogLine[]): string | undefined {
+  const info = lines.find((l) => l.kind === 'verify-info' && l.flag && l.line > failure.line && l.line <= failure.line + 6);
+  const bit = info?.flag && VERIFY_FLAGS.find((f) => f.name === info.flag)?.value;
+  const meaning = bit !== undefined ? FLAG_EXPLANATIONS[Number(bit)]?.explanation : undefined;
+  return info && meaning ? `The verification info (line ${info.line + 1}: "${info.message}") says why: ${meaning}` : undefined;
 }
 
 /** What the open project adds: the name check skipped (no SNI either), the full bundle already in use. */

@@ -19,6 +19,7 @@ const KIND_TEXT: Partial<Record<TlsLogLine['kind'], string>> = {
   'bundle-no-matching-root': "No root in the certificate bundle issued the server's chain: the bundle in use (CMN?) lacks that root, or the server sends an incomplete chain.",
   'feature-not-enabled': 'The code asks for a feature sdkconfig leaves out (see the sdkconfig rules, e.g. sdkconfig-bundle-unavailable).',
   'ca-parse-failed': 'The CA buffer did not parse: often a PEM without its NUL byte (rule pem-not-nul-terminated) or a damaged certificate (cert-malformed).',
+  'global-store-empty': 'The client trusts the global CA store (use_global_ca_store) but nothing filled it: call esp_tls_set_global_ca_store() with your CA certificates before connecting, or use the bundle or a CA instead (rule global-ca-store-empty finds it in the code).',
   'insecure-ota': 'OTA runs without verifying the server (CONFIG_ESP_HTTPS_OTA_ALLOW_HTTP).',
   'bundle-verify-failed': "A root in the certificate bundle has the name of the server chain's issuer, but its key does not verify the chain: the server's CA signs with another key under that name (a re-keyed or cross-signed CA). Look at the chain the server sends (`esp-tls-lens chain <host>`) and trust its real root; from ESP-IDF v6.0, CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_CROSS_SIGNED_VERIFY lets the bundle verify chains through cross-signed CAs.",
   'bundle-build-failed': 'The build\'s bundle generator (gen_crt_bundle.py) rejected the custom bundle input: a file that is not a PEM or DER certificate, a folder without certificates, or more certificates than CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_MAX_CERTS allows. Fix what CONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE_PATH names (rule sdkconfig-custom-bundle-invalid checks it).',
@@ -37,8 +38,9 @@ function run(ctx: RuleContext): Finding[] {
     const first = decoded[0];
     const code = first?.kind === 'mbedtls' ? Math.abs(parseInt(first.value, 16)) : undefined;
     // The cause first (from the lines around it and the project), then what the line means, the code's text last.
-    const cause = causeInLog(ctx, line, code, evidence);
-    const message = [cause, text, first?.explanation, first ? `(${decodedLine(first)})` : undefined].filter(Boolean).join(' ');
+    const cause = causeInLog(ctx, line, code, evidence, f.logLines ?? []);
+    // A cause the log or the project shows replaces the code's usual suspects (they would contradict it).
+    const message = [cause, text, cause ? undefined : first?.explanation, first ? `(${decodedLine(first)})` : undefined].filter(Boolean).join(' ');
     out.push({ rule: ID, severity: ruleInfo(ID)!.severity, file: f.file, range: line.range, message });
   }
   return out;
@@ -50,7 +52,8 @@ function decode(ctx: RuleContext, code: string, line: TlsLogLine, bannerVersion:
   // The project's stated version first; else the one the device printed at boot.
   const idfVersion = v && v.source !== 'assumed' ? `${v.major}.${v.minor}` : bannerVersion?.split('.').slice(0, 2).join('.');
   const r = decodeCode(code, { idfVersion, hex: line.kind === 'mqtt-last-error' || line.kind === 'http-last-error' });
-  return r.ok ? r.results.slice(0, 1) : [];
+  // Without a version, the 3.6 reading: most devices run ESP-IDF v5 or later.
+  return r.ok ? [r.results.find((x) => x.mbedtls === '3.6') ?? r.results[0]] : [];
 }
 
 /**
