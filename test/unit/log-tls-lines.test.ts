@@ -260,6 +260,16 @@ describe_causes: {
     assert.match(skip, /^In this project, `cfg` skips the server name check, which also stops SNI/);
   });
 
+  test('-0x2700 in a project that pins an intermediate: the pinned CA is the cause', async () => {
+    const { makeChain } = await import('../support/certs');
+    const { NOW } = await import('../support/analyse');
+    const chain = await makeChain({ now: NOW, key: 'p256' });
+    const literal = chain.intermediate.pem.trim().split('\n').map((l) => `"${l}\\n"`).join('\n');
+    const app: FileFacts = { file: '/work/proj/main/app.c', hash: 'p', c: await extractC(`static const char ca[] =\n${literal};\nvoid f(void) { esp_http_client_config_t cfg = { .url = "https://api.example.com", .cert_pem = ca }; esp_http_client_init(&cfg); }`) };
+    const [m] = explain('E (9000) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x2700\n', fakeProject({}), [app]);
+    assert.match(m, /^In this project, `cfg` trusts Test Intermediate CA, an intermediate CA, not a root/);
+  });
+
   test('the boot banner\'s ESP-IDF version picks the Mbed TLS version of the decoding', () => {
     const [v4] = explain('I (27) boot: ESP-IDF v4.4.8 2nd stage bootloader\nE (9000) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x6E00\n');
     assert.match(v4, /Mbed TLS 2\.28|NewSessionTicket/);

@@ -6,6 +6,7 @@ import type { TlsLogLine } from '../logs/tlsLines';
 import { FLAG_EXPLANATIONS } from '../mbedtls/explain';
 import { VERIFY_FLAGS } from '../mbedtls/catalogue';
 import { ProjectConfig } from '../sdkconfig/kconfig';
+import { usedSites } from './certSites';
 import { tlsClients } from './clients';
 import type { RuleContext } from './context';
 
@@ -55,6 +56,15 @@ function verifyReason(failure: TlsLogLine, lines: readonly TlsLogLine[]): string
 /** What the open project adds: the name check skipped (no SNI either), the full bundle already in use. */
 function projectCause(ctx: RuleContext, code: number): string | undefined {
   if (!ctx.project) return undefined;
+  if (code === 0x2700) {
+    // The CA the project trusts is the server's own certificate or an intermediate: NOT_TRUSTED as soon as the server renews.
+    const pinned = usedSites(ctx, 'ca').find((u) => u.site.block.cert && u.site.block.cert.role !== 'root' && !u.site.block.rootKeyOf);
+    const cert = pinned?.site.block.cert;
+    if (pinned && cert) {
+      return `In this project, \`${pinned.client?.name ?? pinned.setting.path}\` trusts ${cert.subjectCN ?? cert.subject}, ${cert.role === 'leaf' ? "a server's own certificate" : 'an intermediate CA'}, not a root: `
+        + 'once the server presents a renewed certificate (or one from another intermediate), verification fails with NOT_TRUSTED. Trust the root CA instead (see cert-leaf-as-trust-anchor / cert-intermediate-as-trust-anchor).';
+    }
+  }
   if (code === 0x3000 || code === 0x2700 || code === 0x7780) {
     const skipping = tlsClients(ctx).find((c) => c.settings.some((s) => s.role === 'skipHostname' && !s.runtime));
     if (skipping) {
