@@ -82,7 +82,7 @@ function judgeMode(file: string, call: CallFact, text: string, results: { logged
     const when = cond ? ` when \`${cond}\` is ${/VERIFY_NONE|^0$/.test(choice![2].trim()) ? 'true' : 'false'}` : '';
     return {
       ...base, severity: cond && fromParameter(cond) ? 'info' : !choice ? ruleInfo('mbedtls-verify-disabled')!.severity : 'warning', fixes: fix,
-      message: `MBEDTLS_SSL_VERIFY_NONE${when}: the client accepts any certificate, so anyone on the network path can impersonate the server.`,
+      message: `MBEDTLS_SSL_VERIFY_NONE${when}: the client accepts any certificate. Anyone on the network path can impersonate the server.`,
     };
   }
   if (!/VERIFY_OPTIONAL|^1$/.test(text) || results.acted) return undefined;
@@ -108,7 +108,7 @@ function cppWrappers(ctx: RuleContext): Finding[] {
     if (!verify || !args.includes('is_server{false}')) continue;
     out.push({
       rule: 'mbedtls-verify-disabled', severity: ruleInfo('mbedtls-verify-disabled')!.severity, file, range: verify.range,
-      message: 'do_verify{false}: this mbedtls_cxx client sets MBEDTLS_SSL_VERIFY_NONE and accepts any certificate, so anyone on the network path can impersonate the server.',
+      message: 'do_verify{false}: this mbedtls_cxx client sets MBEDTLS_SSL_VERIFY_NONE and accepts any certificate. Anyone on the network path can impersonate the server.',
       fixes: [{ title: 'Verify the server (do_verify{true}) and give the wrapper its CA', preferred: true, edits: [{ file, edits: [{ range: verify.range, newText: 'do_verify{true}' }] }] }],
     });
   }
