@@ -6,11 +6,11 @@ import path from 'node:path';
 import { describeUndecided } from '../c/conditions';
 import type { CertInfo } from '../x509/certificate';
 import { keyMatchesCertificate } from '../x509/privateKey';
-import { nameKey } from '../x509/names';
 import { fullBundleText, idfCommonBundleNames, isMozillaRoot } from '../x509/trustStores';
 import { ruleInfo } from './catalogue';
 import { configOf } from './sdkconfig';
 import { eapSites, firmwareSites, usedSites, type CertSite, type UsedSite } from './certSites';
+import { issuerBeside, rootAbove, trustSet } from './trustSets';
 import type { Rule, RuleContext } from './context';
 import type { Finding, RelatedLocation } from './finding';
 
@@ -155,46 +155,6 @@ export const trustAnchorRoles: Rule = {
 function inBuilds(ctx: RuleContext, uses: UsedSite[]): string {
   const each = uses.map((u) => describeUndecided([...('conditions' in u.setting ? u.setting.conditions : []), ...(u.site.literal?.conditions ?? []), ...(u.via ?? [])], ctx.macros));
   return each.length && each.every(Boolean) ? ` (In builds where ${each[0]}; the project's sdkconfig does not say.)` : '';
-}
-
-/** One CA buffer (or global store) as mbedTLS loads it: every certificate the same setting hands over in one
- *  build; buffers a `#define` picks per build (`SERVER_CA` -> lab_ca or prod_ca) are alternatives, not one set. */
-const setKey = (u: UsedSite) => `${u.file}:${u.setting.range.start.line}:${u.setting.range.start.character}:${(u.via ?? []).map((c) => `${c.negated ? '!' : ''}${c.expr}@${c.line}`).join('&')}`;
-const setsCache = new WeakMap<RuleContext, Map<string, CertSite[]>>();
-
-function trustSet(ctx: RuleContext, u: UsedSite): CertSite[] {
-  let sets = setsCache.get(ctx);
-  if (!sets) {
-    sets = new Map();
-    for (const a of usedSites(ctx, 'ca')) sets.set(setKey(a), [...(sets.get(setKey(a)) ?? []), a.site]);
-    setsCache.set(ctx, sets);
-  }
-  return sets.get(setKey(u)) ?? [];
-}
-
-/** The CA that issued a certificate, when every buffer trusting the certificate holds it too: mbedTLS
- *  then anchors on that CA and never uses the certificate itself. */
-function issuerBeside(ctx: RuleContext, uses: UsedSite[]): string | undefined {
-  const names = uses.map((u) => { const s = issuerIn(certOf(u.site)!, trustSet(ctx, u)); return s && nameOf(certOf(s)!); });
-  return names.every(Boolean) ? names[0] : undefined;
-}
-
-/** A CA in the set that issued `cert` (same name as its issuer, and key id when both carry one). */
-function issuerIn(cert: CertInfo, set: CertSite[]): CertSite | undefined {
-  return set.find((s) => {
-    const c = certOf(s);
-    return c && c !== cert && c.role !== 'leaf' && nameKey(c.subject) === nameKey(cert.issuer) && (!cert.aki || !c.ski || c.ski === cert.aki);
-  });
-}
-
-/** The root (self-signed, or a cross-signed copy with a root's key) reached from `cert` through issuers in the set. */
-function rootAbove(cert: CertInfo, set: CertSite[]): string | undefined {
-  const seen = new Set<CertSite>();
-  for (let s = issuerIn(cert, set); s && !seen.has(s); s = issuerIn(certOf(s)!, set)) {
-    if (certOf(s)!.role === 'root' || s.block.rootKeyOf) return nameOf(certOf(s)!);
-    seen.add(s);
-  }
-  return undefined;
 }
 
 function rootAdvice(ctx: RuleContext, site: CertSite, host: string | undefined): string {
