@@ -1,15 +1,19 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { Analyzer } from '../../server/src/analyzer';
 import { defaultSettings } from '../../server/src/settings';
 
 const insecure = (name: string) => `#include "esp_tls.h"\nvoid ${name}(void)\n{\n    esp_tls_cfg_t cfg = { .timeout_ms = 1 };\n}\n`;
 
+const made: string[] = [];
+after(() => { for (const d of made) rmSync(d, { recursive: true, force: true }); });
+
 function project(files: Record<string, string | Buffer>): string {
   const root = mkdtempSync(path.join(tmpdir(), 'tls-lens-analyzer-'));
+  made.push(root);
   const all: Record<string, string | Buffer> = {
     'CMakeLists.txt': 'cmake_minimum_required(VERSION 3.16)\ninclude($ENV{IDF_PATH}/tools/cmake/project.cmake)\nproject(t)\n',
     'main/CMakeLists.txt': 'idf_component_register(SRCS "main.c")\n',
