@@ -1,6 +1,6 @@
 // Runs the bundled dist/cli.js (built by `npm test` before this suite) as a user would.
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -117,6 +117,7 @@ describe('esp-tls-lens check - (a monitor log on standard input)', () => {
     // Shapes: an idf.py monitor line, a component's own decimal code, a line pasted without its prefix.
     const log = 'I (100) boot: ESP-IDF v5.3.1 2nd stage bootloader\nE (3515) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x2700\r\nE (7002) Dynamic Impl: mbedtls_ssl_fetch_input error=29312\nmbedtls_ssl_handshake returned -0x7200\n';
     const r = await runCli(['check', '-', '--fail-on', 'never'], { cwd: dir, input: log });
+    rmSync(dir, { recursive: true, force: true });
     assert.equal(r.code, 0, r.stderr);
     const lines = r.stdout.trim().split('\n');
     assert.deepEqual(lines.map((l) => l.replace(/: info: .*/, '')), ['stdin.log:2:58', 'stdin.log:3:54', 'stdin.log:4:32']);
