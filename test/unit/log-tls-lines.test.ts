@@ -194,6 +194,7 @@ test('other shapes of the same failures (issue 18): pre-v4.2 esp-tls, mbedTLS de
     'E (7002) Dynamic Impl: mbedtls_ssl_fetch_input error=29312',                                            // decimal, positive
     '\x1b[0;31mE (7003) esp-x509-crt-bundle: Certificate matched but signature verification failed\x1b[0m',
     'mbedtls_ssl_handshake returned -0x7200',                                                               // pasted without a prefix
+    'E (4030) APP: mbedtls_pk_parse_key failed: -15616 (-0x3d00)',                                        // an application's own report
     '[ 12345][E][WiFiClientSecure.cpp:135] connect(): start_ssl_client: -1',                                 // no mbedTLS code: not read
   ].join('\r\n');
   assert.deepEqual(findTlsLogLines(text).map((l) => [l.line, l.level, l.tag, l.kind, l.codes]), [
@@ -204,6 +205,7 @@ test('other shapes of the same failures (issue 18): pre-v4.2 esp-tls, mbedTLS de
     [4, 'E', 'Dynamic Impl', 'mbedtls-call-failed', ['29312']],
     [5, 'E', 'esp-x509-crt-bundle', 'bundle-verify-failed', []],
     [6, undefined, '', 'handshake-failed', ['-0x7200']],
+    [7, 'E', 'APP', 'mbedtls-call-failed', ['-0x3d00']],
   ]);
 });
 

@@ -100,6 +100,8 @@ const RULES: readonly Rule[] = [
   rule('mbedtls-call-failed', undefined, `(?:\\S+\\.c:\\d+:? )?\\w+\\(\\) returned -?\\d+ \\((?<c1>${HEX})\\)`),
   // Arduino-ESP32's ssl_client: "[start_ssl_client():273]: (-12288) X509 - Certificate verification failed, ...".
   rule('mbedtls-strerror', undefined, `\\[\\w+\\(\\):\\d+\\]: \\((?<c1>-\\d+)\\) .*`),
+  // An application's own report with the code twice ("mbedtls_pk_parse_key failed: -15616 (-0x3d00)").
+  rule('mbedtls-call-failed', undefined, `(?:.*?[\\s:!])?mbedtls_\\w+(?:\\(\\))? failed[:!]? -?\\d+ \\((?<c1>${HEX})\\)`),
   // Components that print the code in decimal ("Dynamic Impl: mbedtls_ssl_fetch_input error=29312").
   rule('mbedtls-call-failed', undefined, `(?:.*?\\s)?mbedtls_\\w+ error=(?<c1>-?\\d+)`),
   rule('mbedtls-strerror', MBEDTLS, `\\((?<c1>[0-9A-Fa-f]{4,8})\\): .*`),
