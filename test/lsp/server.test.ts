@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { CodeAction, Diagnostic, TextEdit } from 'vscode-languageserver-protocol';
+import { makeChain } from '../support/certs';
 import { applyEdits } from '../support/edits';
 import { serverPath, TestClient, uri } from '../support/lsp';
 
@@ -221,6 +222,34 @@ describe('language server: code lens, hover and the fixes of the C rules', () =>
     const [action] = await actionsFor(file, d);
     const fixed = applyEdits(text, action.edit!.changes![uri(file)] as TextEdit[]);
     assert.match(fixed, /mbedtls_ssl_conf_authmode\(&conf, MBEDTLS_SSL_VERIFY_REQUIRED\);/);
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uri(file), version: 2 }, contentChanges: [{ text: fixed }] });
+    await client.waitForDiagnostics(file, (l) => l.length === 0);
+  });
+
+  it('judges a CA buffer as a set: a pasted chain ending at its root gives infos, not errors', async () => {
+    // Shape: a community client that pasted the server's whole chain into one .cert_pem literal.
+    const chain = await makeChain({ now: new Date(), key: 'p256' });
+    const literal = (chain.leaf.pem + chain.intermediate.pem + chain.root.pem).trim().split('\n').map((l) => `    "${l}\\n"`).join('\n');
+    const file = path.join(ws, 'main/chain_client.c');
+    const text = `static const char chain_pem[] =\n${literal};\nvoid fetch(void)\n{\n    esp_http_client_config_t config = { .url = "https://api.example.com", .cert_pem = chain_pem };\n    esp_http_client_init(&config);\n}\n`;
+    await open(file, text);
+    const diags = await client.waitForDiagnostics(file, (l) => l.some((d) => d.code === 'cert-leaf-as-trust-anchor'));
+    const anchors = diags.filter((d) => /-as-trust-anchor$/.test(String(d.code)));
+    assert.deepEqual(anchors.map((d) => [d.code, d.severity]).sort(), [['cert-intermediate-as-trust-anchor', 3], ['cert-leaf-as-trust-anchor', 3]]);
+  });
+
+  it('reads C++ with its own grammar: an mbedtls_cxx client without verification, fixed to do_verify{true}', async () => {
+    // Shape: esp-protocols' mbedtls_cxx examples, a client class calling init() in a method.
+    const file = path.join(ws, 'main/tls_client.cpp');
+    const text = 'class TlsClient : public Tls {\npublic:\n    bool connect()\n    {\n        if (!init(is_server{false}, do_verify{false})) {\n            return false;\n        }\n        return handshake() == 0;\n    }\n};\n';
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(file), languageId: 'cpp', version: 1, text } });
+    const [d] = await client.waitForDiagnostics(file, (l) => l.length === 1);
+    assert.equal(d.code, 'mbedtls-verify-disabled');
+    assert.equal(d.severity, 1);
+    assert.equal(d.range.start.line, 4);
+    const [action] = await actionsFor(file, d);
+    const fixed = applyEdits(text, action.edit!.changes![uri(file)] as TextEdit[]);
+    assert.match(fixed, /init\(is_server\{false\}, do_verify\{true\}\)/);
     await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uri(file), version: 2 }, contentChanges: [{ text: fixed }] });
     await client.waitForDiagnostics(file, (l) => l.length === 0);
   });
