@@ -154,7 +154,7 @@ test('other message forms from the reference strings', () => {
   assert.equal(one('I (9000) esp-tls-mbedtls: Certificate verified.').kind, 'verify-ok');
   assert.equal(one('I (9000) esp-x509-crt-bundle: Certificate validated').kind, 'verify-ok');
   assert.equal(one('D (9000) esp-tls-mbedtls: Skipping certificate verification - no peer certificate received').kind, 'verify-skipped');
-  assert.equal(one('E (9000) esp-x509-crt-bundle: Certificate matched with ISRG Root X1 but signature verification failed').kind, 'bundle-verify-failed');
+  assert.equal(one('E (9000) esp-x509-crt-bundle: Certificate matched with ISRG Root X1 but signature verification failed').kind, 'bundle-signature-failed');
   assert.deepEqual(one('E (9000) esp-x509-crt-bundle: PK verify failed with error 0x4380').codes, ['0x4380']);
   assert.equal(one('W (9000) esp_https_ota: Continuing with insecure option because CONFIG_ESP_HTTPS_OTA_ALLOW_HTTP is set.').kind, 'insecure-ota');
   assert.equal(one('W (9000) esp_https_ota: Continuing with insecure option because CONFIG_OTA_ALLOW_HTTP is set.').kind, 'insecure-ota');
@@ -203,7 +203,7 @@ test('other shapes of the same failures (issue 18): pre-v4.2 esp-tls, mbedTLS de
     [2, 'E', 'ssl_client.cpp', 'mbedtls-strerror', ['-12288']],
     [3, 'E', 'aws_iot', 'handshake-failed', ['-0x10']],
     [4, 'E', 'Dynamic Impl', 'mbedtls-call-failed', ['29312']],
-    [5, 'E', 'esp-x509-crt-bundle', 'bundle-verify-failed', []],
+    [5, 'E', 'esp-x509-crt-bundle', 'bundle-signature-failed', []],
     [6, undefined, '', 'handshake-failed', ['-0x7200']],
     [7, 'E', 'APP', 'mbedtls-call-failed', ['-0x3d00']],
   ]);

@@ -28,7 +28,8 @@ export type TlsLogKind =
   | 'verify-info'               // one "  ! <reason>" item of "verification info: %s"
   | 'verify-ok'                 // Certificate verified. / (bundle) Certificate validated
   | 'verify-skipped'            // Skipping certificate verification - no peer certificate received
-  | 'bundle-verify-failed'      // (bundle) Failed to verify certificate / ... signature verification failed
+  | 'bundle-verify-failed'      // (bundle) Failed to verify certificate: no bundle root issued the chain's top certificate
+  | 'bundle-signature-failed'   // (bundle) Certificate matched [with ...] but signature verification failed
   | 'bundle-no-matching-root'   // (bundle) No matching trusted root certificate found
   | 'bundle-error'              // (bundle) invalid bundle, PK parse/verify failed, attach failed, ...
   | 'no-verification-option'    // No server verification option set ... / (OTA) No option for server verification ... / Server certificate not found ...
@@ -122,7 +123,8 @@ const RULES: readonly Rule[] = [
   rule('tls-version', MBEDTLS, 'TLS 1\\.3 is not enabled in config, continuing with default TLS protocol|Unsupported protocol version'),
   rule('io-error', MBEDTLS, `(?:read|write) error :(?<c1>${HEX}):?`),
   rule('verify-ok', BUNDLE, 'Certificate validated'),
-  rule('bundle-verify-failed', BUNDLE, 'Failed to verify certificate|Certificate matched(?: with .*)? but signature verification failed'),
+  rule('bundle-signature-failed', BUNDLE, 'Certificate matched(?: with .*)? but signature verification failed'),
+  rule('bundle-verify-failed', [...BUNDLE, 'esp_crt_bundle.c'], 'Failed to verify certificate'),
   rule('bundle-no-matching-root', BUNDLE, 'No matching trusted root certificate found'),
   rule('bundle-error', BUNDLE, `(?:PK parse|PK verify|MD) failed with error (?<c1>(?:0x)?[0-9A-Fa-f]+)|Internal mbedTLS error (?<c2>[0-9A-Fa-f]+)|Invalid certificate bundle|No certificates in bundle|Failed to attach bundle|Unable to allocate memory for bundle|Cert bundle certificates exceed max allowed certificates|No\\. of certs in the certificate bundle = .*|Unsuitable public key|Unknown message digest|Simple compare failed`),
   rule('dns-failed', ESP_TLS, "couldn't get hostname for :.*: getaddrinfo\\(\\) returns (?<c1>-?\\d+), addrinfo=\\S*"),

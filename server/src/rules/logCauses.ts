@@ -14,6 +14,9 @@ import type { RuleContext } from './context';
 const PLAIN_PEER = new Set([0x7200, 0x7280, 0x7780, 0x7100, 0x7080]);
 const PLAIN_SCHEME = /^(ws|http|mqtt|coap):\/\//i;
 
+/** esp_crt_bundle's verify callback looks up only the issuer of the last certificate the server sends. */
+export const BUNDLE_NO_ISSUER = 'No root in the certificate bundle issued the last certificate the server sent. Either the bundle in use lacks the server\'s root (the CMN list, a custom bundle, or a root the release dropped), or the server sends a chain whose top certificate is cross-signed by an old root the bundle does not have (e.g. ISRG Root X1 signed by DST Root CA X3, GTS Root R4 signed by GlobalSign Root CA): the bundle looks only at that issuer. Have the server send the chain that ends at a current root, or add the root the chain names to a custom bundle.';
+
 /** How far back a line still belongs to the same attempt. */
 const WINDOW = 40;
 
@@ -40,6 +43,9 @@ export function causeInLog(ctx: RuleContext, failure: TlsLogLine, code: number |
   if (code === 0x7780 && /https_server|httpd/i.test(failure.tag)) {
     return 'Here the ESP32 is the server (tag ' + failure.tag + '): the client rejected the device\'s certificate (its CA does not trust it, or the name does not match the address it used) or offered nothing in common.';
   }
+  // The bundle's own line right before a -0x3000 (or an Arduino -12288) says which lookup failed.
+  const bundle = code === 0x3000 ? lines.find((l) => l.kind === 'bundle-verify-failed' && l.line < failure.line && l.line >= failure.line - 5) : undefined;
+  if (bundle) return `The certificate bundle rejected the chain (line ${bundle.line + 1}: "${bundle.message}"). ${BUNDLE_NO_ISSUER}`;
   return (code === 0x2700 ? verifyReason(failure, lines) : undefined) ?? projectCause(ctx, code);
 }
 

@@ -6,7 +6,7 @@ import { decodedLine } from '../mbedtls/markdown';
 import { findLogEvidence } from '../logs/evidence';
 import { findTlsLogLines, type TlsLogLine } from '../logs/tlsLines';
 import { ruleInfo } from './catalogue';
-import { causeInLog, logIdfVersion } from './logCauses';
+import { BUNDLE_NO_ISSUER, causeInLog, logIdfVersion } from './logCauses';
 import type { Rule, RuleContext } from './context';
 import type { Finding } from './finding';
 
@@ -21,7 +21,8 @@ const KIND_TEXT: Partial<Record<TlsLogLine['kind'], string>> = {
   'ca-parse-failed': 'The CA buffer did not parse: often a PEM without its NUL byte (rule pem-not-nul-terminated) or a damaged certificate (cert-malformed).',
   'global-store-empty': 'The client trusts the global CA store (use_global_ca_store) but nothing filled it: call esp_tls_set_global_ca_store() with your CA certificates before connecting, or use the bundle or a CA instead (rule global-ca-store-empty finds it in the code).',
   'insecure-ota': 'OTA runs without verifying the server (CONFIG_ESP_HTTPS_OTA_ALLOW_HTTP).',
-  'bundle-verify-failed': "A root in the certificate bundle has the name of the server chain's issuer, but its key does not verify the chain: the server's CA signs with another key under that name (a re-keyed or cross-signed CA). Look at the chain the server sends (`esp-tls-lens chain <host>`) and trust its real root; from ESP-IDF v6.0, CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_CROSS_SIGNED_VERIFY lets the bundle verify chains through cross-signed CAs.",
+  'bundle-verify-failed': BUNDLE_NO_ISSUER,
+  'bundle-signature-failed': "A root in the certificate bundle has the name of the server chain's issuer, but its key does not verify the chain: the server's CA signs with another key under that name (a re-keyed or cross-signed CA). Look at the chain the server sends (`esp-tls-lens chain <host>`) and trust its real root; from ESP-IDF v6.0, CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_CROSS_SIGNED_VERIFY lets the bundle verify chains through cross-signed CAs.",
   'bundle-build-failed': 'The build\'s bundle generator (gen_crt_bundle.py) rejected the custom bundle input: a file that is not a PEM or DER certificate, a folder without certificates, or more certificates than CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_MAX_CERTS allows. Fix what CONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE_PATH names (rule sdkconfig-custom-bundle-invalid checks it).',
   'bundle-error': 'The certificate bundle itself could not be used (invalid, empty, or out of memory); no server verifies through it until it is rebuilt (see sdkconfig-custom-bundle-invalid).',
 };
