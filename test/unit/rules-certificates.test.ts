@@ -240,6 +240,11 @@ void fetch(void) { esp_http_client_config_t config = { .url = "https://broker.ex
 });
 
 describe('a CA chosen by #if through a macro', () => {
+  it('a #define cycle (A names B, B names A) ends instead of recursing forever', async () => {
+    const src = httpClient('CA_A', '#define CA_A CA_B\n#define CA_B CA_A');
+    assert.deepEqual((await check({ [C]: src })).filter((f) => /-as-trust-anchor$/.test(f.rule)), []);
+  });
+
   it('every branch the build may take is judged (shape: #define SERVER_CA per deployment)', async () => {
     const chain = await makeChain({ now: NOW, key: 'p256' });
     const src = `static const char lab_ca[] =\n${cLiteral(chain.intermediate.pem)};\nstatic const char prod_ca[] =\n${cLiteral(chain.root.pem)};

@@ -81,7 +81,7 @@ export function sitesOfExpression(ctx: RuleContext, file: FileFacts, expr: strin
 /** A site an expression reaches, and the `#if` branches of the `#define`s on the way (`SERVER_CA` -> `lab_ca`). */
 export interface Reached { site: CertSite; via: readonly Condition[] }
 
-export function reachedSites(ctx: RuleContext, file: FileFacts, expr: string, at: Range, via: readonly Condition[] = []): Reached[] {
+export function reachedSites(ctx: RuleContext, file: FileFacts, expr: string, at: Range, via: readonly Condition[] = [], depth = 0): Reached[] {
   const sites = firmwareSites(ctx);
   const reach = (list: CertSite[]) => list.map((site) => ({ site, via }));
   const inPlace = sites.filter((s) => s.origin === 'literal' && s.file === file.file && within(s.literal!.range, at));
@@ -93,9 +93,9 @@ export function reachedSites(ctx: RuleContext, file: FileFacts, expr: string, at
   const ref = file.c?.binaryRefs.find((r: BinaryRefFact) => r.cName === name);
   if (ref) return reach(sites.filter((s) => s.embeds.some((e) => e.embed.symbol === ref.symbol)));
   // `#if A / #define SERVER_CA ca_a / #else / #define SERVER_CA ca_b`: every branch the build may take, each judged.
-  if (via.length > 8 || !file.c) return [];
+  if (depth >= 4 || !file.c) return []; // `#define A B` / `#define B A` ends here
   const defines = activeDefines(file.c.defines, name, macrosOf(file.c, ctx, file.file)).filter((d) => d.value !== name);
-  return defines.flatMap((d) => reachedSites(ctx, file, d.value, d.range, [...via, ...(d.conditions ?? [])]));
+  return defines.flatMap((d) => reachedSites(ctx, file, d.value, d.range, [...via, ...(d.conditions ?? [])], depth + 1));
 }
 
 const usedCache = new WeakMap<RuleContext, Map<string, UsedSite[]>>();
