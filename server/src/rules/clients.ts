@@ -193,11 +193,11 @@ function withRuntimeValue(s: Setting, facts: CFileFacts, ctx: RuleContext): Sett
 }
 
 /** `true`, a number, or a macro (a #define of the file, a CONFIG_ option, or one from a header we do not read). */
-function isConstantFlag(value: string, facts: CFileFacts, ctx: RuleContext): boolean {
+function isConstantFlag(value: string, facts: CFileFacts, ctx: RuleContext, depth = 0): boolean {
   const v = value.trim().replace(/^\((.*)\)$/, '$1').trim();
   if (/^(true|\d+[uUlL]*)$/.test(v) || /^[A-Z_][A-Z0-9_]*$/.test(v)) return true;
-  const define = defineValue(facts, v, ctx);
-  return define !== undefined && define !== v && isConstantFlag(define, facts, ctx);
+  const define = depth < 4 ? defineValue(facts, v, ctx) : undefined; // defines naming each other end here
+  return define !== undefined && define !== v && isConstantFlag(define, facts, ctx, depth + 1);
 }
 
 export const isVerifying = (s: Setting) => s.role === 'bundle' || s.role === 'global' || s.role === 'ca' || s.role === 'psk' || s.role === 'session';
