@@ -78,10 +78,13 @@ export interface FieldAssignmentFact {
   valueRange: Range;
   conditions: readonly Condition[];
   functionRange?: Range;
-  /** The run-time `if` conditions the statement sits under, innermost first (`client->config->skip_cn`); a C++
-   *  lambda or a `case` reads as words: "the lambda around it runs", "the switch is at case X". */
-  guards?: string[];
+  /** The run-time conditions the statement sits under, innermost first. */
+  guards?: Guard[];
 }
+
+/** A run-time condition: an `if`'s condition as written (`client->config->skip_cn`, `!(err == ESP_OK)` for the
+ *  else branch), or, in words, what else decides whether the code runs (a C++ lambda, a `case`). */
+export type Guard = { code: string } | { words: string };
 
 /** A call to a function the rules care about (esp_transport_ssl_*, mbedtls_ssl_*, esp_tls_*, ...). */
 export interface CallFact {
@@ -94,8 +97,8 @@ export interface CallFact {
   assignedTo?: string;
   conditions: readonly Condition[];
   functionRange?: Range;
-  /** The run-time `if` conditions the call sits under, innermost first. */
-  guards?: string[];
+  /** The run-time conditions the call sits under, innermost first. */
+  guards?: Guard[];
   /** For a verification result (mbedtls_ssl_get_verify_result): does a failure change what the code does next,
    *  or is it only logged? `acted-on` also stands for "cannot tell" (returned, passed on, checked far away). */
   resultUse?: 'logged-only' | 'acted-on';

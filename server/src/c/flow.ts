@@ -2,22 +2,23 @@
 // sits under, whether a failed verification result stops anything, and the function around a node (its
 // name and parameters: a value read from a parameter is its caller's choice).
 import type { Node } from 'web-tree-sitter';
+import type { Guard } from './facts';
 import { declaratorName, functionAround, namedChildren, statementOf } from './nodes';
 
 /** The conditions of the `if` statements a node runs under (not the ones it is the condition of), as
  *  written (`source` is the file's text) without their parentheses; an `else` branch reads as `!(cond)`,
  *  a C++ lambda or a `case` as words. Absent when there are none. */
-export function guardsOf(source: string, node: Node): { guards?: string[] } {
-  const guards: string[] = [];
+export function guardsOf(source: string, node: Node): { guards?: Guard[] } {
+  const guards: Guard[] = [];
   for (let child = node, n = node.parent; n && n.type !== 'function_definition'; child = n, n = n.parent) {
     // A C++ lambda runs only when something calls it (std::visit picks one of several), a `case` only for its value.
-    if (n.type === 'lambda_expression') guards.push('the lambda around it runs');
-    if (n.type === 'case_statement') guards.push(n.childForFieldName('value') ? `the switch is at case ${n.childForFieldName('value')!.text}` : 'the switch takes its default');
+    if (n.type === 'lambda_expression') guards.push({ words: 'the lambda around it runs' });
+    if (n.type === 'case_statement') guards.push({ words: n.childForFieldName('value') ? `the switch is at case ${n.childForFieldName('value')!.text}` : 'the switch takes its default' });
     if (n.type !== 'if_statement') continue;
     const cond = n.childForFieldName('condition');
     if (!cond || child.id === cond.id) continue;
     const text = source.slice(cond.startIndex, cond.endIndex).replace(/^\(\s*|\s*\)$/g, '').replace(/\s+/g, ' ');
-    guards.push(n.childForFieldName('alternative')?.id === child.id ? `!(${text})` : text);
+    guards.push({ code: n.childForFieldName('alternative')?.id === child.id ? `!(${text})` : text });
   }
   return guards.length ? { guards } : {};
 }

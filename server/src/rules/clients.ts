@@ -4,7 +4,7 @@
 import { ProjectConfig } from '../sdkconfig/kconfig';
 import { activeDefines, allHold, fileMacros, type FileDefine, type MacroEnv } from '../c/conditions';
 import { decodeCStrings, type MacroLookup } from '../c/cStrings';
-import { accessPath, type CallFact, type CFileFacts, type FieldAssignmentFact, type TlsConfigFact } from '../c/facts';
+import { accessPath, type CallFact, type CFileFacts, type FieldAssignmentFact, type Guard, type TlsConfigFact } from '../c/facts';
 import type { Condition } from '../c/mask';
 import { parseServerAddress } from '../net/address';
 import type { EspIdfProject } from '../project/model';
@@ -174,14 +174,15 @@ const ATTEMPT = /^(esp_tls_conn_|esp_https_ota|esp_http_client_(perform|open)$|e
  * on). Unless cond tests a connection or OTA attempt of the same function (`if (err != ESP_OK)`): then it is
  * the retry after a failure, which whoever makes the first attempt fail can force.
  */
-function runtimeGuard(guards: string[] | undefined, facts: CFileFacts, fn: Range | undefined): { runtime?: string; fallback?: string } {
-  const g = guards?.[0];
-  if (!g) return {};
+function runtimeGuard(guards: readonly Guard[] | undefined, facts: CFileFacts, fn: Range | undefined): { runtime?: string; fallback?: string } {
+  const guard = guards?.[0];
+  if (!guard) return {};
+  if ('words' in guard) return { runtime: `only when ${guard.words}` };
+  const g = guard.code;
   const attempts = facts.calls.filter((c) => ATTEMPT.test(c.name) && sameFunction(c.functionRange, fn));
   const tested = (name: string) => new RegExp(`(^|[^\\w>.])${name.replace(/[^\w]/g, (ch) => `\\${ch}`)}\\b`).test(g);
   if (attempts.some((c) => g.includes(`${c.name}(`) || (c.assignedTo && tested(c.assignedTo)))) return { fallback: g };
-  // Conditions are code; a lambda or a case reads as words ("the lambda around it runs").
-  return { runtime: g.startsWith('the ') ? `only when ${g}` : `only when \`${g}\` holds at run time` };
+  return { runtime: `only when \`${g}\` holds at run time` };
 }
 
 /** Flags whose value is read at run time, not written as a constant: on or off depends on the caller. */
