@@ -8,6 +8,7 @@ import type { Condition } from '../c/mask';
 import { resolvePemLiteral, type PemLiteralBlock, type PemLiteralFact } from '../c/pemLiterals';
 import type { EmbedFact } from '../project/embeds';
 import type { CertFileBlock } from '../x509/certFile';
+import type { CertInfo } from '../x509/certificate';
 import { macrosOf, stringMacros, tlsClients, type Setting, type TlsClient } from './clients';
 import type { FileFacts, RuleContext } from './context';
 import { rangeContains } from '../positions';
@@ -28,6 +29,10 @@ export interface CertSite {
 /** A certificate (or key) a client uses, the setting that hands it over, and the `#if` branches of the
  *  `#define`s between them (`.cert_pem = SERVER_CA` chosen per build). */
 export interface UsedSite { site: CertSite; client?: TlsClient; setting: Setting | { range: Range; path: string; file: string }; file: string; via?: readonly Condition[] }
+
+/** The certificate a site holds, and the name a person knows it by (its CN, else the whole subject). */
+export const certOf = (s: CertSite): CertInfo | undefined => s.block.cert;
+export const nameOf = (c: CertInfo): string => c.subjectCN ?? c.subject;
 
 const cache = new WeakMap<RuleContext, CertSite[]>();
 

@@ -9,7 +9,7 @@ import { keyMatchesCertificate } from '../x509/privateKey';
 import { fullBundleText, idfCommonBundleNames, isMozillaRoot } from '../x509/trustStores';
 import { ruleInfo } from './catalogue';
 import { configOf } from './sdkconfig';
-import { eapSites, firmwareSites, usedSites, type CertSite, type UsedSite } from './certSites';
+import { certOf, eapSites, firmwareSites, nameOf, usedSites, type CertSite, type UsedSite } from './certSites';
 import { issuerBeside, rootAbove, trustSet } from './trustSets';
 import type { Rule, RuleContext } from './context';
 import type { Finding, RelatedLocation } from './finding';
@@ -24,8 +24,6 @@ function finding(rule: string, site: { file: string; range: Finding['range'] }, 
 /** A capital first letter and a full stop, so messages joined to it read as sentences. */
 const sentence = (text: string) => text.charAt(0).toUpperCase() + text.slice(1) + (/[.!?]$/.test(text) ? '' : '.');
 
-const certOf = (s: CertSite): CertInfo | undefined => s.block.cert;
-const nameOf = (c: CertInfo) => c.subjectCN ?? c.subject;
 
 /** "trusted by `cfg` (main/client.c:12)", for the related location of a trust anchor's finding. */
 function related(uses: UsedSite[], what: string): RelatedLocation[] {

@@ -6,7 +6,7 @@ import type { TlsLogLine } from '../logs/tlsLines';
 import { FLAG_EXPLANATIONS } from '../mbedtls/explain';
 import { VERIFY_FLAGS } from '../mbedtls/catalogue';
 import { ProjectConfig } from '../sdkconfig/kconfig';
-import { usedSites } from './certSites';
+import { nameOf, usedSites } from './certSites';
 import { tlsClients } from './clients';
 import type { RuleContext } from './context';
 
@@ -67,7 +67,7 @@ function projectCause(ctx: RuleContext, code: number): string | undefined {
     const pinned = usedSites(ctx, 'ca').find((u) => u.site.block.cert && u.site.block.cert.role !== 'root' && !u.site.block.rootKeyOf);
     const cert = pinned?.site.block.cert;
     if (pinned && cert) {
-      return `In this project, \`${pinned.client?.name ?? pinned.setting.path}\` trusts ${cert.subjectCN ?? cert.subject}, ${cert.role === 'leaf' ? "a server's own certificate" : 'an intermediate CA'}, not a root: `
+      return `In this project, \`${pinned.client?.name ?? pinned.setting.path}\` trusts ${nameOf(cert)}, ${cert.role === 'leaf' ? "a server's own certificate" : 'an intermediate CA'}, not a root: `
         + 'once the server presents a renewed certificate (or one from another intermediate), verification fails with NOT_TRUSTED. Trust the root CA instead (see cert-leaf-as-trust-anchor / cert-intermediate-as-trust-anchor).';
     }
   }

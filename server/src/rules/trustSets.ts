@@ -4,11 +4,9 @@
 // alternatives, not one set.
 import { nameKey } from '../x509/names';
 import type { CertInfo } from '../x509/certificate';
-import { usedSites, type CertSite, type UsedSite } from './certSites';
+import { certOf, nameOf, usedSites, type CertSite, type UsedSite } from './certSites';
 import type { RuleContext } from './context';
 
-const certOf = (s: CertSite): CertInfo | undefined => s.block.cert;
-const nameOf = (c: CertInfo) => c.subjectCN ?? c.subject;
 
 /** One CA buffer (or global store) as mbedTLS loads it: every certificate the same setting hands over in one
  *  build; buffers a `#define` picks per build (`SERVER_CA` -> lab_ca or prod_ca) are alternatives, not one set. */
