@@ -3,7 +3,7 @@
 // name and parameters: a value read from a parameter is its caller's choice).
 import type { Node } from 'web-tree-sitter';
 import type { Guard } from './facts';
-import { declaratorName, functionAround, namedChildren, statementOf } from './nodes';
+import { calledName, declaratorName, functionAround, namedChildren, PRINT_CALL, statementOf } from './nodes';
 
 /** The conditions of the `if` statements a node runs under (not the ones it is the condition of), as
  *  written (`source` is the file's text) without their parentheses; an `else` branch reads as `!(cond)`,
@@ -23,8 +23,9 @@ export function guardsOf(source: string, node: Node): { guards?: Guard[] } {
   return guards.length ? { guards } : {};
 }
 
-/** Calls that only report: a branch made of these changes nothing about the connection. */
-const REPORTERS = /^(ESP_(EARLY_|DRAM_)?LOG[EWIDV]|printf|s?n?printf|puts|mbedtls_printf|mbedtls_x509_crt_verify_info|bzero|memset)$/;
+/** Calls that only report (printing, formatting the verify info, clearing the buffer for it): a branch made of
+ *  these changes nothing about the connection. */
+const reports = (name: string) => PRINT_CALL.test(name) || /^(mbedtls_x509_crt_verify_info|bzero|memset)$/.test(name);
 
 /** Whether a failed verification result stops anything: the branch of the `if` that tests it for failure
  *  (inline `if ((flags = f(...)) != 0)`, or `x = f(...); if (x != 0)` right after) holds more than reporting.
@@ -52,7 +53,7 @@ function onlyReports(branch: Node): boolean {
   const statements = branch.type === 'compound_statement' ? namedChildren(branch).filter((n) => n.type !== 'comment') : [branch];
   return statements.every((st) => {
     const e = st.type === 'expression_statement' ? st.namedChildren[0] : null;
-    return e?.type === 'call_expression' && REPORTERS.test(e.childForFieldName('function')?.text ?? '');
+    return e?.type === 'call_expression' && reports(calledName(e));
   });
 }
 

@@ -25,3 +25,9 @@ export function functionAround(node: Node): Node | null {
   while (fn && fn.type !== 'function_definition') fn = fn.parent;
   return fn;
 }
+
+/** Calls that print or log (ESP_LOGx, printf and friends): what they are given is output, not something parsed. */
+export const PRINT_CALL = /^(ESP_(EARLY_|DRAM_)?LOG[EWIDV]|printf|fprintf|s?n?printf|puts|fputs|ets_printf|mbedtls_printf)$/;
+
+/** The called function's name, for a call expression. */
+export const calledName = (call: Node): string => call.childForFieldName('function')?.text ?? '';

@@ -9,6 +9,7 @@ import type { Position, Range } from '../rules/finding';
 import { readContents, readContentsSync, type BlockContents } from '../x509/contents';
 import { findPemBlocks, type PemBlock, type PemProblem } from '../x509/pem';
 import { decodeCStrings, type DecodedString, type MacroLookup } from './cStrings';
+import { calledName, PRINT_CALL } from './nodes';
 
 export interface PemLiteralBlock extends BlockContents {
   label: string;
@@ -63,11 +64,9 @@ export function pemLiterals(root: Node, text: string, lookup: (name: string) => 
 }
 
 /** Text handed to a log or print call (`ESP_LOGI(TAG, "-----BEGIN PUBLIC KEY-----\n%s...", buf)`) is output, never parsed. */
-const PRINTERS = /^(ESP_(EARLY_|DRAM_)?LOG[EWIDV]|printf|fprintf|s?n?printf|puts|fputs|ets_printf)$/;
-
 function printed(n: Node): boolean {
   const call = n.parent?.type === 'argument_list' ? n.parent.parent : null;
-  return call?.type === 'call_expression' && PRINTERS.test(call.childForFieldName('function')?.text ?? '');
+  return call?.type === 'call_expression' && PRINT_CALL.test(calledName(call));
 }
 
 /**
