@@ -13,6 +13,7 @@ import { decodeCode } from './mbedtls/decode';
 import { decodedMarkdown } from './mbedtls/markdown';
 import { certificateHover } from './x509/hover';
 import type { EspIdfProject } from './project/model';
+import { formatIdfVersion } from './project/idfVersion';
 import type { FileFacts, RuleContext } from './rules/context';
 import type { Finding, Position, Range } from './rules/finding';
 import { tlsClients, type TlsClient } from './rules/clients';
@@ -162,7 +163,7 @@ export class Analyzer {
   /** Decodes an error code for the Mbed TLS version of `file`'s project (both versions when unknown). */
   decode(input: string, file?: string): ReturnType<typeof decodeCode> {
     const v = file ? projectForFile(this.projects, file)?.idfVersion : undefined;
-    return decodeCode(input, { idfVersion: v && v.source !== 'assumed' ? `${v.major}.${v.minor}` : undefined });
+    return decodeCode(input, { idfVersion: v && v.source !== 'assumed' ? formatIdfVersion(v) : undefined });
   }
 
   /** The Decode command's input explained: one code (any form), else a pasted log excerpt's TLS failures,

@@ -302,13 +302,20 @@ describe('issue 18: the codes people hit, and PSA status codes', () => {
   });
 });
 
-describe('issue 18: the Mbed TLS a release really ships', () => {
-  it('says so when the table is another version\'s: v4.0-4.3 (2.16), v5.0 before v5.0.9, v6 (4.x)', () => {
-    const note = (idf: string) => { const r = decodeCode('-0x2700', { idfVersion: idf }); assert.ok(r.ok); return r.results[0].notes.join(' '); };
-    assert.match(note('4.2'), /ships Mbed TLS 2\.16/);
-    assert.match(note('5.0.4'), /3\.1\/3\.2 until v5\.0\.9/);
-    assert.match(note('6.0'), /Mbed TLS 4\.x/);
-    assert.equal(note('4.4'), '');
-    assert.equal(note('5.3'), '');
+describe('issue 18: the Mbed TLS a release really ships (data/idf-mbedtls.json, read at each tag)', () => {
+  const note = (idf: string) => { const r = decodeCode('-0x2700', { idfVersion: idf }); assert.ok(r.ok); return r.results[0].notes.join(' '); };
+  it('names the exact version for a tag, and says the table is another series\'', () => {
+    assert.match(note('4.0.4'), /ESP-IDF v4\.0\.4 ships Mbed TLS 2\.16\.11; decoded with 2\.28's table/);
+    assert.match(note('5.0.4'), /ships Mbed TLS 3\.4\.1;/);
+    assert.match(note('5.2.1'), /ships Mbed TLS 3\.5\.2;/);
+    assert.match(note('6.0.2'), /ships Mbed TLS 4\.1\.1 \(PSA first/);
+  });
+  it('spans a release line given without its patch, and stays silent when the table is the shipped series', () => {
+    assert.match(note('5.1'), /Mbed TLS 3\.4\.0 \(v5\.1\) … 3\.6\.5 \(v5\.1\.7\)/);
+    assert.match(note('4.4'), /2\.16\.12 \(v4\.4\) … 2\.28\.8 \(v4\.4\.8\)/, 'v4.4 itself still shipped 2.16; 2.28 came with v4.4.1');
+    assert.equal(note('4.4.8'), '');
+    assert.equal(note('5.3.5'), '');
+    assert.equal(note('5.5.9'), '', 'past the newest tag: 3.6.6 or later, still the 3.6 series');
+    assert.equal(note('7.2'), '', 'a release the table does not reach says nothing');
   });
 });

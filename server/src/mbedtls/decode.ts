@@ -2,6 +2,7 @@
 // X.509 verify-flag masks, for the Mbed TLS version of the project's ESP-IDF (v4.x → 2.28, v5.x → 3.6).
 // The result objects are the `decode --json` contract of DESIGN.md §3.
 import { explainPsa, psaStatus } from './psa';
+import { shippedMbedtlsNote, type IdfVersionParts } from './shipped';
 import {
   MBEDTLS_VERSIONS, VERIFY_FLAGS, espErrorByName, espErrorByValue, espErrorPresent, formatMbedtlsCode,
   mbedtlsErrorEntry, mbedtlsErrorValues, mbedtlsStrerror, splitMbedtlsCode, verifyFlagByName, type MbedtlsVersion,
@@ -56,7 +57,6 @@ export interface DecodeOptions {
 
 export type DecodeResult = { ok: true; results: DecodedCode[] } | { ok: false; error: string };
 
-interface IdfVersionParts { major: number; minor: number; patch?: number }
 
 export function parseIdfVersionText(text: string | undefined): IdfVersionParts | undefined {
   const m = /^v?(\d+)\.(\d+)(?:\.(\d+))?$/.exec((text ?? '').trim());
@@ -69,19 +69,6 @@ export function mbedtlsVersionForIdf(idfVersion: string | IdfVersionParts | unde
   const v = typeof idfVersion === 'string' || idfVersion === undefined ? parseIdfVersionText(idfVersion) : idfVersion;
   if (!v) return undefined;
   return v.major <= 4 ? '2.28' : '3.6';
-}
-
-/**
- * What the release really ships when its tables are another version's: v4.0-v4.3 Mbed TLS 2.16 (2.16.11 at
- * v4.0.4), v5.0 initially 3.1/3.2 (3.6.3 from v5.0.9), v5.3 3.6.0, v6.0 4.x (4.1.1 at v6.0.2). Read from the
- * components/mbedtls/mbedtls submodule of those tags (server/src/data/README.md).
- */
-export function shippedMbedtlsNote(idf: IdfVersionParts | undefined): string | undefined {
-  if (!idf) return undefined;
-  if (idf.major === 4 && idf.minor < 4) return `ESP-IDF v${idf.major}.${idf.minor} ships Mbed TLS 2.16; decoded with 2.28's table, whose SSL and X.509 codes are the same`;
-  if (idf.major === 5 && idf.minor === 0 && (idf.patch ?? 0) < 9) return 'ESP-IDF v5.0 shipped Mbed TLS 3.1/3.2 until v5.0.9 (3.6.3); decoded with 3.6\'s table';
-  if (idf.major >= 6) return `ESP-IDF v${idf.major}.${idf.minor} ships Mbed TLS 4.x (PSA first: many failures come as PSA status codes); decoded with 3.6's table`;
-  return undefined;
 }
 
 type Parsed =
@@ -209,7 +196,7 @@ export function decodeCode(input: string, options: DecodeOptions = {}): DecodeRe
 
   const one = (version: MbedtlsVersion): DecodedCode | undefined => {
     const notes = [...parsed.notes];
-    const shipped = parsed.kind === 'mbedtls' ? shippedMbedtlsNote(idf) : undefined;
+    const shipped = parsed.kind === 'mbedtls' ? shippedMbedtlsNote(idf, version) : undefined;
     if (shipped) notes.push(shipped);
     if (parsed.kind === 'flags') {
       const ex = explainFlags(parsed.mask);

@@ -5,6 +5,7 @@ import { decodeCode, type DecodedCode } from '../mbedtls/decode';
 import { decodedLine } from '../mbedtls/markdown';
 import { findLogEvidence } from '../logs/evidence';
 import { findTlsLogLines, type TlsLogLine } from '../logs/tlsLines';
+import { formatIdfVersion } from '../project/idfVersion';
 import { ruleInfo } from './catalogue';
 import { BUNDLE_NO_ISSUER, causeInLog, logIdfVersion } from './logCauses';
 import type { Rule, RuleContext } from './context';
@@ -51,7 +52,7 @@ function decode(ctx: RuleContext, code: string, line: TlsLogLine, bannerVersion:
   if (/^\d+$/.test(code) && line.kind === 'socket-error') return []; // an errno, not an mbedTLS code
   const v = ctx.project?.idfVersion;
   // The project's stated version first; else the one the device printed at boot.
-  const idfVersion = v && v.source !== 'assumed' ? `${v.major}.${v.minor}` : bannerVersion?.split('.').slice(0, 2).join('.');
+  const idfVersion = v && v.source !== 'assumed' ? formatIdfVersion(v) : bannerVersion;
   const r = decodeCode(code, { idfVersion, hex: line.kind === 'mqtt-last-error' || line.kind === 'http-last-error' });
   // Without a version, the 3.6 reading: most devices run ESP-IDF v5 or later.
   return r.ok ? [r.results.find((x) => x.mbedtls === '3.6') ?? r.results[0]] : [];
