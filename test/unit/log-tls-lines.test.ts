@@ -237,7 +237,7 @@ describe_causes: {
 
   test('the same code, another cause: TLS spoken to a plain ws:// server (issue 18 shape)', () => {
     const [m] = explain('I (5000) transport_ws: Connecting to ws://192.168.1.10:8080/ws\nE (5100) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x7200\n');
-    assert.match(m, /^The connection is to a plain URL \(line 1: `I \(5000\) transport_ws: Connecting to ws:\/\/192\.168\.1\.10:8080\/ws`\)/);
+    assert.match(m, /^The connection is to a plain ws:\/\/ URL: .* Evidence: line 1: `I \(5000\) transport_ws: Connecting to ws:\/\/192\.168\.1\.10:8080\/ws`\. Use the TLS scheme/);
     assert.match(m, /\(-0x7200 SSL - /, 'the library text last');
     const [plainTls] = explain('I (5000) HTTP_CLIENT: Requesting https://api.example.com/v1\nE (5100) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x7200\n');
     assert.match(plainTls, /^A TLS record did not fit/, 'an https URL: the record-size explanation stands');
@@ -245,7 +245,7 @@ describe_causes: {
 
   test('memory ran out just before: that is the cause, not the bundle', () => {
     const [m] = explain('E (4000) esp-aes: Failed to allocate memory\nE (4001) esp-x509-crt-bundle: PK verify failed with error FFFFBF00\nE (4002) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x3000\n');
-    assert.match(m, /^Memory ran out just before \(line 1: /);
+    assert.match(m, /^Memory ran out just before the failure: .* Evidence: line 1: `E \(4000\) esp-aes: Failed to allocate memory`/);
   });
 
   test('under the HTTPS server\'s tag the ESP32 is the server', () => {

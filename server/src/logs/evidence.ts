@@ -1,8 +1,9 @@
 // The lines around a TLS failure that say what it was about: the URL being connected to, memory running
-// out, PSA crypto failing, and the ESP-IDF version the boot banner names. logs/tlsLines.ts finds the
-// failures; the log rule weighs these beside them (rules/logCauses.ts).
+// out, PSA crypto failing, the clock being set, the ESP32 acting as a server, and the ESP-IDF version and
+// chip the boot banner names. logs/tlsLines.ts finds the failures, logs/attempts.ts groups both into
+// connection attempts, and the log rule weighs them (rules/logCauses.ts).
 
-export type EvidenceKind = 'url' | 'plain-port' | 'memory' | 'psa' | 'idf-version';
+export type EvidenceKind = 'url' | 'plain-port' | 'memory' | 'psa' | 'idf-version' | 'chip' | 'clock-set' | 'server';
 
 export interface LogEvidence {
   /** 0-based line. */
@@ -10,7 +11,7 @@ export interface LogEvidence {
   kind: EvidenceKind;
   /** The line as printed (colour codes removed, trimmed). */
   text: string;
-  /** url: the URL; idf-version: "5.3.1". */
+  /** url: the URL; plain-port: "1883"; idf-version: "5.3.1"; chip: "ESP32-C3". */
   value?: string;
 }
 
@@ -21,6 +22,13 @@ const MEMORY = /out of memory|not enough memory|insufficient memory|(?:alloc(?:a
 const PSA = /\bpsa_\w+\(?\)? (?:failed|returned)|PSA_ERROR_[A-Z_]+|psa_crypto_init/;
 /** "boot: ESP-IDF v5.3.1 2nd stage bootloader", "app_init: ESP-IDF: v5.3.1-dirty", "cpu_start: ESP-IDF: v4.4.4". */
 const IDF_VERSION = /\bESP-IDF:? v(\d+\.\d+(?:\.\d+)?)/;
+/** The chip: the ROM banner ("ESP-ROM:esp32c3-api1-20210207"), v5's bootloader tag ("boot.esp32s3: chip revision"),
+ *  esptool before the monitor ("Chip is ESP32-D0WD-V3 (revision v3.1)", "Connected to ESP32-C3 on /dev/ttyUSB0"). */
+const CHIP = /\bESP-ROM:(esp32\w*?)(?:-|\s|$)|\bboot\.(esp32\w*):|\bChip is (ESP32(?:-[CSHP]\d+)?)|\bConnected to (ESP32(?:-[CSHP]\d+)?) on\b/i;
+/** The clock was set: lwIP's SNTP, the examples' time-sync callback, or a date printed after syncing. */
+const CLOCK_SET = /time synchroni[sz]ation event|\bsntp\b.*\b(?:sync(?:hroni[sz]ed)?|adjust(?:ed)?|set)\b|Time is set|The current date\/time (?:in .* )?is:? \w+ \w+ +\d+ .*20[2-9]\d/i;
+/** The ESP32 serves TLS: esp_https_server's and httpd's tags, the server session call. */
+const SERVER = /\b(?:esp_https_server|httpd(?:_\w+)?|https_server)\b:|esp_tls_(?:create_)?server_session/;
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]|\[0(?:;[0-9]+)?m/g;
 
 /** The evidence lines of a monitor log, in order. */
@@ -31,6 +39,10 @@ export function findLogEvidence(text: string): LogEvidence[] {
     if (!plain) return;
     const version = IDF_VERSION.exec(plain);
     if (version) { out.push({ line, kind: 'idf-version', text: plain, value: version[1] }); return; }
+    const chip = CHIP.exec(plain);
+    if (chip) { out.push({ line, kind: 'chip', text: plain, value: chipName(chip.slice(1).find(Boolean)!) }); return; }
+    if (CLOCK_SET.test(plain)) out.push({ line, kind: 'clock-set', text: plain });
+    if (SERVER.test(plain)) out.push({ line, kind: 'server', text: plain });
     if (MEMORY.test(plain)) out.push({ line, kind: 'memory', text: plain });
     else if (PSA.test(plain)) out.push({ line, kind: 'psa', text: plain });
     const url = URL.exec(plain);
@@ -38,4 +50,10 @@ export function findLogEvidence(text: string): LogEvidence[] {
     else if (PLAIN_PORT.test(plain)) out.push({ line, kind: 'plain-port', text: plain, value: PLAIN_PORT.exec(plain)![1] });
   });
   return out;
+}
+
+/** "esp32c3" / "ESP32-C3" → "ESP32-C3". */
+function chipName(raw: string): string {
+  const m = /^esp32-?([cshp]\d+)?/i.exec(raw)!;
+  return m[1] ? `ESP32-${m[1].toUpperCase()}` : 'ESP32';
 }

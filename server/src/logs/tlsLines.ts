@@ -68,6 +68,8 @@ export interface TlsLogLine {
   message: string;
   /** verify-info only: the MBEDTLS_X509_BADCERT_* / BADCRL_* flag the reason names (prefix match: the text may be cut at 100 bytes). */
   flag?: string;
+  /** Milliseconds since boot, when the line prints them (`E (5100) tag: ...`, Arduino's `[  5100]`). */
+  ms?: number;
 }
 
 const ESP_TLS = ['esp-tls'];
@@ -178,10 +180,10 @@ function stripAnsi(line: string): { text: string; cols: number[] } {
 
 const HEADER = new RegExp(
   '^(?:\\d{4}-\\d{2}-\\d{2} \\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)? )?' + // idf.py monitor --timestamps
-  '([EWIDV]) \\((?:\\d+|(?:\\d{2,4}-\\d{2}-\\d{2} )?\\d{1,2}:\\d{2}:\\d{2}\\.\\d{3})\\) ' +
-  '([^:]+?): ?(.*)$');
+  '(?<level>[EWIDV]) \\((?:(?<ms>\\d+)|(?:\\d{2,4}-\\d{2}-\\d{2} )?\\d{1,2}:\\d{2}:\\d{2}\\.\\d{3})\\) ' +
+  '(?<tag>[^:]+?): ?(?<message>.*)$');
 /** Arduino-ESP32's log_x(): `[E][ssl_client.cpp:37] _handle_error(): ...`, optionally with `[  1234]` millis first. */
-const ARDUINO = /^(?:\[\s*\d+\])?\[([EWIDV])\]\[([^\]:]+):\d+\] \w+\(\): (.*)$/;
+const ARDUINO = /^(?:\[\s*(?<ms>\d+)\])?\[(?<level>[EWIDV])\]\[(?<tag>[^\]:]+):\d+\] \w+\(\): (?<message>.*)$/;
 
 const VERIFY_INFO = /^verification info: ?/;
 const VERIFY_ITEM = /^ {2}! (.*)$/;
@@ -201,7 +203,7 @@ export function findTlsLogLines(text: string): TlsLogLine[] {
       end: { line, character: end > start ? cols[end - 1] + 1 : cols[start] },
     });
 
-    const h = HEADER.exec(plain) ?? ARDUINO.exec(plain);
+    const h = (HEADER.exec(plain) ?? ARDUINO.exec(plain))?.groups;
     if (!h) {
       const item = verifyInfo && VERIFY_ITEM.exec(plain);
       if (verifyInfo && item) {
@@ -216,9 +218,10 @@ export function findTlsLogLines(text: string): TlsLogLine[] {
       return;
     }
     verifyInfo = undefined;
-    const level = h[1] as LogLevel;
-    const tag = h[2];
-    const message = h[3];
+    const level = h.level as LogLevel;
+    const tag = h.tag;
+    const message = h.message;
+    const ms = h.ms === undefined ? undefined : Number(h.ms);
     const msgStart = plain.length - message.length;
 
     if (MBEDTLS.includes(tag) && VERIFY_INFO.test(message)) {
@@ -234,7 +237,7 @@ export function findTlsLogLines(text: string): TlsLogLine[] {
       return;
     }
     const found = matchRules(message, tag);
-    if (found) out.push(toLine(found, line, range, msgStart, level, tag, message));
+    if (found) out.push({ ...toLine(found, line, range, msgStart, level, tag, message), ...(ms === undefined ? {} : { ms }) });
   });
   return out;
 }

@@ -67,7 +67,6 @@ export async function deviceProfile(ctx: RuleContext, project: EspIdfProject, cl
   const suites = offeredSuites(lookup, mbedtls, { psk });
   const sigNames = offeredSignatureAlgorithms(lookup, mbedtls);
   const notes: string[] = [`ESP-IDF ${idf.major}.${idf.minor} (${project.idfVersion.source}), Mbed TLS ${mbedtls}`];
-  const contentName = c.bool('CONFIG_MBEDTLS_ASYMMETRIC_CONTENT_LEN') ? 'CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN' : 'CONFIG_MBEDTLS_SSL_MAX_CONTENT_LEN';
   const names = serverNames(ctx, client, host);
   if (names.note) notes.push(names.note);
   if (!client) notes.push('no TLS client config in this file: assuming it attaches the certificate bundle');
@@ -80,7 +79,7 @@ export async function deviceProfile(ctx: RuleContext, project: EspIdfProject, cl
     suites13: suites.filter((s) => s.keyExchange === 'TLS1_3'),
     groups: offeredGroups(lookup, mbedtls),
     signatureAlgorithms: sigNames ? sigNames.map((n) => SIGNATURE_SCHEMES[n]).filter((n) => n !== undefined) : SIGNATURE_SCHEMES_228,
-    inContentLen: c.int(contentName) ?? 16384,
+    inContentLen: c.incomingRecord().size ?? 16384,
     checksDates: c.bool('CONFIG_MBEDTLS_HAVE_TIME_DATE') === true,
     trust: await trustOf(ctx, project, client),
     sni: names.sni,

@@ -1,89 +1,137 @@
-// The cause of a logged TLS failure, weighed against the lines around it and the open project: the same
-// code means different things after "Connecting to ws://", after memory ran out, under the HTTPS server's
-// tag, or in a project that already uses the full bundle. Each cause names the line it rests on.
+// The causes of a logged TLS failure, ranked by the evidence: the same code means different things after
+// "Connecting to ws://", after memory ran out, under the HTTPS server's tag, after the bundle's own
+// lookup line, with the verification info that follows it, or for a cloud whose root is well known. Each
+// cause names the lines it rests on; the open project adds its own (rules/logProject.ts).
+import type { TlsAttempt } from '../logs/attempts';
 import type { LogEvidence } from '../logs/evidence';
 import type { TlsLogLine } from '../logs/tlsLines';
 import { FLAG_EXPLANATIONS } from '../mbedtls/explain';
 import { VERIFY_FLAGS } from '../mbedtls/catalogue';
-import { ProjectConfig } from '../sdkconfig/kconfig';
-import { nameOf, usedSites } from './certSites';
-import { tlsClients } from './clients';
+import { shippedMbedtls } from '../mbedtls/shipped';
+import { parseIdfVersionText } from '../mbedtls/decode';
 import type { RuleContext } from './context';
+import { projectCauses } from './logProject';
+
+/** One cause: the sentence that names it, the log lines it rests on, what to do. */
+export interface LogCause {
+  cause: string;
+  evidence: { line: number; text: string }[];
+  fix?: string;
+}
 
 /** Codes a TLS handshake with a server that does not speak TLS ends with (record too long, EOF, alert, bad input). */
 const PLAIN_PEER = new Set([0x7200, 0x7280, 0x7780, 0x7100, 0x7080]);
-const PLAIN_SCHEME = /^(ws|http|mqtt|coap):\/\//i;
+const PLAIN_SCHEMES = new Set(['ws', 'http', 'mqtt', 'coap']);
 
 /** esp_crt_bundle's verify callback looks up only the issuer of the last certificate the server sends. */
-export const BUNDLE_NO_ISSUER = 'No root in the certificate bundle issued the last certificate the server sent. Either the bundle in use lacks the server\'s root (the CMN list, a custom bundle, or a root the release dropped), or the server sends a chain whose top certificate is cross-signed by an old root the bundle does not have (e.g. ISRG Root X1 signed by DST Root CA X3, GTS Root R4 signed by GlobalSign Root CA): the bundle looks only at that issuer. Have the server send the chain that ends at a current root, or add the root the chain names to a custom bundle.';
+export const BUNDLE_NO_ISSUER = {
+  cause: 'No root in the certificate bundle issued the last certificate the server sent. Either the bundle in use lacks the server\'s root (the CMN list, a custom bundle, or a root the release dropped), or the server sends a chain whose top certificate is cross-signed by an old root the bundle does not have (e.g. ISRG Root X1 signed by DST Root CA X3, GTS Root R4 signed by GlobalSign Root CA): the bundle looks only at that issuer.',
+  fix: 'Have the server send the chain that ends at a current root, or add the root the chain names to a custom bundle.',
+};
 
-/** How far back a line still belongs to the same attempt. */
-const WINDOW = 40;
+/**
+ * Clouds whose server roots are fixed and often mixed up. AWS IoT: "Server authentication in AWS IoT Core"
+ * (ATS endpoints `-ats.iot.<region>.amazonaws.com` chain to Amazon Root CA 1 (RSA) or 3 (ECC); the legacy
+ * endpoints to the Symantec/VeriSign Class 3 G5 root). Azure IoT Hub: "Azure IoT TLS: critical changes"
+ * (servers moved from Baltimore CyberTrust Root, which expired in May 2025, to DigiCert Global Root G2 in 2023).
+ */
+const CLOUDS: { name: string; host: RegExp; tag: RegExp; cause: string; fix: string }[] = [
+  {
+    name: 'AWS IoT', host: /\.iot\.[\w-]+\.amazonaws\.com(\.cn)?$/i, tag: /^aws/i,
+    cause: 'The device talks to AWS IoT, whose server certificate chains to Amazon Root CA 1 (RSA) or Amazon Root CA 3 (ECC) on the ATS endpoints (…-ats.iot.<region>.amazonaws.com): the CA given as the root is not that one. A common mix-up is the CA that signed the device\'s own certificate (it verifies the device, not the server) or the legacy VeriSign root of the old endpoints.',
+    fix: 'Give the client Amazon Root CA 1 (AmazonRootCA1.pem) as its root CA, or attach the certificate bundle, which has it.',
+  },
+  {
+    name: 'Azure IoT Hub', host: /\.azure-devices\.net$/i, tag: /azure|iothub/i,
+    cause: 'The device talks to Azure IoT Hub, whose servers moved from the Baltimore CyberTrust Root (expired May 2025) to DigiCert Global Root G2 in 2023: firmware that still pins Baltimore no longer verifies them.',
+    fix: 'Trust DigiCert Global Root G2 (Microsoft also lists Microsoft RSA Root Certificate Authority 2017), or attach the certificate bundle.',
+  },
+];
 
-/** One sentence (or two) that puts the cause first, with the evidence line numbers (1-based, as editors show them). */
-export function causeInLog(ctx: RuleContext, failure: TlsLogLine, code: number | undefined, evidence: readonly LogEvidence[], lines: readonly TlsLogLine[]): string | undefined {
-  const before = evidence.filter((e) => e.line < failure.line && e.line >= failure.line - WINDOW).reverse(); // nearest first
-  const memory = before.find((e) => (e.kind === 'memory' || e.kind === 'psa') && e.line >= failure.line - 20);
-  if (memory?.kind === 'memory') {
-    return `Memory ran out just before (${at(memory)}): the failure is that, not the certificate or the server. `
-      + 'Free heap before connecting (fewer connections at once, CONFIG_MBEDTLS_DYNAMIC_BUFFER, mbedTLS in PSRAM).';
-  }
-  if (memory) {
-    const tls13 = /tls13/i.test(memory.text) ? ' in the TLS 1.3 code' : '';
-    return `PSA crypto failed just before${tls13} (${at(memory)}): on ESP-IDF v5.0/v5.1 code that runs TLS 1.3 must call psa_crypto_init() first `
-      + '(or turn CONFIG_MBEDTLS_SSL_PROTO_TLS1_3 off, which those releases\' esp-tls does not support); otherwise check free heap.';
-  }
-  if (code === undefined) return undefined;
-  const url = before.find((e) => e.kind === 'url' || e.kind === 'plain-port');
-  if (PLAIN_PEER.has(code) && url && (url.kind === 'plain-port' || PLAIN_SCHEME.test(url.value ?? ''))) {
-    const what = url.kind === 'plain-port' ? `port ${url.value}, ${url.value === '1883' ? "MQTT's" : "HTTP's"} plain port` : 'a plain URL';
-    return `The connection is to ${what} (${at(url)}): TLS spoken to a server that does not speak it ends this way. `
-      + 'Use the TLS scheme and port (wss://, https://, mqtts:// on 443 or 8883), or the plain transport.';
-  }
-  if (code === 0x7780 && /https_server|httpd/i.test(failure.tag)) {
-    return 'Here the ESP32 is the server (tag ' + failure.tag + '): the client rejected the device\'s certificate (its CA does not trust it, or the name does not match the address it used) or offered nothing in common.';
-  }
-  // The bundle's own line right before a -0x3000 (or an Arduino -12288) says which lookup failed.
-  const bundle = code === 0x3000 ? lines.find((l) => l.kind === 'bundle-verify-failed' && l.line < failure.line && l.line >= failure.line - 5) : undefined;
-  if (bundle) return `The certificate bundle rejected the chain (line ${bundle.line + 1}: "${bundle.message}"). ${BUNDLE_NO_ISSUER}`;
-  return (code === 0x2700 ? verifyReason(failure, lines) : undefined) ?? projectCause(ctx, code);
+const line = (e: { line: number; text: string }) => ({ line: e.line, text: e.text });
+const near = (attempt: TlsAttempt, failure: TlsLogLine, kinds: LogEvidence['kind'][], span: number) =>
+  [...attempt.evidence].reverse().find((e) => kinds.includes(e.kind) && e.line < failure.line && e.line >= failure.line - span);
+
+/** The causes of `failure` (code `code`) in `attempt`, the best supported first; empty when nothing around it says more than the code. */
+export function causesInLog(ctx: RuleContext, attempt: TlsAttempt, failure: TlsLogLine, code: number | undefined): LogCause[] {
+  const short = resourceCause(attempt, failure);
+  if (short) return [short];
+  if (code === undefined) return [];
+  // A cloud's known root is more precise than the generic NOT_TRUSTED reading of the verification info.
+  const fromLog = [peerCause(attempt, failure, code), bundleCause(attempt, failure, code), cloudCause(attempt, failure, code), verifyCause(attempt, failure, code)];
+  return [...fromLog.filter((c): c is LogCause => !!c), ...projectCauses(ctx, attempt, code)];
 }
 
-const at = (e: { line: number; text: string }) => `line ${e.line + 1}: \`${e.text.length > 90 ? `${e.text.slice(0, 87)}...` : e.text}\``;
-
-/** The "verification info" line printed right after a -0x2700 says which check failed: that is the cause. */
-function verifyReason(failure: TlsLogLine, lines: readonly TlsLogLine[]): string | undefined {
-  const info = lines.find((l) => l.kind === 'verify-info' && l.flag && l.line > failure.line && l.line <= failure.line + 6);
-  const bit = info?.flag && VERIFY_FLAGS.find((f) => f.name === info.flag)?.value;
-  const meaning = bit !== undefined ? FLAG_EXPLANATIONS[Number(bit)]?.explanation : undefined;
-  return info && meaning ? `The verification info (line ${info.line + 1}: "${info.message}") says why: ${meaning}` : undefined;
+/** Memory or PSA crypto failing right before: nothing after that says anything about certificates. */
+function resourceCause(attempt: TlsAttempt, failure: TlsLogLine): LogCause | undefined {
+  const e = near(attempt, failure, ['memory', 'psa'], 20);
+  if (e?.kind === 'memory') {
+    return { cause: 'Memory ran out just before the failure: the failure is that, not the certificate or the server.', evidence: [line(e)],
+      fix: 'Free heap before connecting (fewer connections at once, CONFIG_MBEDTLS_DYNAMIC_BUFFER, mbedTLS in PSRAM).' };
+  }
+  if (!e) return undefined;
+  const tls13 = /tls13/i.test(e.text) ? ' in the TLS 1.3 code' : '';
+  return { cause: `PSA crypto failed just before${tls13}.`, evidence: [line(e)],
+    fix: 'On ESP-IDF v5.0/v5.1 code that runs TLS 1.3 must call psa_crypto_init() first (or turn CONFIG_MBEDTLS_SSL_PROTO_TLS1_3 off, which those releases\' esp-tls does not support); otherwise check free heap.' };
 }
 
-/** What the open project adds: the name check skipped (no SNI either), the full bundle already in use. */
-function projectCause(ctx: RuleContext, code: number): string | undefined {
-  if (!ctx.project) return undefined;
-  if (code === 0x2700) {
-    // The CA the project trusts is the server's own certificate or an intermediate: NOT_TRUSTED as soon as the server renews.
-    const pinned = usedSites(ctx, 'ca').find((u) => u.site.block.cert && u.site.block.cert.role !== 'root' && !u.site.block.rootKeyOf);
-    const cert = pinned?.site.block.cert;
-    if (pinned && cert) {
-      return `In this project, \`${pinned.client?.name ?? pinned.setting.path}\` trusts ${nameOf(cert)}, ${cert.role === 'leaf' ? "a server's own certificate" : 'an intermediate CA'}, not a root: `
-        + 'once the server presents a renewed certificate (or one from another intermediate), verification fails with NOT_TRUSTED. Trust the root CA instead (see cert-leaf-as-trust-anchor / cert-intermediate-as-trust-anchor).';
-    }
+/** TLS spoken to a plain server, or the ESP32 being the server. */
+function peerCause(attempt: TlsAttempt, failure: TlsLogLine, code: number): LogCause | undefined {
+  const url = attempt.url;
+  const plainPort = url && !url.scheme && (url.port === 1883 || url.port === 80);
+  if (PLAIN_PEER.has(code) && url && (plainPort || PLAIN_SCHEMES.has(url.scheme ?? ''))) {
+    const what = plainPort ? `port ${url.port}, ${url.port === 1883 ? "MQTT's" : "HTTP's"} plain port` : `a plain ${url.scheme}:// URL`;
+    return { cause: `The connection is to ${what}: TLS spoken to a server that does not speak it ends this way.`, evidence: [line(url)],
+      fix: 'Use the TLS scheme and port (wss://, https://, mqtts:// on 443 or 8883), or the plain transport.' };
   }
-  if (code === 0x3000 || code === 0x2700 || code === 0x7780) {
-    const skipping = tlsClients(ctx).find((c) => c.settings.some((s) => s.role === 'skipHostname' && !s.runtime));
-    if (skipping) {
-      return `In this project, \`${skipping.name ?? skipping.api.struct}\` skips the server name check, which also stops SNI: a server that hosts several names then presents its default certificate, which may not chain to your CA.`;
-    }
-  }
-  if (code === 0x3000 && ProjectConfig.of(ctx.project).bool('CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_FULL')) {
-    return 'This project already uses the full certificate bundle: the server\'s root is not one of Mozilla\'s (a private CA: add it to a custom bundle), or the server sends an incomplete chain.';
+  if (code === 0x7780 && attempt.role === 'server') {
+    const e = attempt.evidence.find((x) => x.kind === 'server');
+    return { cause: 'Here the ESP32 is the server: the client rejected the device\'s certificate (its CA does not trust it, or the name does not match the address it used) or offered nothing in common.',
+      evidence: e ? [line(e)] : [{ line: failure.line, text: `tag ${failure.tag}` }],
+      fix: 'Give the client the CA that signed the device\'s server certificate, and a certificate whose SAN names the address the client uses.' };
   }
   return undefined;
 }
 
-/** The ESP-IDF version the log's boot banner names, when the project does not state one. */
-export function logIdfVersion(evidence: readonly LogEvidence[]): string | undefined {
-  return evidence.find((e) => e.kind === 'idf-version')?.value;
+/** The bundle's own line right before a -0x3000 (or an Arduino -12288) says which lookup failed. */
+function bundleCause(attempt: TlsAttempt, failure: TlsLogLine, code: number): LogCause | undefined {
+  if (code !== 0x3000) return undefined;
+  const bundle = attempt.lines.find((l) => l.kind === 'bundle-verify-failed' && l.line < failure.line && l.line >= failure.line - 5);
+  return bundle && { cause: `The certificate bundle rejected the chain. ${BUNDLE_NO_ISSUER.cause}`, evidence: [{ line: bundle.line, text: bundle.message }], fix: BUNDLE_NO_ISSUER.fix };
+}
+
+/** The "verification info" lines printed right after a -0x2700 say which check failed. */
+function verifyCause(attempt: TlsAttempt, failure: TlsLogLine, code: number): LogCause | undefined {
+  if (code !== 0x2700) return undefined;
+  const info = attempt.lines.find((l) => l.kind === 'verify-info' && l.flag && l.line > failure.line && l.line <= failure.line + 6);
+  const bit = info?.flag && VERIFY_FLAGS.find((f) => f.name === info.flag)?.value;
+  const meaning = bit !== undefined ? FLAG_EXPLANATIONS[Number(bit)]?.explanation : undefined;
+  if (!info || !meaning) return undefined;
+  const evidence = [{ line: info.line, text: info.message }];
+  if (info.flag === 'MBEDTLS_X509_BADCERT_FUTURE' && !attempt.evidence.some((e) => e.kind === 'clock-set' && e.line < failure.line)) {
+    const when = attempt.sinceBootMs !== undefined ? `, ${(attempt.sinceBootMs / 1000).toFixed(1)} s after boot` : '';
+    return { cause: `The device clock was not set when it connected${when}: no line before the failure shows SNTP setting it, and the certificate's validity starts "in the future" of 1970.`, evidence,
+      fix: 'Start SNTP and wait for the first sync (esp_netif_sntp_sync_wait) before the first TLS connection.' };
+  }
+  const host = attempt.url?.host;
+  if (info.flag === 'MBEDTLS_X509_BADCERT_CN_MISMATCH' && host && /^(\d{1,3}\.){3}\d{1,3}$|:/.test(host)) {
+    const idf = parseIdfVersionText(attempt.idfVersion);
+    const lib = idf && shippedMbedtls(idf);
+    const old = lib && /^2\./.test(lib) ? ` ESP-IDF v${attempt.idfVersion} ships Mbed TLS ${lib}, which matches no IP address subjectAltName at all.` : '';
+    return { cause: `The device connects by IP address (${host}) and the certificate does not name that address in a form this Mbed TLS matches.${old}`, evidence: [...evidence, line(attempt.url!)],
+      fix: 'Connect by a DNS name the certificate carries, or issue the certificate with that name (set common_name to it when the URL must stay an address).' };
+  }
+  return { cause: `The verification info says why: ${meaning}`, evidence };
+}
+
+/** A cloud whose root is well known: the CA given is not it. Only when nothing says another check failed. */
+function cloudCause(attempt: TlsAttempt, failure: TlsLogLine, code: number): LogCause | undefined {
+  if (code !== 0x2700) return undefined;
+  const flags = attempt.lines.filter((l) => l.kind === 'verify-info' && l.flag).map((l) => l.flag);
+  if (flags.some((f) => f !== 'MBEDTLS_X509_BADCERT_NOT_TRUSTED')) return undefined;
+  const host = attempt.url?.host;
+  const cloud = CLOUDS.find((c) => (host && c.host.test(host)) || attempt.lines.some((l) => c.tag.test(l.tag)));
+  if (!cloud) return undefined;
+  const byHost = host && cloud.host.test(host);
+  return { cause: cloud.cause, evidence: [byHost ? line(attempt.url!) : { line: failure.line, text: `tag ${failure.tag}` }], fix: cloud.fix };
 }

@@ -179,9 +179,8 @@ export const sdkconfigRecordSizeTooSmall: Rule = {
   run(ctx) {
     const c = configOf(ctx);
     if (!c) return [];
-    const name = c.bool('CONFIG_MBEDTLS_ASYMMETRIC_CONTENT_LEN') ? 'CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN' : 'CONFIG_MBEDTLS_SSL_MAX_CONTENT_LEN';
+    const { name, size } = c.incomingRecord();
     const e = c.get(name);
-    const size = c.int(name);
     if (size === undefined || size >= 16384) return [];
     const at = where(ctx, e);
     const fix = setOptionFix(ctx, name, '16384', `Accept full records (${name}=16384)`);
@@ -192,12 +191,17 @@ export const sdkconfigRecordSizeTooSmall: Rule = {
 /** Calls that set the clock: SNTP in all its ESP-IDF spellings, or settimeofday. */
 const CLOCK_SETTERS = /^(esp_sntp_init|sntp_init|esp_netif_sntp_init|esp_netif_sntp_start|settimeofday)$/;
 
+/** Whether code the build compiles sets the clock. */
+export function setsClock(ctx: RuleContext): boolean {
+  return ctx.files.some((f) => f.c?.calls.some((call) => CLOCK_SETTERS.test(call.name) && allHold(call.conditions, ctx.macros) !== false));
+}
+
 export const sdkconfigClockNeverSet: Rule = {
   id: 'sdkconfig-clock-never-set',
   run(ctx) {
     const c = configOf(ctx);
     if (!c || !c.bool('CONFIG_MBEDTLS_HAVE_TIME_DATE')) return [];
-    if (ctx.files.some((f) => f.c?.calls.some((call) => CLOCK_SETTERS.test(call.name) && allHold(call.conditions, ctx.macros) !== false))) return [];
+    if (setsClock(ctx)) return [];
     const at = where(ctx, c.get('CONFIG_MBEDTLS_HAVE_TIME_DATE'));
     return at ? [finding('sdkconfig-clock-never-set', at, 'CONFIG_MBEDTLS_HAVE_TIME_DATE makes mbedTLS check certificate dates, but nothing in the project sets the clock (no SNTP, no settimeofday): the device starts in 1970, so every certificate "validity starts in the future" and handshakes fail with -0x2700 (flag FUTURE). Start SNTP before connecting, or turn the option off.')] : [];
   },

@@ -154,6 +154,12 @@ export class ProjectConfig {
     return Number.isFinite(n) ? n : undefined;
   }
 
+  /** The option that sizes the incoming record buffer (IN_CONTENT_LEN with asymmetric buffers, else MAX_CONTENT_LEN) and its value. */
+  incomingRecord(): { name: string; size: number | undefined } {
+    const name = this.bool('CONFIG_MBEDTLS_ASYMMETRIC_CONTENT_LEN') ? 'CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN' : 'CONFIG_MBEDTLS_SSL_MAX_CONTENT_LEN';
+    return { name, size: this.int(name) };
+  }
+
   /** Kconfig expressions (`A && !B`, `X = y`) over this configuration. */
   readonly env: MacroEnv = {
     lookup: (name) => {
