@@ -213,6 +213,8 @@ function prepareProfile(dir) {
       'workbench.enableExperiments': false,
       'chat.disableAIFeatures': true,
       'editor.hover.delay': 300,
+      // the DOM renderer: the UI test finds terminal text in the page (WebGL draws it into a canvas)
+      'terminal.integrated.gpuAcceleration': 'off',
       // the empty chat side bar on the right only takes width from the editor and the Problems panel
       'workbench.secondarySideBar.defaultVisibility': 'hidden',
     }, null, 2) + '\n');

@@ -1,6 +1,7 @@
 // UI test: drives the real VS Code workbench (code-server in headless Chromium) the way a person would.
 // Opens main/telemetry_client.c, sees the squiggle and the Problems entry, applies the quick fix with Ctrl+.,
-// saves, and checks the file on disk and that the squiggle is gone.
+// saves, and checks the file on disk and that the squiggle is gone. Then prints a monitor line in the
+// integrated terminal, Ctrl+clicks its error code and checks that the explanation opens.
 // Screenshots go to test-results/editor/; UPDATE_SCREENSHOTS=1 also refreshes docs/images/problems-panel.png.
 //
 // Standalone: node test/editor/ui.mjs   (installs/packages what it needs; exit code = result)
@@ -120,6 +121,8 @@ export async function runUiTest({ server, folder, log = (m) => console.log(m) })
     await row.waitFor({ state: 'detached', timeout: T.step });
     step('squiggle and Problems entry gone');
     await page.screenshot({ path: path.join(RESULTS, 'after-quick-fix.png') });
+
+    await terminalLink(page, step);
   } catch (e) {
     await page.screenshot({ path: failShot }).catch(() => {});
     e.message += `\n  (screenshot: ${path.relative(REPO, failShot)})`;
@@ -127,6 +130,51 @@ export async function runUiTest({ server, folder, log = (m) => console.log(m) })
   } finally {
     await browser.close();
   }
+}
+
+/**
+ * A TLS failure line printed in the integrated terminal (as `idf.py monitor` prints it) is a link: hovering
+ * shows the extension's tooltip, Ctrl+click opens the explanation. printf builds the line so that the
+ * command itself holds no code (it would be a link too).
+ */
+async function terminalLink(page, step) {
+  await page.keyboard.press('Control+Shift+P');
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+  await page.keyboard.type('Terminal: Create New Terminal');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Create New Terminal' }).first().waitFor({ timeout: T.step });
+  await page.keyboard.press('Enter');
+  await page.locator('.terminal-wrapper.active .xterm-rows').waitFor({ timeout: T.step });
+  await page.locator('.terminal-wrapper.active .xterm-rows > div', { hasText: /\S/ }).first().waitFor({ timeout: T.step }); // the prompt
+  await page.keyboard.type("printf 'E (5100) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x%s\\n' 2700");
+  await page.keyboard.press('Enter');
+  const row = page.locator('.terminal-wrapper.active .xterm-rows > div', { hasText: 'handshake returned -0x2700' }).first();
+  await row.waitFor({ timeout: T.step });
+  step('monitor line printed in the terminal');
+  // Where "-0x2700" is drawn: a DOM range over the row's text.
+  const box = await row.evaluate((el) => {
+    const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+    let text = ''; const nodes = [];
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) { nodes.push([n, text.length]); text += n.textContent; }
+    const at = text.replace(/\u00a0/g, ' ').indexOf('-0x2700');
+    const [node, offset] = nodes.filter(([, o]) => o <= at).pop();
+    const range = document.createRange();
+    range.setStart(node, at - offset); range.setEnd(node, Math.min(node.textContent.length, at - offset + 7));
+    const r = range.getBoundingClientRect();
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+  });
+  const tooltip = page.locator('.workbench-hover, .monaco-hover', { hasText: 'Explain this TLS failure' }).first();
+  const explanation = page.locator('.editor-instance .view-lines', { hasText: 'Certificate verification failed' }).first();
+  for (let attempt = 1; ; attempt++) {
+    // xterm asks the link providers when the mouse moves over a line.
+    await page.mouse.move(box.x - 20, box.y); await page.mouse.move(box.x, box.y);
+    try { await tooltip.waitFor({ timeout: 10_000 }); break; } catch (e) { if (attempt === 3) throw e; }
+  }
+  step('hover shows the link\'s tooltip');
+  await page.keyboard.down('Control');
+  await page.mouse.click(box.x, box.y);
+  await page.keyboard.up('Control');
+  await explanation.waitFor({ timeout: T.step });
+  step('Ctrl+click opened the explanation of -0x2700');
 }
 
 // ------------------------------------------------------------------------------------------- standalone
