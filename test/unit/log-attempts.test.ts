@@ -70,6 +70,32 @@ describe('causes from the log', () => {
   });
 });
 
+describe('the chain mbedTLS\'s debug output printed, against the bundle of the release', () => {
+  // CONFIG_MBEDTLS_DEBUG dumps the peer chain (mbedtls_x509_crt_info, leaf first) before the verify result.
+  const log = (banner: string, topIssuer: string) => [
+    `I (27) boot: ESP-IDF ${banner} 2nd stage bootloader`,
+    'I (16900) mbedtls: ssl_tls.c:7911 peer certificate #1:',
+    'I (16900) mbedtls: ssl_tls.c:7911 issuer name       : C=US, O=Google Trust Services, CN=WE1',
+    'I (16900) mbedtls: ssl_tls.c:7911 subject name      : CN=api.example.com',
+    'I (16910) mbedtls: ssl_tls.c:7911 peer certificate #2:',
+    `I (16910) mbedtls: ssl_tls.c:7911 issuer name       : ${topIssuer}`,
+    'I (16910) mbedtls: ssl_tls.c:7911 subject name      : C=US, O=Google Trust Services LLC, CN=GTS Root R4',
+    'E (18730) esp-x509-crt-bundle: Failed to verify certificate',
+    'E (18740) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x3000',
+  ].join('\n');
+  const globalSign = 'C=BE, O=GlobalSign nv-sa, OU=Root CA, CN=GlobalSign Root CA';
+  it('names the root the bundle looked for and the release that dropped it', () => {
+    const [m] = explain(log('v6.0.1', globalSign)).filter((x) => /-0x3000/.test(x));
+    assert.match(m, /^The certificate bundle has no root "GlobalSign Root CA", the issuer of the last certificate the server sent: ESP-IDF v6\.0's bundle no longer has it \(v5\.5 was the last release whose bundle did\)\./);
+    assert.match(m, /Evidence: line 8: `Failed to verify certificate`; line 6: `issuer name: C=BE, O=GlobalSign nv-sa, OU=Root CA, CN=GlobalSign Root CA`/);
+    assert.match(m, /CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_CROSS_SIGNED_VERIFY/);
+  });
+  it('a release whose full bundle has it: the bundle in use leaves it out; an unknown name: the general reading', () => {
+    assert.match(explain(log('v5.5.2', globalSign)).find((x) => /-0x3000/.test(x))!, /ESP-IDF v5\.5's full bundle has it, so the bundle in use \(the common list or a custom one\) leaves it out/);
+    assert.match(explain(log('v6.0.1', 'CN=Example Private Root')).find((x) => /-0x3000/.test(x))!, /^The certificate bundle rejected the chain\. No root in the certificate bundle issued/);
+  });
+});
+
 describe('what the project adds: "In this project, ..."', () => {
   const tooLong = 'I (5000) HTTP_CLIENT: Requesting https://ota.example.com/fw.bin\nE (5100) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x7200\n';
   it('-0x7200: the incoming record buffer of the sdkconfig, either way', () => {

@@ -3,7 +3,7 @@
 // chip the boot banner names. logs/tlsLines.ts finds the failures, logs/attempts.ts groups both into
 // connection attempts, and the log rule weighs them (rules/logCauses.ts).
 
-export type EvidenceKind = 'url' | 'plain-port' | 'memory' | 'psa' | 'idf-version' | 'chip' | 'clock-set' | 'server';
+export type EvidenceKind = 'url' | 'plain-port' | 'memory' | 'psa' | 'idf-version' | 'chip' | 'clock-set' | 'server' | 'cert-issuer' | 'cert-subject';
 
 export interface LogEvidence {
   /** 0-based line. */
@@ -11,7 +11,7 @@ export interface LogEvidence {
   kind: EvidenceKind;
   /** The line as printed (colour codes removed, trimmed). */
   text: string;
-  /** url: the URL; plain-port: "1883"; idf-version: "5.3.1"; chip: "ESP32-C3". */
+  /** url: the URL; plain-port: "1883"; idf-version: "5.3.1"; chip: "ESP32-C3"; cert-issuer / cert-subject: the DN. */
   value?: string;
 }
 
@@ -29,6 +29,8 @@ const CHIP = /\bESP-ROM:(esp32\w*?)(?:-|\s|$)|\bboot\.(esp32\w*):|\bChip is (ESP
 const CLOCK_SET = /time synchroni[sz]ation event|\bsntp\b.*\b(?:sync(?:hroni[sz]ed)?|adjust(?:ed)?|set)\b|Time is set|The current date\/time (?:in .* )?is:? \w+ \w+ +\d+ .*20[2-9]\d/i;
 /** The ESP32 serves TLS: esp_https_server's and httpd's tags, the server session call. */
 const SERVER = /\b(?:esp_https_server|httpd(?:_\w+)?|https_server)\b:|esp_tls_(?:create_)?server_session/;
+/** A certificate printed by mbedTLS's debug output (mbedtls_x509_crt_info under "peer certificate #N"). */
+const CERT_NAME = /\b(issuer|subject) name\s*: (\S.*)$/;
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]|\[0(?:;[0-9]+)?m/g;
 
 /** The evidence lines of a monitor log, in order. */
@@ -41,6 +43,8 @@ export function findLogEvidence(text: string): LogEvidence[] {
     if (version) { out.push({ line, kind: 'idf-version', text: plain, value: version[1] }); return; }
     const chip = CHIP.exec(plain);
     if (chip) { out.push({ line, kind: 'chip', text: plain, value: chipName(chip.slice(1).find(Boolean)!) }); return; }
+    const name = CERT_NAME.exec(plain);
+    if (name) { out.push({ line, kind: name[1] === 'issuer' ? 'cert-issuer' : 'cert-subject', text: plain, value: name[2].trim() }); return; }
     if (CLOCK_SET.test(plain)) out.push({ line, kind: 'clock-set', text: plain });
     if (SERVER.test(plain)) out.push({ line, kind: 'server', text: plain });
     if (MEMORY.test(plain)) out.push({ line, kind: 'memory', text: plain });

@@ -9,6 +9,7 @@ import { FLAG_EXPLANATIONS } from '../mbedtls/explain';
 import { VERIFY_FLAGS } from '../mbedtls/catalogue';
 import { shippedMbedtls } from '../mbedtls/shipped';
 import { parseIdfVersionText } from '../mbedtls/decode';
+import { idfFullBundleReleaseCount, idfFullBundleReleasesByName } from '../x509/trustStores';
 import type { RuleContext } from './context';
 import { projectCauses } from './logProject';
 
@@ -26,7 +27,7 @@ const PLAIN_SCHEMES = new Set(['ws', 'http', 'mqtt', 'coap']);
 /** esp_crt_bundle's verify callback looks up only the issuer of the last certificate the server sends. */
 export const BUNDLE_NO_ISSUER = {
   cause: 'No root in the certificate bundle issued the last certificate the server sent. Either the bundle in use lacks the server\'s root (the CMN list, a custom bundle, or a root the release dropped), or the server sends a chain whose top certificate is cross-signed by an old root the bundle does not have (e.g. ISRG Root X1 signed by DST Root CA X3, GTS Root R4 signed by GlobalSign Root CA): the bundle looks only at that issuer.',
-  fix: 'Have the server send the chain that ends at a current root, or add the root the chain names to a custom bundle.',
+  fix: 'Have the server send the chain that ends at a current root, or add the root the chain names to a custom bundle; from ESP-IDF v6.0, CONFIG_MBEDTLS_CERTIFICATE_BUNDLE_CROSS_SIGNED_VERIFY also looks up the issuers inside the chain, so a cross-signed root the bundle holds anchors it.',
 };
 
 /**
@@ -58,7 +59,7 @@ export function causesInLog(ctx: RuleContext, attempt: TlsAttempt, failure: TlsL
   if (short) return [short];
   if (code === undefined) return [];
   // A cloud's known root is more precise than the generic NOT_TRUSTED reading of the verification info.
-  const fromLog = [peerCause(attempt, failure, code), bundleCause(attempt, failure, code), cloudCause(attempt, failure, code), verifyCause(attempt, failure, code)];
+  const fromLog = [peerCause(attempt, failure, code), bundleCause(ctx, attempt, failure, code), cloudCause(attempt, failure, code), verifyCause(attempt, failure, code)];
   return [...fromLog.filter((c): c is LogCause => !!c), ...projectCauses(ctx, attempt, code)];
 }
 
@@ -93,11 +94,37 @@ function peerCause(attempt: TlsAttempt, failure: TlsLogLine, code: number): LogC
   return undefined;
 }
 
-/** The bundle's own line right before a -0x3000 (or an Arduino -12288) says which lookup failed. */
-function bundleCause(attempt: TlsAttempt, failure: TlsLogLine, code: number): LogCause | undefined {
+/** The bundle's own line right before a -0x3000 (or an Arduino -12288) says which lookup failed; mbedTLS's
+ *  debug dump of the chain, when the log has it, names the issuer it looked for. */
+function bundleCause(ctx: RuleContext, attempt: TlsAttempt, failure: TlsLogLine, code: number): LogCause | undefined {
   if (code !== 0x3000) return undefined;
   const bundle = attempt.lines.find((l) => l.kind === 'bundle-verify-failed' && l.line < failure.line && l.line >= failure.line - 5);
-  return bundle && { cause: `The certificate bundle rejected the chain. ${BUNDLE_NO_ISSUER.cause}`, evidence: [{ line: bundle.line, text: bundle.message }], fix: BUNDLE_NO_ISSUER.fix };
+  if (!bundle) return undefined;
+  const evidence = [{ line: bundle.line, text: bundle.message }];
+  // The last certificate printed is the top of the chain the server sent; its issuer is what the bundle looked up.
+  const issuer = [...attempt.evidence].reverse().find((e) => e.kind === 'cert-issuer' && e.line < bundle.line);
+  const history = issuer && bundleHistory(issuer.value!, releaseOf(ctx, attempt));
+  if (!issuer || !history) return { cause: `The certificate bundle rejected the chain. ${BUNDLE_NO_ISSUER.cause}`, evidence, fix: BUNDLE_NO_ISSUER.fix };
+  return { cause: `The certificate bundle has no root "${history.name}", the issuer of the last certificate the server sent: ${history.text}.`,
+    evidence: [...evidence, { line: issuer.line, text: `issuer name: ${issuer.value}` }], fix: BUNDLE_NO_ISSUER.fix };
+}
+
+/** "ESP-IDF v6.0's bundle no longer has it (v5.5 was the last release whose bundle did)", from the exact bundle of each release. */
+function bundleHistory(dn: string, release: string | undefined): { name: string; text: string } | undefined {
+  const releases = idfFullBundleReleasesByName(dn);
+  const name = /(?:^|,\s*)CN=([^,]+)/.exec(dn)?.[1]?.trim() ?? dn;
+  if (!releases.length) return undefined;
+  if (!release) return { name, text: `ESP-IDF's full bundle had it in v${releases[0]} … v${releases[releases.length - 1]}${releases.length < idfFullBundleReleaseCount() ? ', not in the other releases' : ''}` };
+  if (releases.includes(release)) return { name, text: `ESP-IDF v${release}'s full bundle has it, so the bundle in use (the common list or a custom one) leaves it out, or the server's CA signs under that name with another key` };
+  const last = releases.filter((r) => Number(r) < Number(release)).pop();
+  return { name, text: last ? `ESP-IDF v${release}'s bundle no longer has it (v${last} was the last release whose bundle did)` : `ESP-IDF v${release}'s bundle does not have it` };
+}
+
+/** The project's ESP-IDF release X.Y, else the one the boot banner named. */
+function releaseOf(ctx: RuleContext, attempt: TlsAttempt): string | undefined {
+  const v = ctx.project?.idfVersion;
+  if (v && v.source !== 'assumed') return `${v.major}.${v.minor}`;
+  return attempt.idfVersion?.split('.').slice(0, 2).join('.');
 }
 
 /** The "verification info" lines printed right after a -0x2700 say which check failed. */

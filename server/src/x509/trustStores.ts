@@ -136,6 +136,25 @@ export function idfFullBundleReleases(sha256: string): string[] {
   return [...fullSets].filter(([, set]) => set.has(sha256)).map(([release]) => release);
 }
 
+/** How many releases the full-bundle table covers. */
+export function idfFullBundleReleaseCount(): number {
+  return fullSets.size;
+}
+
+/**
+ * The releases ("5.5") whose full bundle holds a root of this subject DN, as a log prints it ("C=BE,
+ * O=GlobalSign nv-sa, OU=Root CA, CN=GlobalSign Root CA"): matched by the Mozilla label of the CMN table's
+ * subjects, else by CN equal to a label. Empty when no release's bundle has a root of that name.
+ */
+export function idfFullBundleReleasesByName(dn: string): string[] {
+  // mbedTLS prints the RDNs in DER order (C first), the table's subjects start with CN: try both.
+  const rdns = dn.split(/,\s*(?=[A-Za-z.]+=)/).map((r) => r.trim());
+  const label = labelBySubject.get(nameKey(rdns.join(', '))) ?? labelBySubject.get(nameKey([...rdns].reverse().join(', ')))
+    ?? rdns.find((r) => r.startsWith('CN='))?.slice(3);
+  const roots = label ? FULL.roots.filter(([, l]) => l === label).map(([sha]) => sha) : [];
+  return [...fullSets].filter(([, set]) => roots.some((sha) => set.has(sha))).map(([release]) => release);
+}
+
 /** "v6.0's full bundle does not have it (the last release that has it is v5.5)" and the like, for a root by fingerprint. */
 export function fullBundleText(sha256: string, idf: { major: number; minor: number }): string | undefined {
   const set = idfFullBundle(idf);
