@@ -319,3 +319,18 @@ describe('issue 18: the Mbed TLS a release really ships (data/idf-mbedtls.json, 
     assert.equal(note('7.2'), '', 'a release the table does not reach says nothing');
   });
 });
+
+describe('issue 18: codes the ESP-IDF tracker shows often get an ESP32 reading, not only the library string', () => {
+  const explanation = (code: string) => { const r = decodeCode(code, { idfVersion: '5.3' }); assert.ok(r.ok); return r.results[0].explanation; };
+  it('network codes say the failure is before TLS, non-blocking codes say they are not errors', () => {
+    assert.match(explanation('-0x0052'), /^DNS failed/);
+    assert.match(explanation('-0x0044'), /before TLS began.*Not a certificate or TLS problem/);
+    assert.match(explanation('-0x6900'), /^Not an error on a non-blocking connection/);
+  });
+  it('handshake codes name what to check on the device', () => {
+    assert.match(explanation('-0x6E80'), /TLS 1\.0\/1\.1/);
+    assert.match(explanation('-0x6D00'), /client key \(clientkey_buf\) does not belong to the client certificate/);
+    assert.match(explanation('-0x7A00'), /Certificate message/);
+    assert.match(explanation('-0x3C80'), /Ed25519/);
+  });
+});

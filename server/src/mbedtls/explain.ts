@@ -226,6 +226,56 @@ const EXPLANATIONS: Record<number, (c: Context) => Explanation> = {
       { text: 'Keep SNI: do not skip the host name.', rule: 'tls-hostname-check-skipped' },
     ],
   }),
+  0x6800: () => ({
+    explanation: 'The handshake or a read timed out: the server did not answer in time (a firewall that drops instead of refusing, a slow server, a weak link), or esp-tls\'s timeout_ms is short for a handshake that verifies an RSA chain on a busy CPU.',
+    hints: [{ text: 'Raise timeout_ms in the client config and check that the server answers on that port.' }],
+  }),
+  0x6E80: () => ({
+    explanation: 'The server offers no TLS version the device accepts: it wants TLS 1.0/1.1 (Mbed TLS 3.x in ESP-IDF v5 has neither), or TLS 1.3 only while CONFIG_MBEDTLS_SSL_PROTO_TLS1_3 is off.',
+    hints: [
+      { text: 'Check which versions sdkconfig enables.', rule: 'sdkconfig-legacy-protocol' },
+      { text: 'What the server accepts.', command: 'openssl s_client -connect host:443 -tls1_2' },
+    ],
+  }),
+  0x7080: () => ({
+    explanation: 'The handshake needs a feature this build leaves out: something the server chose or asked for (a TLS version, key exchange, curve or signature algorithm sdkconfig turns off, renegotiation), or a non-TLS reply read as a record of an unknown version.',
+    hints: [{ text: 'Check what sdkconfig leaves to offer.', rule: 'sdkconfig-no-common-ciphersuite' }],
+  }),
+  0x7A00: () => ({
+    explanation: 'The server\'s Certificate message could not be processed: a certificate in it uses a key the build cannot parse (Ed25519, an RSA key larger than MBEDTLS_MPI_MAX_SIZE allows, a curve sdkconfig turns off), or the chain is larger than the incoming buffer.',
+    hints: [
+      { text: 'Look at the chain the server sends.', command: 'esp-tls-lens chain host:443' },
+      { text: 'Keep the incoming buffer at 16384.', rule: 'sdkconfig-record-size-too-small' },
+    ],
+  }),
+  0x6D00: () => ({
+    explanation: 'A key does not fit its certificate or the key exchange: most often the client key (clientkey_buf) does not belong to the client certificate (clientcert_buf), or an EC key with an RSA suite.',
+    hints: [{ text: 'Check that the client certificate and key are a pair: openssl x509 -noout -pubkey -in cert.pem and openssl pkey -pubout -in key.pem must print the same key.' }],
+  }),
+  0x3C80: () => ({
+    explanation: 'The key\'s algorithm is not one mbedTLS parses here: only RSA and EC keys (on curves sdkconfig enables) are; an Ed25519 or X25519 key, or an EC key on a curve turned off, ends here.',
+    hints: [{ text: 'Use an RSA or ECDSA P-256 key, or enable the key\'s curve in sdkconfig.', rule: 'cert-algorithm-disabled' }],
+  }),
+  0x0052: () => ({
+    explanation: 'DNS failed: the host name in the URL has no address (a typo, no DNS server from DHCP, or no network yet). esp-tls logs the same as "couldn\'t get hostname".',
+    hints: [{ text: 'Check the host name and that the network is up (got IP) before connecting.' }],
+  }),
+  0x0044: () => ({
+    explanation: 'The TCP connection to the server\'s port failed before TLS began: nothing listens there, a firewall refuses it, or the network is down. Not a certificate or TLS problem.',
+    hints: [{ text: 'Check host and port (8883 for MQTT over TLS, 443 for HTTPS) and the network.' }],
+  }),
+  0x004E: () => ({
+    explanation: 'Writing to the socket failed: the connection was already closed or reset by the server, or the network dropped.',
+    hints: [{ text: 'Reconnect; if it happens during the handshake, see why the server closes (its log, or openssl s_client).' }],
+  }),
+  0x6900: () => ({
+    explanation: 'Not an error on a non-blocking connection: no data yet, call again (MBEDTLS_ERR_SSL_WANT_READ). Code that treats it as a failure drops working connections.',
+    hints: [{ text: 'Retry the call when the socket is readable.' }],
+  }),
+  0x6880: () => ({
+    explanation: 'Not an error on a non-blocking connection: the socket cannot take more data yet, call again (MBEDTLS_ERR_SSL_WANT_WRITE).',
+    hints: [{ text: 'Retry the call when the socket is writable.' }],
+  }),
   0x004C: () => ({
     explanation: 'Reading from the socket failed: the connection dropped (Wi-Fi lost, server or firewall reset, a read timeout in esp-tls). The errno in the log ("Last captured errno") says which; 104 is a reset by the server, 113 no route, 11 a timeout.',
     hints: [
