@@ -54,6 +54,12 @@ describe('causes from the log', () => {
     assert.match(synced, /^The verification info says why: FUTURE/);
   });
 
+  it('an allocation failure after the application printed little free heap: the heap, with its figure', () => {
+    const log = 'I (7000) app: Free heap: 23456\nI (7100) HTTP_CLIENT: Requesting https://ota.example.com/fw.bin\nE (7200) esp-tls-mbedtls: mbedtls_ssl_setup returned -0x7F00\n';
+    assert.match(explain(log)[0], /^Free heap was 23 KB shortly before: too little for a TLS session.* Evidence: line 1: `I \(7000\) app: Free heap: 23456`/);
+    assert.doesNotMatch(explain(log.replace('23456', '123456'))[0], /^Free heap was/, 'enough heap: the code\'s own reading');
+  });
+
   it('CN_MISMATCH when the URL is an IP address: says so, and that v4.3\'s Mbed TLS 2.16 matches no IP SAN', () => {
     const log = 'I (27) boot: ESP-IDF v4.3.1 2nd stage bootloader\nI (800) HTTP_CLIENT: Requesting https://10.0.0.5/update\n'
       + 'E (900) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x2700\nW (901) esp-tls-mbedtls: verification info:   ! The certificate Common Name (CN) does not match with the expected CN\n';

@@ -3,7 +3,7 @@
 // chip the boot banner names. logs/tlsLines.ts finds the failures, logs/attempts.ts groups both into
 // connection attempts, and the log rule weighs them (rules/logCauses.ts).
 
-export type EvidenceKind = 'url' | 'plain-port' | 'memory' | 'psa' | 'idf-version' | 'chip' | 'clock-set' | 'server' | 'cert-issuer' | 'cert-subject';
+export type EvidenceKind = 'url' | 'plain-port' | 'memory' | 'psa' | 'idf-version' | 'chip' | 'clock-set' | 'server' | 'cert-issuer' | 'cert-subject' | 'heap';
 
 export interface LogEvidence {
   /** 0-based line. */
@@ -11,7 +11,7 @@ export interface LogEvidence {
   kind: EvidenceKind;
   /** The line as printed (colour codes removed, trimmed). */
   text: string;
-  /** url: the URL; plain-port: "1883"; idf-version: "5.3.1"; chip: "ESP32-C3"; cert-issuer / cert-subject: the DN. */
+  /** url: the URL; plain-port: "1883"; idf-version: "5.3.1"; chip: "ESP32-C3"; cert-issuer / cert-subject: the DN; heap: free bytes. */
   value?: string;
 }
 
@@ -29,6 +29,8 @@ const CHIP = /\bESP-ROM:(esp32\w*?)(?:-|\s|$)|\bboot\.(esp32\w*):|\bChip is (ESP
 const CLOCK_SET = /time synchroni[sz]ation event|\bsntp\b.*\b(?:sync(?:hroni[sz]ed)?|adjust(?:ed)?|set)\b|Time is set|The current date\/time (?:in .* )?is:? \w+ \w+ +\d+ .*20[2-9]\d/i;
 /** The ESP32 serves TLS: esp_https_server's and httpd's tags, the server session call. */
 const SERVER = /\b(?:esp_https_server|httpd(?:_\w+)?|https_server)\b:|esp_tls_(?:create_)?server_session/;
+/** The application printing its free heap ("Free heap: 23456", "free heap size = 23456 bytes", "min free heap 10 KB"). */
+const HEAP = /\bfree (?:internal )?heap(?: size)?\b[^\d\n]{0,12}(\d{3,9})\s*(KB|kB|K|bytes?)?/i;
 /** A certificate printed by mbedTLS's debug output (mbedtls_x509_crt_info under "peer certificate #N"). */
 const CERT_NAME = /\b(issuer|subject) name\s*: (\S.*)$/;
 const ANSI = /\x1b\[[0-9;]*[A-Za-z]|\[0(?:;[0-9]+)?m/g;
@@ -47,6 +49,8 @@ export function findLogEvidence(text: string): LogEvidence[] {
     if (name) { out.push({ line, kind: name[1] === 'issuer' ? 'cert-issuer' : 'cert-subject', text: plain, value: name[2].trim() }); return; }
     if (CLOCK_SET.test(plain)) out.push({ line, kind: 'clock-set', text: plain });
     if (SERVER.test(plain)) out.push({ line, kind: 'server', text: plain });
+    const heap = HEAP.exec(plain);
+    if (heap) out.push({ line, kind: 'heap', text: plain, value: String(Number(heap[1]) * (/^k/i.test(heap[2] ?? '') ? 1024 : 1)) });
     if (MEMORY.test(plain)) out.push({ line, kind: 'memory', text: plain });
     else if (PSA.test(plain)) out.push({ line, kind: 'psa', text: plain });
     const url = URL.exec(plain);

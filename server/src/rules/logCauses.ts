@@ -55,7 +55,7 @@ const near = (attempt: TlsAttempt, failure: TlsLogLine, kinds: LogEvidence['kind
 
 /** The causes of `failure` (code `code`) in `attempt`, the best supported first; empty when nothing around it says more than the code. */
 export function causesInLog(ctx: RuleContext, attempt: TlsAttempt, failure: TlsLogLine, code: number | undefined): LogCause[] {
-  const short = resourceCause(attempt, failure);
+  const short = resourceCause(attempt, failure, code);
   if (short) return [short];
   if (code === undefined) return [];
   // A cloud's known root is more precise than the generic NOT_TRUSTED reading of the verification info.
@@ -63,8 +63,18 @@ export function causesInLog(ctx: RuleContext, attempt: TlsAttempt, failure: TlsL
   return [...fromLog.filter((c): c is LogCause => !!c), ...projectCauses(ctx, attempt, code)];
 }
 
-/** Memory or PSA crypto failing right before: nothing after that says anything about certificates. */
-function resourceCause(attempt: TlsAttempt, failure: TlsLogLine): LogCause | undefined {
+/** Codes an allocation failure ends with: SSL, MPI, X.509, PK, ECP alloc failed. */
+const ALLOC = new Set([0x7F00, 0x0010, 0x2880, 0x3F80, 0x4D80]);
+/** Below this much free heap a TLS session rarely starts: the record buffers alone take IN + OUT content length. */
+const LOW_HEAP = 40 * 1024;
+
+/** Memory or PSA crypto failing right before, or little free heap before an allocation failure: nothing after that says anything about certificates. */
+function resourceCause(attempt: TlsAttempt, failure: TlsLogLine, code: number | undefined): LogCause | undefined {
+  const heap = code !== undefined && ALLOC.has(code) ? near(attempt, failure, ['heap'], 40) : undefined;
+  if (heap && Number(heap.value) < LOW_HEAP) {
+    return { cause: `Free heap was ${Math.round(Number(heap.value) / 1024)} KB shortly before: too little for a TLS session, whose record buffers alone take CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN + OUT_CONTENT_LEN (16 + 4 KB by default) before the handshake's own allocations.`, evidence: [line(heap)],
+      fix: 'Free heap before connecting (fewer connections at once, CONFIG_MBEDTLS_DYNAMIC_BUFFER, mbedTLS in PSRAM with CONFIG_MBEDTLS_EXTERNAL_MEM_ALLOC).' };
+  }
   const e = near(attempt, failure, ['memory', 'psa'], 20);
   if (e?.kind === 'memory') {
     return { cause: 'Memory ran out just before the failure: the failure is that, not the certificate or the server.', evidence: [line(e)],
