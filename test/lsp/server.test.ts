@@ -387,6 +387,6 @@ describe('language server: error codes and monitor logs', () => {
     const excerpt = 'I (5000) transport_ws: Connecting to ws://192.168.1.10:8080/ws\nE (5100) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x7200\n';
     const log = (await client.connection.sendRequest('espTlsLens/decode', { input: excerpt })) as { ok: boolean; markdown: string };
     assert.equal(log.ok, true);
-    assert.match(log.markdown, /^# I \(5000\) transport_ws: Connecting to ws:\/\/192\.168\.1\.10:8080\/ws …\n\n\*\*Line 2\*\* `E \(5100\) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x7200`\n\nThe connection is to a plain URL/);
+    assert.match(log.markdown, /^# I \(5000\) transport_ws: Connecting to ws:\/\/192\.168\.1\.10:8080\/ws …\n\n_connecting to 192\.168\.1\.10:8080, 5\.1 s after boot_\n\n\*\*Line 2\*\* `E \(5100\) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x7200`\n\nThe connection is to a plain ws:\/\/ URL/);
   });
 });
