@@ -82,14 +82,17 @@ export class Analyzer {
       env: this.env,
       buildDir: this.buildDir,
       buffer: (file) => this.overlays.get(file),
+      maxFileBytes: this.settings.maxFileSizeKB * 1024,
     });
     this.projects = projects;
     this.skipped.clear(); // the walk and the reads below say afresh what is skipped
     for (const s of skipped) this.skipped.set(s.file, s.reason);
-    const wanted = new Set(projects.flatMap((p) => p.files).filter(isAnalysed));
+    // Discovery saw each project file as a regular file: the reader need not test it again.
+    const walked = new Set(projects.flatMap((p) => p.files).filter(isAnalysed));
+    const wanted = new Set(walked);
     for (const f of this.overlays.keys()) wanted.add(f);
     for (const f of this.fileFacts.keys()) if (!wanted.has(f)) this.fileFacts.delete(f);
-    await inSlices([...wanted], (f) => this.refresh(f));
+    await inSlices([...wanted], (f) => this.refresh(f, walked.has(f)));
     this.recompute();
   }
 
@@ -223,11 +226,12 @@ export class Analyzer {
   skippedFiles(): SkippedFile[] { return [...this.skipped].map(([file, reason]) => ({ file, reason })); }
   analysedFileCount(): number { return this.fileFacts.size; }
 
-  /** Re-reads `file`; a promise only when its facts are being extracted (see inSlices). */
-  private refresh(file: string): void | Promise<void> {
+  /** Re-reads `file` (`regular`: discovery just saw it as a regular file); a promise only when its facts are being extracted (see inSlices). */
+  private refresh(file: string, regular = false): void | Promise<void> {
     if (!isAnalysed(file)) return;
     const outcome = analyseFile(file, {
       text: this.overlays.get(file),
+      regular,
       maxBytes: this.settings.maxFileSizeKB * 1024,
       project: projectForFile(this.projects, file),
       known: (hash) => this.factsByHash.has(hash),

@@ -2,7 +2,7 @@
 // pick, and the plan for Embed Certificates / Build Bundle as one WorkspaceEdit with a preview. Also the
 // WorkspaceEdit form shared with the chain view's trust edits (net/requests.ts). Offline: the Mozilla
 // roots are Node's copy; a fetched chain arrives as PEM from the client.
-import { existsSync, readFileSync } from 'node:fs';
+import { readText } from './project/read';
 import path from 'node:path';
 import type { Analyzer } from './analyzer';
 import { fileOf, uriOf } from './diagnostics';
@@ -17,7 +17,7 @@ import { validityText } from './x509/summary';
 import { caName, inIdfCommonBundle, mozillaRoots } from './x509/trustStores';
 
 export function readIfExists(file: string): string | undefined {
-  return existsSync(file) ? readFileSync(file, 'utf8') : undefined;
+  return readText(file);
 }
 
 /** LSP documentChanges: new files are created without overwriting anything, then filled, then the other files edited. */

@@ -87,6 +87,8 @@ export interface AnalyseOptions {
   /** The editor's text, when it has the file open. */
   text?: string;
   maxBytes: number;
+  /** The walk saw a regular file here (the reader then tests the type only if the file is large). */
+  regular?: boolean;
   project?: EspIdfProject;
   /** Whether facts for this content hash are already at hand (not extracted again). */
   known(hash: string): boolean;
@@ -97,7 +99,7 @@ export function analyseFile(file: string, o: AnalyseOptions): Outcome | Promise<
   const x = EXTRACTORS.find((e) => e.test.test(file));
   if (!x) return { kind: 'missing' };
   const content = o.text !== undefined ? Buffer.from(o.text, 'utf8') : undefined;
-  const read = content ? (content.length > o.maxBytes ? { skipped: tooLargeReason(content.length, o.maxBytes) } : { content }) : readCandidate(file, o.maxBytes);
+  const read = content ? (content.length > o.maxBytes ? { skipped: tooLargeReason(content.length, o.maxBytes) } : { content }) : readCandidate(file, o.maxBytes, o.regular);
   if ('missing' in read) return { kind: 'missing' };
   if ('skipped' in read) return { kind: 'skipped', reason: read.skipped };
   if (!content && !x.binary && read.content.subarray(0, 8192).includes(0)) return { kind: 'skipped', reason: 'binary file' };

@@ -6,7 +6,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { Analyzer } from './analyzer';
 import { codeActionsFor, fileOf, toDiagnostic, uriOf } from './diagnostics';
-import { readFile } from 'node:fs/promises';
+import { readBytes } from './project/read';
 import path from 'node:path';
 import { checkServerRequest, clientAtResult, fetchChainRequest, trustEditRequest } from './net/requests';
 import { certificateChoices, embedPlanRequest } from './editRequests';
@@ -170,7 +170,9 @@ connection.onRequest(Methods.inspect, async (p: InspectParams): Promise<InspectR
     const hover = analyzer.hover(file, doc.getText(), p.position);
     if (hover) return { markdown: `# ${name}, line ${p.position.line + 1}\n\n${hover.markdown}`, count: 1 };
   }
-  const bytes = p.text !== undefined ? Buffer.from(p.text, 'utf8') : doc ? Buffer.from(doc.getText(), 'utf8') : await readFile(file).catch(() => Buffer.alloc(0));
+  const read = p.text === undefined && !doc ? readBytes(file, analyzer.currentSettings.maxFileSizeKB * 1024) : undefined;
+  if (read && 'error' in read) return { markdown: `# ${name}\n\n${name} was not read: ${read.error}.`, count: 0 };
+  const bytes = p.text !== undefined ? Buffer.from(p.text, 'utf8') : doc ? Buffer.from(doc.getText(), 'utf8') : read!.bytes;
   const items = await inspectBytes(bytes, file);
   return { markdown: `# ${p.text !== undefined ? `Selection in ${name}` : name}\n\n${inspectedMarkdown(items, new Date())}`, count: items.length };
 });

@@ -151,11 +151,16 @@ describe('components and files of the build', () => {
       'vendor/mdns/CMakeLists.txt': 'idf_component_register(SRCS "mdns.c")\n',
       'vendor/mdns/mdns.c': 'int mdns;\n',
     });
-    const [p] = await discover(path.join(repo, 'examples'));
+    const [p] = await discover(repo);
     assert.deepEqual(p.externalDirs, [path.join(repo, 'components/my_tls'), path.join(repo, 'vendor/mdns')]);
     assert.deepEqual(p.components.map((c) => c.name).sort(), ['main', 'mdns', 'my_tls']);
     assert.ok(p.files.includes(path.join(repo, 'components/my_tls/certs/ca.pem')), 'the outside component was walked');
     assert.equal(isCompiled(p, path.join(repo, 'components/my_tls/tls.c')), true);
+    // Issue 19: with only examples/ open, the shared components lie outside the workspace: named, not read.
+    const { projects: [q], skipped } = await discoverProjects([path.join(repo, 'examples')], { exclude: [], idfVersionSetting: '', env: {} });
+    assert.equal(q.externalDirs, undefined);
+    assert.ok(!q.files.some((f) => f.startsWith(path.join(repo, 'components'))));
+    assert.ok(skipped.some((s) => s.file === path.join(repo, 'components/my_tls') && /outside the workspace: not read/.test(s.reason)));
   });
 
   test('sources a port component names beyond its own folder are this build\'s (shape: an SDK whose ESP-IDF port compiles ../../src/*.c)', async () => {

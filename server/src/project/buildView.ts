@@ -2,7 +2,7 @@
 // configuration (if(CONFIG_...) decided by the merged sdkconfig, the build folder or Kconfig defaults).
 // The result feeds project/compiled.ts (only compiled files are firmware) and the file list (a file the
 // build uses is analysed even when .gitignore'd).
-import { readFileSync } from 'node:fs';
+import { readText } from './read';
 import path from 'node:path';
 import { ProjectConfig } from '../sdkconfig/kconfig';
 import { unquoteSdkconfigValue } from '../sdkconfig/parse';
@@ -50,7 +50,8 @@ export function buildView(project: EspIdfProject, env: NodeJS.ProcessEnv, buffer
   const lists = [top, ...project.components.flatMap((c) => [path.join(c.dir, 'CMakeLists.txt'), ...(project.makeBuild ? [path.join(c.dir, 'component.mk')] : [])])];
   for (const file of lists) {
     let text = buffer(file);
-    if (text === undefined) { try { text = readFileSync(file, 'utf8'); } catch { continue; } }
+    text ??= readText(file);
+    if (text === undefined) continue;
     const facts = extractCMake(file, text, scope);
     cmakeFacts.set(file, facts);
     for (const e of facts.embeds) if (e.file) used.push(e.file);

@@ -3,7 +3,8 @@
 // A root may be one project or a folder of them; projects nest (components ship test_apps/ and
 // examples/ projects), and a file belongs to the innermost project that contains it.
 import type { Stats } from 'fs';
-import { readFileSync, statSync } from 'fs';
+import { statSync } from 'fs';
+import { configureReads, mayRead, readText, takeReadSkips } from './read';
 import picomatch from 'picomatch';
 import * as path from 'path';
 import type { EspIdfProject, IdfVersion } from './model';
@@ -29,6 +30,8 @@ export interface DiscoveryOptions {
   buildDir?: string;
   /** An editor's unsaved text of a file: a component's CMakeLists.txt is read from it when open. */
   buffer?: (file: string) => string | undefined;
+  /** Cap for configuration files (espTlsLens.maxFileSizeKB); default 2 MB. */
+  maxFileBytes?: number;
 }
 
 export interface DiscoveryResult {
@@ -47,6 +50,18 @@ export function isProjectCMakeLists(text: string): boolean {
 }
 
 export async function discoverProjects(roots: string[], opts: DiscoveryOptions): Promise<DiscoveryResult> {
+  // Only the folders given, a build folder named by absolute path and ESP-IDF itself are read, whatever the
+  // workspace's CMake or sdkconfig names (set(SDKCONFIG /etc/shadow) is refused with a note).
+  const buildDir = opts.buildDir && path.isAbsolute(opts.buildDir) ? [opts.buildDir] : [];
+  const before = configureReads({ roots: [...roots, ...buildDir, ...(opts.env.IDF_PATH ? [opts.env.IDF_PATH] : [])], configBytes: opts.maxFileBytes ?? 2 * 1024 * 1024 });
+  try {
+    return await discoverWithin(roots, opts);
+  } finally {
+    configureReads(before);
+  }
+}
+
+async function discoverWithin(roots: string[], opts: DiscoveryOptions): Promise<DiscoveryResult> {
   const walks = await Promise.all(outermostRoots(roots).map((r) => walk(r, opts)));
   const files = walks.flatMap((w) => w.files);
   const skipped = walks.flatMap((w) => w.skipped);
@@ -56,9 +71,13 @@ export async function discoverProjects(roots: string[], opts: DiscoveryOptions):
   const workspace = outermostRoots(roots);
   const projects = await mapLimit([...tops.keys()].sort(), 8, (root) =>
     loadProject(root, tops.get(root) ?? '', owned.get(root) ?? [], opts, idfPathCache, workspace));
-  // Components outside every project folder (shared ones, or beyond the workspace) are walked once.
+  // Components outside every project folder (shared ones) are walked once; those beyond the workspace are not read.
   const walked = new Map<string, string[]>();
   for (const p of projects) {
+    const outside = (p.externalDirs ?? []).filter((d) => !mayRead(d));
+    for (const dir of outside) skipped.push({ file: dir, reason: 'component folder outside the workspace: not read' });
+    p.externalDirs = p.externalDirs?.filter((d) => mayRead(d));
+    if (!p.externalDirs?.length) delete p.externalDirs;
     for (const dir of p.externalDirs ?? []) {
       if (!walked.has(dir)) {
         const w = await walk(dir, opts);
@@ -68,6 +87,8 @@ export async function discoverProjects(roots: string[], opts: DiscoveryOptions):
       p.files = mergeSorted(p.files, walked.get(dir)!);
     }
   }
+  // Configuration files the guarded reader refused (a FIFO sdkconfig, a path outside the workspace, ...).
+  skipped.push(...takeReadSkips());
   return { projects, skipped };
 }
 
@@ -104,7 +125,7 @@ function outermostRoots(roots: string[]): string[] {
 /** Project root -> text of its CMakeLists.txt, for every CMakeLists.txt that includes project.cmake. */
 function findProjectCMakeLists(files: string[]): Map<string, string> {
   const lists = files.filter((f) => path.basename(f) === 'CMakeLists.txt');
-  const texts = lists.map(readText);
+  const texts = lists.map((f) => readText(f));
   const tops = new Map<string, string>();
   lists.forEach((f, i) => {
     const text = texts[i];
@@ -257,19 +278,11 @@ function validTarget(t: string | undefined): string | undefined {
 
 // ---- small fs helpers ---------------------------------------------------------------------------
 
-// Discovery reads small files (CMakeLists.txt, sdkconfig) and stats folders, thousands of them in a large
-// workspace: synchronous calls cost less than a promise each.
-function readText(file: string): string | undefined {
-  try {
-    return readFileSync(file, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
+// Discovery reads small files (CMakeLists.txt, sdkconfig; through the guarded reader) and stats folders,
+// thousands of them in a large workspace: synchronous calls cost less than a promise each.
 /** The files that exist, with their text, in the order given. */
 function readExisting(files: string[]): { file: string; text: string }[] {
-  const texts = files.map(readText);
+  const texts = files.map((f) => readText(f));
   return files.flatMap((file, i) => (texts[i] === undefined ? [] : [{ file, text: texts[i] as string }]));
 }
 

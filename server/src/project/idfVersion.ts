@@ -3,7 +3,7 @@
 // engineer would: the sdkconfig header, then dependencies.lock, then the build folder, then $IDF_PATH,
 // then the option names the sdkconfig holds (an option only some releases have pins the range; a header
 // without a number is v4), then the espTlsLens.idfVersion setting, else the newest release we know.
-import { readFile } from 'fs/promises';
+import { readText } from './read';
 import * as path from 'path';
 import type { IdfVersion } from './model';
 import catalogue from '../data/kconfig-mbedtls.json';
@@ -135,9 +135,5 @@ export function versionFromOptions(files: { file: string; text: string }[]): Idf
 }
 
 async function readOptional(file: string): Promise<string> {
-  try {
-    return await readFile(file, 'utf8');
-  } catch {
-    return '';
-  }
+  return readText(file) ?? '';
 }

@@ -2,7 +2,7 @@
 // `override_path:`, relative to the manifest's folder) and dependencies.lock (the IDF version the
 // project was last solved with). Only the small YAML subset these files use is read: nested mappings of
 // scalars by indentation; anything else is skipped.
-import { readFileSync } from 'node:fs';
+import { readText } from './read';
 import path from 'node:path';
 
 interface Entry { indent: number; key: string; value: string }
@@ -19,8 +19,8 @@ function entries(text: string): Entry[] {
 
 /** Local component folders named by a manifest's dependencies (`path:` / `override_path:`), absolute. */
 export function localDependencyDirs(manifestFile: string): string[] {
-  let text: string;
-  try { text = readFileSync(manifestFile, 'utf8'); } catch { return []; }
+  const text = readText(manifestFile);
+  if (text === undefined) return [];
   const dir = path.dirname(manifestFile);
   const list = entries(text);
   const out: string[] = [];

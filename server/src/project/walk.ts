@@ -4,7 +4,8 @@
 // Synchronous calls: a promise per folder costs more than the readdir itself (a 200 MB tree walks in
 // well under 100 ms this way).
 import type { Dirent } from 'fs';
-import { readdirSync, readFileSync, statSync } from 'fs';
+import { readdirSync, statSync } from 'fs';
+import { readText } from './read';
 import * as path from 'path';
 import ignore, { type Ignore } from 'ignore';
 import picomatch from 'picomatch';
@@ -102,6 +103,8 @@ function walkDir(ctx: WalkContext, dir: string, rel: string, layers: IgnoreLayer
       if (isIgnored(ctx, active, childRel, false)) continue;
       // Symlinked folders are never followed (no loops); a symlink counts when it leads to a file.
       if (entry.isFile() || leadsToFile(childAbs)) ctx.files.push(childAbs);
+    } else if (fileKind(entry.name) && !isIgnored(ctx, active, childRel, false)) {
+      ctx.skipped.push({ file: childAbs, reason: 'not a regular file (a FIFO, socket or device): not read' });
     }
   }
 }
@@ -144,17 +147,17 @@ function leadsToFile(link: string): boolean {
   }
 }
 
+/** A .gitignore is a few hundred lines; every path is matched against every pattern, so a huge one is refused. */
+const GITIGNORE_BYTES = 256 * 1024;
+
 function readGitignore(file: string, base: string): IgnoreLayer | undefined {
-  try {
-    return { base, ig: ignore().add(readFileSync(file, 'utf8')) };
-  } catch {
-    return undefined;
-  }
+  const text = readText(file, GITIGNORE_BYTES, 'the limit for a .gitignore');
+  return text === undefined ? undefined : { base, ig: ignore().add(text) };
 }
 
 /** The note for a file over the size limit; the analyzer uses it for editor buffers too. */
-export function tooLargeReason(size: number, maxBytes: number): string {
-  return `file is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit (espTlsLens.maxFileSizeKB)`;
+export function tooLargeReason(size: number, maxBytes: number, limit = 'espTlsLens.maxFileSizeKB'): string {
+  return `file is ${formatBytes(size)}, over the ${formatBytes(maxBytes)} limit (${limit})`;
 }
 
 function formatBytes(n: number): string {

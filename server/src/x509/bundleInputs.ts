@@ -1,7 +1,8 @@
 // Reads the certificates a bundle is built from, in the order gen_crt_bundle.py reads them: inputs in
 // the order given, blocks in file order; a folder contributes its *.pem and *.der files (the script
 // lists them in directory order, which is arbitrary; here they are sorted by name so output is stable).
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { readBytes } from '../project/read';
 import path from 'node:path';
 import type { CertInfo } from './certificate';
 import { extractCertFile } from './certFile';
@@ -25,7 +26,7 @@ export async function readBundleInputs(inputs: readonly string[]): Promise<Bundl
   for (const input of inputs) {
     const stat = statOrThrow(input);
     if (stat.isDirectory()) {
-      const files = readdirSync(input).filter((f) => /\.(pem|der)$/.test(f)).sort();
+      const files = readdirSync(input, { withFileTypes: true }).filter((f) => /\.(pem|der)$/.test(f.name) && !f.isDirectory()).map((f) => f.name).sort();
       if (!files.length) throw new BundleInputError(`${input}: no .pem or .der file in this folder (gen_crt_bundle.py stops with "No valid x509 certificates found")`);
       for (const f of files) await readFile(path.join(input, f), out);
     } else {
@@ -35,8 +36,13 @@ export async function readBundleInputs(inputs: readonly string[]): Promise<Bundl
   return out;
 }
 
+/** Bundle inputs are certificate files: nothing near this size is one. */
+const MAX_INPUT_BYTES = 16 * 1024 * 1024;
+
 async function readFile(file: string, out: BundleInputs): Promise<void> {
-  const facts = await extractCertFile(readFileSync(file));
+  const read = readBytes(file, MAX_INPUT_BYTES);
+  if ('error' in read) throw new BundleInputError(`${file}: ${read.error}`);
+  const facts = await extractCertFile(read.bytes);
   if (facts.format === 'unknown') { out.notes.push(`${file}: neither PEM nor DER; skipped`); return; }
   let found = 0;
   facts.blocks.forEach((b, i) => {

@@ -3,7 +3,8 @@
 // (every file compiled), config/sdkconfig.json (every final option value, Kconfig defaults included) and
 // the generated embed sources (`<name>.S` files "Data converted from <path>"). When it exists it is used
 // as ground truth; when it is older than the files it describes, it is still used and the model says so.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
+import { BUILD_JSON_BYTES, BUILD_JSON_LIMIT, readText } from '../read';
 import path from 'node:path';
 import { parseIdfVersion, type IdfVersionNumber } from '../idfVersion';
 
@@ -104,8 +105,8 @@ function readEmbedSources(dir: string): BuildEmbed[] {
   try { names = readdirSync(dir).filter((n) => n.endsWith('.S')); } catch { return []; }
   const out: BuildEmbed[] = [];
   for (const name of names) {
-    let head: string;
-    try { head = readFileSync(path.join(dir, name), 'utf8').slice(0, 4096); } catch { continue; }
+    const head = readText(path.join(dir, name), BUILD_JSON_BYTES, BUILD_JSON_LIMIT)?.slice(0, 4096);
+    if (head === undefined) continue;
     const from = /Data converted from\s+(.+?)\s*$/m.exec(head)?.[1];
     const symbol = /\.global\s+_binary_(\w+)_start/.exec(head)?.[1];
     if (from && symbol) out.push({ symbol, file: path.resolve(dir, from), mode: /null byte appended/.test(head) ? 'text' : 'binary' });
@@ -114,8 +115,9 @@ function readEmbedSources(dir: string): BuildEmbed[] {
 }
 
 function readJson(file: string): unknown {
+  const text = readText(file, BUILD_JSON_BYTES, BUILD_JSON_LIMIT);
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as unknown;
+    return text === undefined ? undefined : JSON.parse(text) as unknown;
   } catch {
     return undefined;
   }

@@ -3,7 +3,7 @@
 // components/esp-tls, and those of the other components whose options the rules read (OTA over
 // HTTP, NVS encryption, secure boot and flash encryption, OpenThread, the HTTP client): exactly that
 // version, patch releases included. Otherwise the shipped tables (server/src/data/kconfig-mbedtls.json) stand in.
-import { readFile } from 'node:fs/promises';
+import { readText } from '../read';
 import path from 'node:path';
 import { parseKconfig, type KconfigSymbolDef } from './parse';
 
@@ -35,7 +35,7 @@ async function load(idfPath: string): Promise<InstalledKconfig | undefined> {
   const sources: string[] = [];
   for (const rel of FILES) {
     const file = path.join(idfPath, rel);
-    const text = await readFile(file, 'utf8').catch(() => undefined);
+    const text = readText(file);
     if (text === undefined) continue;
     sources.push(file);
     // Choice ids count per file: qualify them, or two files' first choices would be one.

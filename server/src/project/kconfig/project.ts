@@ -2,7 +2,7 @@
 // extra and managed components): the options a project defines for itself, such as
 // CONFIG_EXAMPLE_USE_CERT_BUNDLE. Their defaults decide an `#if CONFIG_...` or an `if(CONFIG_...)` that a
 // defaults-only sdkconfig does not mention, exactly as the config tool would when it writes sdkconfig.
-import { readFileSync } from 'node:fs';
+import { readText } from '../read';
 import path from 'node:path';
 import { kconfigSources, parseKconfig, type KconfigSymbolDef } from './parse';
 
@@ -18,8 +18,8 @@ export function readProjectKconfig(componentDirs: string[], env: NodeJS.ProcessE
   const files: string[] = [];
   const read = (file: string, depth: number): void => {
     if (files.includes(file) || depth > 3) return;
-    let text: string;
-    try { text = readFileSync(file, 'utf8'); } catch { return; }
+    const text = readText(file);
+    if (text === undefined) return;
     files.push(file);
     for (const [name, sym] of parseKconfig(text)) if (!symbols.has(name)) symbols.set(name, sym.choice ? { ...sym, choice: `${file}#${sym.choice}` } : sym);
     for (const s of kconfigSources(text)) {
