@@ -10,6 +10,7 @@ import { extractCMake } from './project/embeds';
 import { cmakeScopeOf } from './project/buildView';
 import type { EspIdfProject } from './project/model';
 import { readCandidate } from './project/read';
+import { TooComplex } from './c/budget';
 import { tooLargeReason } from './project/walk';
 import type { FileFacts } from './rules/context';
 import { extractCertFile } from './x509/certFile';
@@ -107,5 +108,9 @@ export function analyseFile(file: string, o: AnalyseOptions): Outcome | Promise<
   const hash = createHash('sha1').update(x.salt ? `${x.salt}\0` : '').update(x.perPlace ? file + '\0' : '').update(x.perModel ? `${modelId(o.project)}\0` : '').update(read.content).digest('hex');
   if (o.known(hash)) return { kind: 'facts', hash };
   // A copy: what was read is a view of the reader's shared buffer, and extraction awaits (another read may come).
-  return x.extract(Buffer.from(read.content), file, o.project).then((facts) => ({ kind: 'facts', hash, facts }));
+  return x.extract(Buffer.from(read.content), file, o.project).then(
+    (facts): Outcome => ({ kind: 'facts', hash, facts }),
+    // One file that defeats the analysis is reported and skipped; it never stops the others.
+    (e): Outcome => ({ kind: 'skipped', reason: e instanceof TooComplex ? `too complex to analyse: ${e.message}` : `analysis failed: ${e instanceof Error ? e.message : String(e)}` }),
+  );
 }

@@ -8,7 +8,8 @@ import type { Position, Range } from '../rules/finding';
 import { emptyCFacts, type CallFact, type CFileFacts, type FieldFact, type InitializerShape, type TlsConfigFact } from './facts';
 import { chunksAt, mergeSpans, occurrences, topLevel, wordsPattern, type Span } from './chunks';
 import { maskSource, type MaskedSource } from './mask';
-import { getParser, type Dialect } from './parser';
+import { checkBudget } from './budget';
+import { discardParser, getParser, type Dialect } from './parser';
 import { pemLiterals, readLiteralContents } from './pemLiterals';
 import { functionOf, guardsOf, parametersOf, resultUseOf } from './flow';
 import { declaratorName, functionAround, namedChildren, statementOf } from './nodes';
@@ -56,9 +57,17 @@ export interface ExtractOptions {
 
 export async function extractC(text: string, opts: ExtractOptions = {}): Promise<CFileFacts> {
   if (!mayHoldFacts(text)) return emptyCFacts();
+  checkBudget(text);
   const masked = maskSource(text);
   const parser = await getParser(opts.dialect);
-  const parsed = opts.whole ? withMatches(parser.parse(masked.text)) : parseRelevant(parser, masked);
+  let parsed: Parsed | undefined;
+  try {
+    parsed = opts.whole ? withMatches(parser.parse(masked.text)) : parseRelevant(parser, masked);
+  } catch (e) {
+    // A wasm fault leaves the parser unusable: the next file gets a new one.
+    discardParser(opts.dialect);
+    throw e;
+  }
   if (!parsed) return emptyCFacts();
   let facts: CFileFacts;
   try {

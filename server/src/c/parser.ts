@@ -13,26 +13,40 @@ export const GRAMMAR = { package: 'tree-sitter-c', version: '0.24.1' } as const;
 export const CPP_GRAMMAR = { package: 'tree-sitter-cpp', version: '0.23.4' } as const;
 
 let runtime: Promise<void> | undefined;
+const languages = new Map<Dialect, Promise<Language>>();
 const parsers = new Map<Dialect, Promise<Parser>>();
 
 export function getParser(dialect: Dialect = 'c'): Promise<Parser> {
   let p = parsers.get(dialect);
-  if (!p) { p = load(dialect); parsers.set(dialect, p); }
+  if (!p) { p = newParser(dialect); parsers.set(dialect, p); }
   return p;
+}
+
+/** Throws away the parser of `dialect` (after a fault inside the wasm): the next getParser builds a new one. */
+export function discardParser(dialect: Dialect = 'c'): void {
+  const p = parsers.get(dialect);
+  parsers.delete(dialect);
+  void p?.then((parser) => { try { parser.delete(); } catch { /* already broken */ } });
+}
+
+async function newParser(dialect: Dialect): Promise<Parser> {
+  let language = languages.get(dialect);
+  if (!language) { language = load(dialect); languages.set(dialect, language); }
+  const loaded = await language; // also waits for the runtime, which `new Parser()` needs
+  const parser = new Parser();
+  parser.setLanguage(loaded);
+  return parser;
 }
 
 // createRequire keeps esbuild from trying to bundle these paths; they are only used when running from sources.
 const fromSources = (id: string) => createRequire(__filename).resolve(id);
 const inDist = () => existsSync(path.join(__dirname, 'tree-sitter.wasm'));
 
-async function load(dialect: Dialect): Promise<Parser> {
+async function load(dialect: Dialect): Promise<Language> {
   runtime ??= Parser.init({
     locateFile: (name: string) => (inDist() ? path.join(__dirname, 'tree-sitter.wasm') : fromSources(`web-tree-sitter/${name}`)),
   });
   await runtime;
   const pkg = dialect === 'cpp' ? CPP_GRAMMAR.package : GRAMMAR.package;
-  const language = await Language.load(inDist() ? path.join(__dirname, `${pkg}.wasm`) : fromSources(`${pkg}/${pkg}.wasm`));
-  const parser = new Parser();
-  parser.setLanguage(language);
-  return parser;
+  return Language.load(inDist() ? path.join(__dirname, `${pkg}.wasm`) : fromSources(`${pkg}/${pkg}.wasm`));
 }

@@ -46,20 +46,23 @@ export async function readLiteralContents(facts: PemLiteralFact[]): Promise<void
 /** Finds string runs holding "-----BEGIN " under `root` and in object-like macros, and reads their PEM blocks. */
 export function pemLiterals(root: Node, text: string, lookup: (name: string) => string | undefined, lines = new LineIndex(text)): PemLiteralFact[] {
   const out: PemLiteralFact[] = [];
-  const visit = (n: Node) => {
+  // An explicit stack, not recursion: the tree is as deep as the input's longest expression chain.
+  const stack: Node[] = [root];
+  while (stack.length) {
+    const n = stack.pop()!;
     if (n.type === 'concatenated_string' || (n.type === 'string_literal' && n.parent?.type !== 'concatenated_string')) {
       if (text.slice(n.startIndex, n.endIndex).includes('-----BEGIN') && !printed(n)) out.push(fact(ownerOf(n), text, n.startIndex, n.endIndex, lookup, lines));
-      return;
+      continue;
     }
     if (n.type === 'preproc_def') {
       const value = n.childForFieldName('value');
       const name = n.childForFieldName('name')?.text;
       if (value && name && value.text.includes('-----BEGIN')) out.push(fact({ macro: name }, text, value.startIndex, value.endIndex, lookup, lines));
-      return;
+      continue;
     }
-    for (const c of n.namedChildren) if (c) visit(c);
-  };
-  visit(root);
+    const children = n.namedChildren;
+    for (let i = children.length - 1; i >= 0; i--) if (children[i]) stack.push(children[i]!); // document order
+  }
   return out.filter((f) => f.blocks.length);
 }
 

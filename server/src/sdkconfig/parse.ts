@@ -46,7 +46,7 @@ export function parseSdkconfig(text: string, file: string): ParsedSdkconfig {
 
 function classify(raw: string, eol: string, line: number): SdkconfigLine {
   // Like kconfiglib, ignore trailing whitespace (and a stray '\r') but not leading whitespace.
-  const text = raw.replace(/\s+$/, '');
+  const text = raw.trimEnd(); // not /\s+$/: V8 retries it at every space of a long run (quadratic)
   const set = valueLine.exec(text);
   if (set) return { kind: 'value', line, raw, eol, name: set[1], value: set[2] };
   const unset = unsetLine.exec(text);
