@@ -1,10 +1,10 @@
 // esp-tls-lens: the command-line twin of the extension. Same analyzer, same findings (DESIGN.md §3).
 // Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or unreadable input.
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Analyzer } from './analyzer';
-import { formatJson, formatText, sortFindings } from './report/format';
+import { formatJson, formatText, printable, sortFindings } from './report/format';
 import { formatSarif } from './report/sarif';
 import { ruleInfo } from './rules/catalogue';
 import { severityRank, type Finding, type Severity, type SeverityOrOff } from './rules/finding';
@@ -18,6 +18,7 @@ import { findPemBlocks } from './x509/pem';
 import { DEFAULT_BUNDLE_MAX_CERTS, bundleLayout, cArrayText, espBundle, pemBundleText, sortedUnique } from './x509/bundle';
 import { BundleInputError, readBundleInputs } from './x509/bundleInputs';
 import { assumedIdfVersion, parseIdfVersion } from './project/idfVersion';
+import { readBytes } from './project/read';
 
 const VERSION = '0.1.0';
 
@@ -187,7 +188,8 @@ async function check(args: string[]): Promise<number> {
   const onlyNamed = fromStdin ? !paths.length : onlyFiles.size === targets.length;
   if (onlyFiles.size && onlyNamed) findings = findings.filter((f) => onlyFiles.has(f.file));
   sortFindings(findings);
-  for (const s of analyzer.skippedFiles()) process.stderr.write(`esp-tls-lens: skipped ${path.relative(process.cwd(), s.file)}: ${s.reason}\n`);
+  const skipped = analyzer.skippedFiles();
+  for (const s of skipped) process.stderr.write(`esp-tls-lens: skipped ${printable(path.relative(process.cwd(), s.file))}: ${s.reason}\n`);
   for (const p of analyzer.allProjects()) {
     if (p.build?.stale) process.stderr.write(`esp-tls-lens: ${path.relative(process.cwd(), p.root) || '.'}: build folder used, though ${p.build.stale}\n`);
   }
@@ -197,8 +199,13 @@ async function check(args: string[]): Promise<number> {
     : opts.format === 'json' ? formatJson(findings, base, analyzer.allProjects())
     : formatText(findings, base);
   process.stdout.write(out);
+  // A file the user named, or a project's top CMakeLists.txt, that cannot be read leaves the check incomplete.
+  const unread = skipped.find((s) => /^unreadable/.test(s.reason) && (onlyFiles.has(s.file) || isTopCMakeLists(s.file, targets)));
+  if (unread) { process.stderr.write(`esp-tls-lens: could not read ${printable(path.relative(process.cwd(), unread.file))}; the check is incomplete\n`); return 2; }
   return failing(findings, opts.failOn) ? 1 : 0;
 }
+
+const isTopCMakeLists = (file: string, roots: string[]) => path.basename(file) === 'CMakeLists.txt' && roots.includes(path.dirname(file));
 
 async function inspect(args: string[]): Promise<number> {
   const parsed = parseCommand({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false }, now: { type: 'string' } } });
@@ -232,6 +239,7 @@ async function decode(args: string[]): Promise<number> {
     const m = /^(0x)?([0-9a-f]+)$/i.exec(v.flags);
     if (!m || (!m[1] && !/^\d+$/.test(m[2]))) throw new UsageError(`--flags: '${v.flags}' is not a number (0x8 or 8)`);
     flags = parseInt(m[2], m[1] ? 16 : 10);
+    if (!Number.isSafeInteger(flags) || flags > 0xffffffff) throw new UsageError(`--flags: '${v.flags}' is more than 32 bits (the verify flags are a 32-bit mask)`);
   }
   const results: DecodedCode[] = [];
   for (const code of codes) {
@@ -307,6 +315,8 @@ async function chainCommand(args: string[]): Promise<number> {
   if (!target || extra.length) throw new UsageError('chain takes one HOST[:PORT]');
   const { host, port } = parseHostPort(target);
   if (!/^\d+$/.test(v.timeout!) || Number(v.timeout) < 1) throw new UsageError(`--timeout: '${v.timeout}' is not a number of milliseconds`);
+  // Node's timers hold 32 bits: a larger value would silently become 1 ms.
+  if (Number(v.timeout) > MAX_TIMEOUT_MS) throw new UsageError(`--timeout: ${v.timeout} ms is more than the ${MAX_TIMEOUT_MS} ms (24 days) a timer can wait`);
   const now = parseNow(v.now);
   const idfVersion = checkedIdfVersion(v['idf-version']!);
   for (const f of [v['save-root'], v['save-chain']]) if (f !== undefined && existsOrNot(f)) throw new UsageError(`${f} already exists; not overwriting it`);
@@ -321,10 +331,10 @@ async function chainCommand(args: string[]): Promise<number> {
     throw e;
   }
   const report = await analyzeChain(fetched, { now, idfVersion: idfVersion || undefined, extraRoots });
-  if (v['save-chain'] !== undefined) writeNew(v['save-chain'], report.presented.map((p) => p.pem).join(''));
+  if (v['save-chain'] !== undefined) writeOut(v['save-chain'], report.presented.map((p) => p.pem).join(''));
   if (v['save-root'] !== undefined) {
     if (!report.anchor) throw new UsageError(`--save-root: no root anchors this chain; ${v['save-root']} not written`);
-    writeNew(v['save-root'], report.anchor.pem);
+    writeOut(v['save-root'], report.anchor.pem);
   }
   process.stdout.write(v.json ? JSON.stringify(chainJson(report), null, 2) + '\n' : chainText(report, now));
   return report.trusted ? 0 : 1;
@@ -404,8 +414,7 @@ async function bundleCommand(args: string[]): Promise<number> {
     what = `C array ${v.name}[] (sizeof counts the NUL mbedTLS needs)`;
   }
   if (out === '-') process.stdout.write(bytes);
-  else if (v.force) writeFileSync(out, bytes);
-  else writeNew(out, bytes);
+  else writeOut(out, bytes, !!v.force);
   process.stderr.write(`esp-tls-lens: ${out === '-' ? 'wrote' : `wrote ${out}:`} ${kept.length} certificate(s), ${bytes.length} bytes, ${what}\n`);
   return 0;
 }
@@ -420,13 +429,18 @@ function existsOrNot(file: string): boolean {
   try { statSync(file); return true; } catch { return false; }
 }
 
-function writeNew(file: string, text: string | Uint8Array): void {
+/** Writes a new file (or replaces one with `force`); any failure (a folder, a full disk, no permission) is one line. */
+function writeOut(file: string, text: string | Uint8Array, force = false): void {
   try {
-    writeFileSync(file, text, { flag: 'wx' });
+    writeFileSync(file, text, { flag: force ? 'w' : 'wx' });
   } catch (e) {
-    throw new UsageError(`cannot write ${file}: ${(e as NodeJS.ErrnoException).code === 'EEXIST' ? 'it already exists; not overwriting it' : (e as NodeJS.ErrnoException).code ?? String(e)}`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const why = code === 'EEXIST' ? 'it already exists; not overwriting it' : code === 'EISDIR' ? 'it is a folder' : code === 'ENOSPC' ? 'no space left on the device' : code ?? String(e);
+    throw new UsageError(`cannot write ${printable(file)}: ${why}`);
   }
 }
+
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
 
 function parseNow(text: string | undefined): Date {
   const now = text ? new Date(text) : new Date();
@@ -434,12 +448,13 @@ function parseNow(text: string | undefined): Date {
   return now;
 }
 
+/** Certificates, keys and C files a command is pointed at: nothing near this size is one. */
+const MAX_INPUT_BYTES = 64 * 1024 * 1024;
+
 function readOrThrow(file: string): Buffer {
-  try {
-    return readFileSync(file);
-  } catch (e) {
-    throw new UsageError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
-  }
+  const read = readBytes(file, MAX_INPUT_BYTES);
+  if ('error' in read) throw new UsageError(`cannot read ${printable(file)}: ${read.error}`);
+  return read.bytes;
 }
 
 async function readStdin(): Promise<Buffer> {

@@ -11,7 +11,7 @@ export const relativePath = (base: string, file: string) => path.relative(base, 
 /** `path:line:col: severity: message [rule-id]`, 1-based, like a compiler. */
 export function formatText(findings: readonly Finding[], base: string): string {
   return findings
-    .map((f) => `${relativePath(base, f.file)}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity}: ${f.message} [${f.rule}]`)
+    .map((f) => `${printable(relativePath(base, f.file))}:${f.range.start.line + 1}:${f.range.start.character + 1}: ${f.severity}: ${printable(f.message)} [${f.rule}]`)
     .map((line) => line + '\n')
     .join('');
 }
@@ -45,4 +45,9 @@ export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort((a, b) =>
     a.file.localeCompare(b.file) || a.range.start.line - b.range.start.line ||
     a.range.start.character - b.range.start.character || a.rule.localeCompare(b.rule));
+}
+
+/** Text for a terminal: control characters (a newline or an ANSI escape in a file name) shown as \n, \x1b, never interpreted. */
+export function printable(text: string): string {
+  return text.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => (c === '\n' ? '\\n' : c === '\t' ? '\\t' : c === '\r' ? '\\r' : `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`));
 }
