@@ -74,7 +74,6 @@ describe('command-line inputs that are not what they seem: one line, exit 2, nev
     writeProject(d);
     const name = 'evil\napp.c:1:1: error: forged [x]\x1b[31m.c';
     writeFileSync(path.join(d, 'main', name), 'esp_tls_cfg_t cfg = { .skip_common_name = true };\n');
-    writeFileSync(path.join(d, 'main/CMakeLists.txt'), 'idf_component_register(SRC_DIRS "." INCLUDE_DIRS ".")\n');
     const r = await runCli(['check', d, '--format', 'text', '--fail-on', 'never']);
     assert.equal(r.code, 0, r.stderr);
     assert.ok(r.stdout.split('\n').every((l) => !l.startsWith('app.c:1:1: error: forged')), r.stdout);

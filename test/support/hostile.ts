@@ -10,7 +10,7 @@ export const PEM = '-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQk\n-----EN
 export function writeProject(dir: string): void {
   mkdirSync(path.join(dir, 'main'), { recursive: true });
   writeFileSync(path.join(dir, 'CMakeLists.txt'), 'cmake_minimum_required(VERSION 3.16)\ninclude($ENV{IDF_PATH}/tools/cmake/project.cmake)\nproject(hostile)\n');
-  writeFileSync(path.join(dir, 'main/CMakeLists.txt'), 'idf_component_register(SRCS "app.c" INCLUDE_DIRS ".")\n');
+  writeFileSync(path.join(dir, 'main/CMakeLists.txt'), 'idf_component_register(SRC_DIRS "." INCLUDE_DIRS ".")\n');
   writeFileSync(path.join(dir, 'main/app.c'), [
     '#include "esp_http_client.h"',
     '#include "esp_crt_bundle.h"',
