@@ -323,14 +323,16 @@ async function chainCommand(args: string[]): Promise<number> {
   const extraRoots = v.ca ? findPemBlocks(readOrThrow(v.ca).toString('latin1')).map((b) => b.der).filter((d): d is Uint8Array => d !== undefined) : [];
   if (v.ca && !extraRoots.length) throw new UsageError(`--ca: ${v.ca} holds no PEM certificate`);
 
-  let fetched;
+  // --timeout bounds the whole command: the fetch, then the analysis in the time left.
+  const deadline = Date.now() + Number(v.timeout);
+  let report;
   try {
-    fetched = await fetchChain({ host, port, servername: v.servername, timeoutMs: Number(v.timeout) });
+    const fetched = await fetchChain({ host, port, servername: v.servername, timeoutMs: Number(v.timeout) });
+    report = await analyzeChain(fetched, { now, idfVersion: idfVersion || undefined, extraRoots, signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) });
   } catch (e) {
     if (e instanceof FetchChainError) throw new UsageError(e.message);
     throw e;
   }
-  const report = await analyzeChain(fetched, { now, idfVersion: idfVersion || undefined, extraRoots });
   if (v['save-chain'] !== undefined) writeOut(v['save-chain'], report.presented.map((p) => p.pem).join(''));
   if (v['save-root'] !== undefined) {
     if (!report.anchor) throw new UsageError(`--save-root: no root anchors this chain; ${v['save-root']} not written`);

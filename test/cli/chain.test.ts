@@ -5,7 +5,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { makeChain, type Chain } from '../support/certs';
+import { makeChain, makeSameNameLoop, type Chain } from '../support/certs';
 import { cliPath, runCli } from '../support/cli';
 import { closeAll, listen, tlsServer } from '../support/servers';
 
@@ -73,6 +73,23 @@ describe('esp-tls-lens chain', { timeout: 60_000 }, () => {
     assert.equal(o.port, port6);
     assert.equal(o.presented.length, 2);
     assert.ok(!o.problems.some((p: { id: string }) => p.id === 'hostname-mismatch'));
+  });
+
+  it('a hostile server with 400 certificates of one name: answered within --timeout, only the first 32 examined (issue 19)', async () => {
+    const loop = await makeSameNameLoop(new Date(NOW), 400);
+    const hostile = await listen(tlsServer(loop.serverChainPem, loop.leafKeyPem));
+    const t0 = Date.now();
+    const r = await run(['chain', `127.0.0.1:${hostile}`, '--json', '--now', NOW, '--timeout', '3000']);
+    const ms = Date.now() - t0;
+    assert.ok(ms < 3000 + 2000, `took ${ms} ms past a 3000 ms timeout`);
+    assert.ok(r.code === 1 || r.code === 2, r.stderr);
+    if (r.code === 1) {
+      const o = JSON.parse(r.stdout) as { presented: unknown[]; problems: { id: string; message: string }[] };
+      assert.equal(o.presented.length, 32, 'the ones examined');
+      assert.ok(o.problems.some((p) => p.id === 'chain-too-long' && /sent 401 certificates; only the first 32 were examined/.test(p.message)), JSON.stringify(o.problems));
+    } else {
+      assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);
+    }
   });
 
   it('exit 2 with a one-line reason for network errors and bad arguments', async () => {

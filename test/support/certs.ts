@@ -245,3 +245,20 @@ export async function makeCrossSigned(opts: ChainOptions & { crossRoot?: CertSpe
   });
   return { root, intermediate };
 }
+
+/**
+ * A hostile server's chain (issue 19): a leaf, then `n` CA certificates that all have the same name as
+ * subject and issuer, none self-signed: their keys alternate between two pairs and each is signed by the
+ * other, so every one verifies half of the others and a naive path search is quadratic.
+ */
+export async function makeSameNameLoop(now: Date, n: number): Promise<{ serverChainPem: string; leafKeyPem: string }> {
+  const [a, b, leafKey] = await Promise.all([keyFor('p256', 'root'), keyFor('p256', 'intermediate'), keyFor('p256', 'leaf')]);
+  const name = `${ORG}, CN=Loop CA`;
+  const leaf = await issue({ spec: { dns: ['device.example.com'] }, slot: 'leaf', now, subjectKey: leafKey, subject: `${ORG}, CN=device.example.com`, issuer: { name, key: a }, defaultHash: 'SHA-256' });
+  const loop: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const [own, by] = i % 2 ? [a, b] : [b, a];
+    loop.push((await issue({ spec: { serial: (1000 + i).toString(16) }, slot: 'intermediate', now, subjectKey: own, subject: name, issuer: { name, key: by }, defaultHash: 'SHA-256' })).pem);
+  }
+  return { serverChainPem: leaf.pem + loop.join(''), leafKeyPem: leaf.keyPem };
+}

@@ -6,7 +6,7 @@ import net from 'node:net';
 import { decodeCertificate, verifySignedBy, type CertInfo } from '../x509/certificate';
 import { nameKey } from '../x509/names';
 import { caName, findKnownIssuer, idfCommonBundleReleases, inIdfCommonBundle, isMozillaRoot } from '../x509/trustStores';
-import type { FetchedChain, FetchProblem } from './fetchChain';
+import { FetchChainError, type FetchedChain, type FetchProblem } from './fetchChain';
 
 export type ChainProblem = FetchProblem;
 
@@ -45,11 +45,19 @@ export interface AnalyzeOptions {
   expiresSoonDays?: number;
   /** Roots the caller trusts besides Mozilla's (e.g. a private CA the device holds). */
   extraRoots?: Uint8Array[];
+  /** Cancels the analysis (the editor's cancellation, the command's --timeout): it throws FetchChainError 'aborted'. */
+  signal?: AbortSignal;
 }
 
 const DAY_MS = 86_400_000;
 /** Leaf + MBEDTLS_X509_MAX_INTERMEDIATE_CA (8) + root. */
 const MAX_SENSIBLE_CHAIN = 10;
+/**
+ * Certificates examined at most: a device reads a Certificate message of 16 KB at most (about a dozen
+ * certificates), and a hostile server sending hundreds with the same name would otherwise cost a
+ * signature check per pair.
+ */
+const MAX_EXAMINED = 32;
 
 /** Roots that expired while still cross-signing widely used CAs. */
 const EXPIRED_ROOTS: Array<{ subject: string; notAfter: Date; name: string }> = [
@@ -72,7 +80,13 @@ export async function analyzeChain(chain: FetchedChain, opts: AnalyzeOptions): P
   const certs: CertInfo[] = [];
   const presented: PresentedCert[] = [];
   const decoded: (CertInfo | undefined)[] = [];
-  for (const [i, der] of chain.presented.entries()) {
+  const examined = chain.presented.slice(0, MAX_EXAMINED);
+  if (chain.presented.length > MAX_EXAMINED) {
+    add('chain-too-long', 'error', `the server sent ${chain.presented.length} certificates; only the first ${MAX_EXAMINED} were examined. mbedTLS follows at most ${MAX_SENSIBLE_CHAIN - 2} intermediates ` +
+      '(MBEDTLS_X509_MAX_INTERMEDIATE_CA) and reads a Certificate message of at most its 16 KB input buffer; send only the leaf and its intermediates');
+  }
+  for (const [i, der] of examined.entries()) {
+    stopIf(opts.signal);
     try {
       const c = await decodeCertificate(der);
       certs.push(c);
@@ -84,7 +98,7 @@ export async function analyzeChain(chain: FetchedChain, opts: AnalyzeOptions): P
     }
   }
   const base = { host: chain.host, port: chain.port, servername: chain.servername, protocol: chain.protocol, presented, exactAsSent: chain.exactAsSent, decoded };
-  if (certs.length === 0 || certs.length !== chain.presented.length) {
+  if (certs.length === 0 || certs.length !== examined.length) {
     if (certs.length === 0) add('no-certificate', 'error', 'the server sent no certificate');
     return { ...base, anchor: null, problems, trusted: false, path: [] };
   }
@@ -95,7 +109,9 @@ export async function analyzeChain(chain: FetchedChain, opts: AnalyzeOptions): P
   // With two candidates (a cross-signed copy of an intermediate), the one that reaches a trusted root wins.
   const path: number[] = [0];
   const alternatives: number[] = [];
-  for (;;) {
+  // No longer than a device would follow: the same name repeated cannot make this quadratic in the chain.
+  while (path.length <= MAX_SENSIBLE_CHAIN) {
+    stopIf(opts.signal);
     const cur = certs[path[path.length - 1]];
     if (cur.selfSigned) break;
     const candidates: number[] = [];
@@ -129,7 +145,7 @@ export async function analyzeChain(chain: FetchedChain, opts: AnalyzeOptions): P
   } else for (const i of unrelated) {
     add('chain-order', 'warning', `certificate #${i + 1} ${label(certs[i])} is not part of the leaf's chain (an extra or stale certificate the server should not send)`);
   }
-  if (certs.length > MAX_SENSIBLE_CHAIN) {
+  if (certs.length > MAX_SENSIBLE_CHAIN && chain.presented.length <= MAX_EXAMINED) {
     const bytes = chain.flight?.certificateBytes;
     add('chain-too-long', 'error', `the server sent ${certs.length} certificates${bytes ? ` (${bytes} bytes)` : ''}: mbedTLS follows at most ${MAX_SENSIBLE_CHAIN - 2} intermediates ` +
       `(MBEDTLS_X509_MAX_INTERMEDIATE_CA)${bytes && bytes > 16384 ? ' and the Certificate message does not fit the device\'s 16 KB input buffer' : ''}; send only the leaf and its intermediates`);
@@ -236,6 +252,10 @@ export async function analyzeChain(chain: FetchedChain, opts: AnalyzeOptions): P
 }
 
 /** Does `c` end at a root we trust: a Mozilla root itself, issued by one, or by (or equal to) an extra root? */
+function stopIf(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new FetchChainError('aborted', signal.reason instanceof Error && signal.reason.name === 'TimeoutError' ? 'the chain could not be analysed within the time allowed' : 'cancelled');
+}
+
 async function reachesTrust(c: CertInfo, extra: CertInfo[]): Promise<boolean> {
   if (isMozillaRoot(c) || await findKnownIssuer(c)) return true;
   for (const r of extra) {

@@ -39,11 +39,14 @@ export async function fetchChainRequest(analyzer: Analyzer, p: FetchChainParams,
   const project = file ? analyzer.projectOf(file) : undefined;
   const idf = project?.idfVersion;
   try {
-    const chain = await fetchChain({ host: p.host, port: p.port, servername: p.servername, timeoutMs: p.timeoutMs ?? DEFAULT_TIMEOUT_MS, signal });
+    const timeoutMs = p.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    // The timeout bounds the whole request, analysis included; the editor's cancellation stops either part.
+    const bounded = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
+    const chain = await fetchChain({ host: p.host, port: p.port, servername: p.servername, timeoutMs, signal });
     const now = new Date();
     // A private CA the config already holds counts as an anchor of the fetched chain.
     const extraRoots = found ? caCertsOf(found.ctx, found.client).map((c) => c.der) : [];
-    const report = await analyzeChain(chain, { now, idfVersion: idf && `${idf.major}.${idf.minor}`, expiresSoonDays: analyzer.currentSettings.expiryWarningDays, extraRoots });
+    const report = await analyzeChain(chain, { now, idfVersion: idf && `${idf.major}.${idf.minor}`, expiresSoonDays: analyzer.currentSettings.expiryWarningDays, extraRoots, signal: bounded });
     const view = await chainView(report, {
       now,
       idf: idf ?? { major: 5, minor: 5 },
