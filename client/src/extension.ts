@@ -22,6 +22,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
   const start = () => startServer(c, status);
   registerCommands(ctx, start);
   const terminalLinks = registerTerminalLinks(ctx);
+  // Trust granted: Espressif's workspace settings (IDF path, build folder) now apply, and the server's
+  // environment is fixed at its start.
+  ctx.own(vscode.workspace.onDidGrantWorkspaceTrust(() => void vscode.commands.executeCommand('espTlsLens.restartServer')));
   await start();
   return { ctx, terminalLinks };
 }

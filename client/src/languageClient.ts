@@ -17,9 +17,19 @@ export const documentSelector: LanguageClientOptions['documentSelector'] = [
 // Sources and certificates, and every file the project model is read from (a change to one re-reads it).
 const watched = '**/{*.c,*.h,*.cpp,*.cc,*.cxx,*.hpp,*.hh,*.ino,CMakeLists.txt,component.mk,Kconfig,Kconfig.projbuild,idf_component.yml,dependencies.lock,project_description.json,sdkconfig,sdkconfig.defaults*,*.pem,*.crt,*.cer,*.der,*.key}';
 
+/**
+ * Espressif's settings the server uses, as far as they may be trusted: in Restricted Mode only the user's
+ * own (global) values, never the workspace's, since they decide which folders outside it are read.
+ */
+function idfSetting(key: 'espIdfPath' | 'buildPath'): string | undefined {
+  const config = vscode.workspace.getConfiguration('idf');
+  const value = vscode.workspace.isTrusted ? config.get<unknown>(key) : config.inspect<unknown>(key)?.globalValue;
+  return typeof value === 'string' && value ? value : undefined;
+}
+
 /** The server reads the IDF version from $IDF_PATH; Espressif's extension keeps that path in its own setting. */
 function serverEnv(): NodeJS.ProcessEnv {
-  const fromEspressif = vscode.workspace.getConfiguration('idf').get<string>('espIdfPath');
+  const fromEspressif = idfSetting('espIdfPath');
   return process.env.IDF_PATH || !fromEspressif ? process.env : { ...process.env, IDF_PATH: fromEspressif };
 }
 
@@ -36,6 +46,16 @@ export function createClient(ctx: Ctx): LanguageClient {
     synchronize: {
       configurationSection: ['espTlsLens', 'files.exclude'],
       fileEvents: ctx.own(vscode.workspace.createFileSystemWatcher(watched)),
+    },
+    middleware: {
+      workspace: {
+        // The server asks for the 'idf' section (idf.buildPath): answer with what Restricted Mode allows.
+        configuration: async (params, token, next) => {
+          const result = await next(params, token);
+          if (vscode.workspace.isTrusted || !Array.isArray(result)) return result;
+          return params.items.map((item, i) => (item.section === 'idf' ? { buildPath: idfSetting('buildPath') } : result[i]));
+        },
+      },
     },
     initializationFailedHandler: (error) => {
       ctx.log.error(`the server failed to initialise: ${String(error)}`);
