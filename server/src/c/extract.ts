@@ -1,15 +1,15 @@
 // Turns a C file into facts: TLS config initializers, field assignments, calls of TLS APIs, string
 // macros and includes. A cheap substring prefilter decides whether the file can matter before anything
 // is parsed, and the tree is deleted right after extraction (web-tree-sitter's wasm memory never shrinks).
-import type { Node, Parser, QueryCapture, QueryMatch, Range as TsRange, Tree } from 'web-tree-sitter';
+import type { Node, QueryCapture, QueryMatch, Range as TsRange, Tree } from 'web-tree-sitter';
 import prefilter from '../data/c-prefilter.json';
 import { LineIndex } from '../positions';
 import type { Position, Range } from '../rules/finding';
 import { emptyCFacts, type CallFact, type CFileFacts, type FieldFact, type InitializerShape, type TlsConfigFact } from './facts';
 import { chunksAt, mergeSpans, occurrences, topLevel, wordsPattern, type Span } from './chunks';
 import { maskSource, type MaskedSource } from './mask';
-import { checkBudget } from './budget';
-import { discardParser, getParser, type Dialect } from './parser';
+import { checkBudget, TooComplex } from './budget';
+import { discardParser, getParser, parseBounded, parseBudgetMs, type Dialect } from './parser';
 import { pemLiterals, readLiteralContents } from './pemLiterals';
 import { functionOf, guardsOf, parametersOf, resultUseOf } from './flow';
 import { declaratorName, functionAround, namedChildren, statementOf } from './nodes';
@@ -60,12 +60,14 @@ export async function extractC(text: string, opts: ExtractOptions = {}): Promise
   checkBudget(text);
   const masked = maskSource(text);
   const parser = await getParser(opts.dialect);
+  const deadline = Date.now() + parseBudgetMs(text.length);
+  const parse: Parse = (ranges) => parseBounded(parser, masked.text, deadline, ranges);
   let parsed: Parsed | undefined;
   try {
-    parsed = opts.whole ? withMatches(parser.parse(masked.text)) : parseRelevant(parser, masked);
+    parsed = opts.whole ? withMatches(parse()) : parseRelevant(parse, masked);
   } catch (e) {
     // A wasm fault leaves the parser unusable: the next file gets a new one.
-    discardParser(opts.dialect);
+    if (!(e instanceof TooComplex)) discardParser(opts.dialect);
     throw e;
   }
   if (!parsed) return emptyCFacts();
@@ -80,6 +82,8 @@ export async function extractC(text: string, opts: ExtractOptions = {}): Promise
 }
 
 interface Parsed { tree: Tree; matches: Record<QueryName, QueryMatch[]> }
+/** Parses the masked text (only `ranges` when given) within the file's time budget. */
+type Parse = (ranges?: TsRange[]) => Tree;
 
 const withMatches = (tree: Tree | null): Parsed | undefined => (tree ? { tree, matches: matchesByName(tree.rootNode) } : undefined);
 
@@ -90,14 +94,14 @@ const withMatches = (tree: Tree | null): Parsed | undefined => (tree ? { tree, m
  * Directives are always parsed (macros resolve values; includes place a new #include). A tree with a
  * syntax error is parsed again whole: a piece cut wrongly must not cost a fact.
  */
-function parseRelevant(parser: Parser, { text, lines }: MaskedSource): Parsed | undefined {
+function parseRelevant(parse: Parse, { text, lines }: MaskedSource): Parsed | undefined {
   const top = topLevel(text);
-  if (!top) return withMatches(parser.parse(text));
+  if (!top) return withMatches(parse());
   const chosen = chunksAt(top.chunks, occurrences(text, ANY_TRIGGER));
   for (let round = 0; ; round++) {
     const spans = mergeSpans([...top.directives, ...[...chosen].map((i) => top.chunks[i])]);
-    const parsed = withMatches(parser.parse(text, null, { includedRanges: spans.map((s) => tsRange(lines, s)) }));
-    if (!parsed || parsed.tree.rootNode.hasError) { parsed?.tree.delete(); return withMatches(parser.parse(text)); }
+    const parsed = withMatches(parse(spans.map((s) => tsRange(lines, s))));
+    if (!parsed || parsed.tree.rootNode.hasError) { parsed?.tree.delete(); return withMatches(parse()); }
     const names = fileLevelNames(parsed);
     const more = names.size ? [...chunksAt(top.chunks, occurrences(text, wordsPattern(names, { wholeWord: true })))].filter((i) => !chosen.has(i)) : [];
     if (!more.length || round === 8) return parsed; // globals naming globals: eight rounds is plenty

@@ -4,7 +4,8 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { Language, Parser } from 'web-tree-sitter';
+import { Language, Parser, type ParseOptions, type Range, type Tree } from 'web-tree-sitter';
+import { TooComplex } from './budget';
 
 export type Dialect = 'c' | 'cpp';
 
@@ -49,4 +50,25 @@ async function load(dialect: Dialect): Promise<Language> {
   await runtime;
   const pkg = dialect === 'cpp' ? CPP_GRAMMAR.package : GRAMMAR.package;
   return Language.load(inDist() ? path.join(__dirname, `${pkg}.wasm`) : fromSources(`${pkg}/${pkg}.wasm`));
+}
+
+/**
+ * The time one file's parsing may take: tree-sitter's error recovery explodes on some garbage (a 33 KB
+ * fuzzed file took 3 s), so parsing stops at the budget and the file is "too complex to analyse". Half a
+ * second, plus half a millisecond per KB for large generated sources (normal files parse in tens of ms).
+ */
+export function parseBudgetMs(textLength: number): number {
+  return 500 + textLength / 2048;
+}
+
+/** Parses `text` (only `ranges` when given); throws TooComplex, with the parser reset, once `deadline` (Date.now() ms) passes. */
+export function parseBounded(parser: Parser, text: string, deadline: number, ranges?: Range[]): Tree {
+  // Returning true from the callback cancels the parse (the typings say void).
+  const progressCallback = (() => Date.now() > deadline) as unknown as ParseOptions['progressCallback'];
+  const tree = parser.parse(text, null, { ...(ranges ? { includedRanges: ranges } : {}), progressCallback });
+  if (!tree) {
+    parser.reset();
+    throw new TooComplex(`the parser did not finish within ${Math.round(parseBudgetMs(text.length))} ms`);
+  }
+  return tree;
 }

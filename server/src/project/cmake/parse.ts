@@ -56,7 +56,8 @@ function readArgs(text: string, from: number, args: Token[]): number {
     const c = text[i];
     if (c === ')') { if (depth === 0) return i + 1; depth--; i++; continue; }
     if (c === '(') { depth++; i++; continue; }
-    if (c === ' ' || c === '\t' || c === '\n' || c === '\r') { i++; continue; }
+    // Any whitespace the unquoted-argument scan below stops at (a form feed too), or that scan makes no progress.
+    if (/\s/.test(c)) { i++; continue; }
     if (c === '#') { i = skipComment(text, i); continue; }
     if (c === '"') {
       let j = i + 1;
