@@ -127,6 +127,39 @@ export async function measureLsp(serverPath, dir, bigFile, pemFile, edits = 200,
 }
 
 /**
+ * The server's memory over a long session (issue 19): `edits` edits of one file (a character typed and
+ * removed), RSS after the first 100 and after all of them. Each edit waits for its diagnostics.
+ */
+export async function measureEditMemory(serverPath, dir, file, edits = 10_000) {
+  const s = new Session(serverPath);
+  try {
+    await s.initialize(dir);
+    const target = path.join(dir, file);
+    const text = readFileSync(target, 'utf8');
+    const lines = text.split('\n').length;
+    const opened = s.next('diagnostics', (p) => p.uri === uri(target));
+    await s.conn.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(target), languageId: 'c', version: 1, text } });
+    await opened;
+    let after100 = 0;
+    const started = performance.now();
+    for (let i = 0; i < edits; i++) {
+      // The space typed by edit i is taken away by edit i + 1, on the same line: the text stays sound.
+      const line = Math.floor((Math.floor(i / 2) * 7919) % (lines - 1));
+      const typed = i % 2 === 0;
+      const range = { start: { line, character: 0 }, end: { line, character: typed ? 0 : 1 } };
+      const published = s.next('diagnostics', (p) => p.uri === uri(target));
+      await s.conn.sendNotification('textDocument/didChange', { textDocument: { uri: uri(target), version: i + 2 }, contentChanges: [{ range, text: typed ? ' ' : '' }] });
+      await published;
+      if (i === 99) after100 = s.rssKb();
+      if (process.env.BENCH_TRACE && i % 250 === 249) console.log(`  ${i + 1} edits, ${((performance.now() - started) / 1000).toFixed(1)} s, RSS ${(s.rssKb() / 1024).toFixed(0)} MB`);
+    }
+    return { edits, after100Kb: after100, afterAllKb: s.rssKb(), seconds: (performance.now() - started) / 1000 };
+  } finally {
+    await s.close();
+  }
+}
+
+/**
  * What activating the extension waits for, measured outside VS Code: loading dist/client.js (with a stand-in
  * for the `vscode` module, which only the editor provides) plus starting dist/server.js until it answers
  * `initialize` (activate() awaits the language client's start). Registering commands and the status item

@@ -15,7 +15,7 @@ import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { GENERATOR_VERSION, generate } from './generate.mjs';
-import { measureActivation, measureLsp, percentile } from './lsp.mjs';
+import { measureActivation, measureEditMemory, measureLsp, percentile } from './lsp.mjs';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const CACHE = path.join(REPO, '.cache', 'bench');
@@ -69,6 +69,16 @@ for (const mb of sizes) {
 }
 table(['workspace', 'check (cold)', 'peak RSS', 'grep floor', 'ratio', 'target'], rows);
 table(['workspace', 'server indexing', 'server RSS after indexing', 'didChange → diagnostics p50 / p95', 'edit moving all facts p50 / p95', 'hover on error code p50 / p95', 'hover on certificate p50 / p95'], lspRows);
+
+// A long editing session (issue 19): memory after 10,000 edits within 20% of memory after the first 100.
+const small = sizes.includes(5) ? 5 : sizes[0];
+const smallDir = path.join(CACHE, `${small}mb-v${GENERATOR_VERSION}`);
+const session = await measureEditMemory(SERVER, smallDir, JSON.parse(readFileSync(path.join(smallDir, '.bench.json'), 'utf8')).bigFile);
+const growth = session.afterAllKb / session.after100Kb - 1;
+table(['server memory over a session', 'RSS'], [
+  [`after 100 edits (${small} MB workspace)`, `${(session.after100Kb / 1024).toFixed(0)} MB`],
+  [`after ${session.edits.toLocaleString('en')} edits (${session.seconds.toFixed(0)} s)`, `${(session.afterAllKb / 1024).toFixed(0)} MB (${(growth * 100).toFixed(0)}%, ≤20% ${growth <= 0.2 ? 'PASS' : 'MISS'})`],
+]);
 
 const activation = best(await repeat(3, async () => {
   const a = await measureActivation(CLIENT, SERVER, DEMO);

@@ -128,6 +128,7 @@ export class Analyzer {
     } else {
       const old = this.fileFacts.get(file);
       await this.refresh(file);
+      this.pruneFactsCache(); // also when the rules are skipped below: every keystroke adds a content hash
       // Most keystrokes change no fact (typing inside a function that holds no TLS call): the rules,
       // which read facts only, would say the same again. Skipping them keeps typing cheap in a large project.
       if (sameFacts(old, this.fileFacts.get(file))) return [];
@@ -255,12 +256,16 @@ export class Analyzer {
     this.fileFacts.set(file, { file, ...facts });
   }
 
-  /** Every edit of a buffer adds the facts of a new content: keep those in use and a few hundred recent others (undo). */
+  /**
+   * Every edit of a buffer adds the facts of a new content: keep those in use and a few recent others (an
+   * undo finds them). Few: the facts of a large file weigh half a megabyte, and a session of thousands of
+   * edits must not grow with them (measured in docs/BENCHMARKS.md).
+   */
   private pruneFactsCache(): void {
-    if (this.factsByHash.size <= this.fileFacts.size + 256) return;
+    if (this.factsByHash.size <= this.fileFacts.size + 32) return;
     const inUse = new Set([...this.fileFacts.values()].map((f) => f.hash));
     for (const hash of this.factsByHash.keys()) {
-      if (this.factsByHash.size <= inUse.size + 128) break;
+      if (this.factsByHash.size <= inUse.size + 16) break;
       if (!inUse.has(hash)) this.factsByHash.delete(hash); // oldest first: Map keeps insertion order
     }
   }
