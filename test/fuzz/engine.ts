@@ -17,6 +17,9 @@ import type { FileFacts } from '../../server/src/rules/context';
 import { mergeSdkconfig, parseSdkconfig } from '../../server/src/sdkconfig/parse';
 import { extractCertFile } from '../../server/src/x509/certFile';
 import { contextOf, fakeProject } from '../support/analyse';
+import { prng } from '../../scripts/bench/generate.mjs';
+
+export { prng };
 
 export type Kind = 'c' | 'cpp' | 'cmake' | 'sdkconfig' | 'kconfig' | 'pem' | 'der' | 'log';
 export const EXTENSION: Record<Kind, string> = { c: 'c', cpp: 'cpp', cmake: 'txt', sdkconfig: 'sdkconfig', kconfig: 'kconfig', pem: 'pem', der: 'der', log: 'log' };
@@ -60,18 +63,6 @@ export function loadSeeds(): Record<Kind, Buffer[]> {
   walk(path.join(repo, 'test/data/bundle/input'));
   for (const [k, list] of Object.entries(OWN_SEEDS)) out[k as Kind].push(...list!.map((t) => Buffer.from(t)));
   return out;
-}
-
-/** mulberry32: a small deterministic PRNG. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const TOKENS = ['{', '}', '(', ')', '[', ']', '"', '\'', '\\', '\\"', '*', '/*', '*/', '//', '#if CONFIG_X\n', '#endif\n', '#define X ', '\n', '\r\n', '\0', ';', ',', '=',

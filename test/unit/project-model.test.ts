@@ -3,7 +3,7 @@
 // .gitignore'd, managed examples, legacy component.mk, compiled sources and the build folder. Each tree is
 // our own, never a copy of an upstream file.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -305,5 +305,16 @@ describe('build folder', () => {
     assert.deepEqual(await verdict(), ['error'], 'mqtts:// in the build, no verification');
     commands('-DAPP_USE_TLS=0');
     assert.deepEqual(await verdict(), [], 'mqtt:// in the build');
+  });
+});
+
+describe('the guarded reader (issue 19)', () => {
+  test('a workspace opened through a symlinked folder still reads its own configuration', async () => {
+    const real = tree({ 'CMakeLists.txt': TOP, 'sdkconfig': 'CONFIG_IDF_TARGET="esp32s3"\n', 'main/CMakeLists.txt': 'idf_component_register(SRCS "app.c")\n', 'main/app.c': '' });
+    const link = path.join(mkdtempSync(path.join(os.tmpdir(), 'tls-lens-link-')), 'ws');
+    symlinkSync(real, link);
+    const { projects: [p], skipped } = await discoverProjects([link], { exclude: [], idfVersionSetting: '', env: {} });
+    assert.equal(p.target, 'esp32s3');
+    assert.deepEqual(skipped, []);
   });
 });

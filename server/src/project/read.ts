@@ -42,7 +42,9 @@ const skips: SkippedRead[] = [];
 /** Sets where files may be read from and the configuration-file cap, for one discovery; returns the policy to restore after it. */
 export function configureReads(p: Policy): Policy {
   const before = policy;
-  policy = { ...p, roots: p.roots?.map((r) => path.resolve(r)) };
+  // Each root as written and as resolved: readText tests a file's real path, and a workspace opened
+  // through a symlinked folder must still hold its own files.
+  policy = { ...p, roots: p.roots?.flatMap((r) => [...new Set([path.resolve(r), realOrSelf(r)])]) };
   return before;
 }
 
@@ -116,6 +118,10 @@ export function readText(file: string, maxBytes = policy.configBytes, limit?: st
   if ('missing' in read) return undefined;
   if ('skipped' in read) { skips.push({ file, reason: read.skipped }); return undefined; }
   return read.content.toString('utf8');
+}
+
+function realOrSelf(p: string): string {
+  try { return realpathSync(p); } catch { return path.resolve(p); }
 }
 
 function kindOf(st: ReturnType<typeof fstatSync>): string {
