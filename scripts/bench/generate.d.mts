@@ -1,4 +1,4 @@
-// Types of generate.mjs for the TypeScript tests that use it (test/unit/c-chunks.test.ts, test/fuzz/engine.ts).
+// Types of generate.mjs for the TypeScript tests that use it (test/unit/c-chunks.test.ts).
 export declare const GENERATOR_VERSION: number;
 
 export interface GeneratedStats {
@@ -16,6 +16,3 @@ export interface GeneratedStats {
 }
 
 export declare function generate(out: string, sizeMb: number, seed?: number): Promise<GeneratedStats>;
-
-/** mulberry32: a small deterministic PRNG (also the fuzzer's, test/fuzz/engine.ts). */
-export declare function prng(seed: number): () => number;

@@ -13,20 +13,10 @@ import { parseArgs } from 'node:util';
 import { webcrypto } from 'node:crypto';
 import 'reflect-metadata';
 import * as x509 from '@peculiar/x509';
+import { prng } from './prng.mjs';
 
 x509.cryptoProvider.set(webcrypto);
 
-/** A small deterministic PRNG (mulberry32): the same seed gives the same workspace. */
-export function prng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function makeRoot(cn) {
   const alg = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };

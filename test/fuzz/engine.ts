@@ -17,7 +17,7 @@ import type { FileFacts } from '../../server/src/rules/context';
 import { mergeSdkconfig, parseSdkconfig } from '../../server/src/sdkconfig/parse';
 import { extractCertFile } from '../../server/src/x509/certFile';
 import { contextOf, fakeProject } from '../support/analyse';
-import { prng } from '../../scripts/bench/generate.mjs';
+import { prng } from '../../scripts/bench/prng.mjs';
 
 export { prng };
 

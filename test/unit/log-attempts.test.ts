@@ -137,3 +137,18 @@ describe('the Decode view of a pasted excerpt', () => {
     assert.match(md, /_ESP32-C3, ESP-IDF v5\.1\.2 \(Mbed TLS 3\.5\.0\), connecting to api\.example\.com:443, 9\.1 s after boot, retry 1_\n\n\*\*Line 6\*\*/);
   });
 });
+
+describe('a retry loop', () => {
+  it('explains a repeated failure once; the repeats point back, and the Decode view counts them', async () => {
+    const once = 'E (5100) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x2700\nE (5101) esp-tls: Failed to open new connection\n';
+    const log = Array.from({ length: 300 }, (_, i) => once.replace('5100', String(5100 + i * 1000))).join('');
+    const messages = explain(log);
+    assert.equal(messages.length, 300);
+    assert.match(messages[0], /\(-0x2700 X509 - Certificate verification failed/);
+    assert.ok(messages.slice(1).every((m) => m === 'The same failure as line 1; see the explanation there.'));
+    const { explainLogExcerpt } = await import('../../server/src/rules/logTlsFailure');
+    const md = explainLogExcerpt(contextOf([]), log)!;
+    assert.match(md, /\*\*Line 1\*\* `E \(5100\) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x2700` \(and 299 more times later\)/);
+    assert.doesNotMatch(md, /Line 3\*\*/);
+  });
+});

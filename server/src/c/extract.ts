@@ -61,10 +61,10 @@ export async function extractC(text: string, opts: ExtractOptions = {}): Promise
   const masked = maskSource(text);
   const parser = await getParser(opts.dialect);
   const deadline = Date.now() + parseBudgetMs(text.length);
-  const parse: Parse = (ranges) => parseBounded(parser, masked.text, deadline, ranges);
+  const parse: Parse = (ranges) => withMatches(parseBounded(parser, masked.text, deadline, ranges), deadline);
   let parsed: Parsed | undefined;
   try {
-    parsed = opts.whole ? withMatches(parse()) : parseRelevant(parse, masked);
+    parsed = opts.whole ? parse() : parseRelevant(parse, masked);
   } catch (e) {
     // A wasm fault leaves the parser unusable: the next file gets a new one.
     if (!(e instanceof TooComplex)) discardParser(opts.dialect);
@@ -73,7 +73,7 @@ export async function extractC(text: string, opts: ExtractOptions = {}): Promise
   if (!parsed) return emptyCFacts();
   let facts: CFileFacts;
   try {
-    facts = collect(parsed.tree.rootNode, parsed.matches, { text, masked });
+    facts = collect(parsed.tree.rootNode, parsed.matches, { text, masked, deadline });
   } finally {
     parsed.tree.delete();
   }
@@ -82,10 +82,18 @@ export async function extractC(text: string, opts: ExtractOptions = {}): Promise
 }
 
 interface Parsed { tree: Tree; matches: Record<QueryName, QueryMatch[]> }
-/** Parses the masked text (only `ranges` when given) within the file's time budget. */
-type Parse = (ranges?: TsRange[]) => Tree;
+/** Parses the masked text (only `ranges` when given) and matches the queries, within the file's time budget. */
+type Parse = (ranges?: TsRange[]) => Parsed;
 
-const withMatches = (tree: Tree | null): Parsed | undefined => (tree ? { tree, matches: matchesByName(tree.rootNode) } : undefined);
+/** The tree with its query matches; the tree is deleted when matching gives up (TooComplex). */
+function withMatches(tree: Tree, deadline: number): Parsed {
+  try {
+    return { tree, matches: matchesByName(tree.rootNode, deadline) };
+  } catch (e) {
+    tree.delete();
+    throw e;
+  }
+}
 
 /**
  * Parses the top-level pieces of `text` that mention a trigger word, then, until nothing new turns up,
@@ -96,12 +104,12 @@ const withMatches = (tree: Tree | null): Parsed | undefined => (tree ? { tree, m
  */
 function parseRelevant(parse: Parse, { text, lines }: MaskedSource): Parsed | undefined {
   const top = topLevel(text);
-  if (!top) return withMatches(parse());
+  if (!top) return parse();
   const chosen = chunksAt(top.chunks, occurrences(text, ANY_TRIGGER));
   for (let round = 0; ; round++) {
     const spans = mergeSpans([...top.directives, ...[...chosen].map((i) => top.chunks[i])]);
-    const parsed = withMatches(parse(spans.map((s) => tsRange(lines, s))));
-    if (!parsed || parsed.tree.rootNode.hasError) { parsed?.tree.delete(); return withMatches(parse()); }
+    const parsed = parse(spans.map((s) => tsRange(lines, s)));
+    if (parsed.tree.rootNode.hasError) { parsed.tree.delete(); return parse(); }
     const names = fileLevelNames(parsed);
     const more = names.size ? [...chunksAt(top.chunks, occurrences(text, wordsPattern(names, { wholeWord: true })))].filter((i) => !chosen.has(i)) : [];
     if (!more.length || round === 8) return parsed; // globals naming globals: eight rounds is plenty
@@ -132,12 +140,17 @@ function tsRange(lines: LineIndex, s: Span): TsRange {
   return { startIndex: s.start, endIndex: s.end, startPosition: { row: a.line, column: a.character }, endPosition: { row: b.line, column: b.character } };
 }
 
-interface Ctx { text: string; masked: MaskedSource }
+interface Ctx { text: string; masked: MaskedSource; deadline: number }
 
 function collect(root: Node, byName: Record<QueryName, QueryMatch[]>, ctx: Ctx): CFileFacts {
   const facts = emptyCFacts();
   const each = (query: QueryName, fn: (cap: Record<string, Node>) => void) => {
-    for (const m of byName[query]) fn(captures(m.captures));
+    for (const m of byName[query]) {
+      // Walking up from a node (Node.parent) costs the width of each level: on a wide error tree the
+      // facts' context lookups turn quadratic, so they share the file's time budget too.
+      if (Date.now() > ctx.deadline) throw new TooComplex('reading its syntax tree did not finish within the time budget');
+      fn(captures(m.captures));
+    }
   };
   // Member types first: declarations of the enclosing struct read them.
   each('member', (cap) => { if (TLS_CONFIG_TYPES.has(cap.type.text)) facts.memberTypes[cap.name.text] = cap.type.text; });

@@ -46,11 +46,12 @@ export async function readLiteralContents(facts: PemLiteralFact[]): Promise<void
 /** Finds string runs holding "-----BEGIN " under `root` and in object-like macros, and reads their PEM blocks. */
 export function pemLiterals(root: Node, text: string, lookup: (name: string) => string | undefined, lines = new LineIndex(text)): PemLiteralFact[] {
   const out: PemLiteralFact[] = [];
-  // An explicit stack, not recursion: the tree is as deep as the input's longest expression chain.
-  const stack: Node[] = [root];
+  // An explicit stack, not recursion: the tree is as deep as the input's longest expression chain. Each
+  // entry carries its parent's type: Node.parent walks down from the root, quadratic on a wide tree.
+  const stack: [Node, string | undefined][] = [[root, undefined]];
   while (stack.length) {
-    const n = stack.pop()!;
-    if (n.type === 'concatenated_string' || (n.type === 'string_literal' && n.parent?.type !== 'concatenated_string')) {
+    const [n, parentType] = stack.pop()!;
+    if (n.type === 'concatenated_string' || (n.type === 'string_literal' && parentType !== 'concatenated_string')) {
       if (text.slice(n.startIndex, n.endIndex).includes('-----BEGIN') && !printed(n)) out.push(fact(ownerOf(n), text, n.startIndex, n.endIndex, lookup, lines));
       continue;
     }
@@ -61,7 +62,7 @@ export function pemLiterals(root: Node, text: string, lookup: (name: string) => 
       continue;
     }
     const children = n.namedChildren;
-    for (let i = children.length - 1; i >= 0; i--) if (children[i]) stack.push(children[i]!); // document order
+    for (let i = children.length - 1; i >= 0; i--) if (children[i]) stack.push([children[i]!, n.type]); // document order
   }
   return out.filter((f) => f.blocks.length);
 }

@@ -1,5 +1,6 @@
 // The tree-sitter queries the C extractor runs.
-import { Query, type Language, type Node, type QueryMatch } from 'web-tree-sitter';
+import { Query, type Language, type Node, type QueryMatch, type QueryOptions } from 'web-tree-sitter';
+import { TooComplex } from './budget';
 
 const source = {
   /** `T v = { ... };` at any scope, also arrays `T v[2] = { {...}, {...} };`. */
@@ -63,8 +64,14 @@ function compiled(language: Language): Query {
 }
 
 /** The matches of every pattern under `node`, grouped by pattern name (each group in document order). */
-export function matchesByName(node: Node): Record<QueryName, QueryMatch[]> {
+export function matchesByName(node: Node, deadline = Infinity): Record<QueryName, QueryMatch[]> {
   const out = Object.fromEntries(NAMES.map((n) => [n, []])) as unknown as Record<QueryName, QueryMatch[]>;
-  for (const m of compiled(node.tree.language).matches(node)) out[NAMES[m.patternIndex]].push(m);
+  // Some error-ridden trees make the query cursor crawl (a fuzzed 30 KB file took 12 s): stop at the
+  // file's time budget. Returning true from the callback cancels (the typings say void).
+  let stopped = false;
+  const progressCallback = (() => (stopped ||= Date.now() > deadline)) as unknown as QueryOptions['progressCallback'];
+  const matches = compiled(node.tree.language).matches(node, deadline === Infinity ? {} : { progressCallback });
+  if (stopped) throw new TooComplex('matching its syntax tree did not finish within the time budget');
+  for (const m of matches) out[NAMES[m.patternIndex]].push(m);
   return out;
 }

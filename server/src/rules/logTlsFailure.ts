@@ -36,8 +36,16 @@ function run(ctx: RuleContext): Finding[] {
   const out: Finding[] = [];
   for (const f of ctx.files) {
     const attempts = tlsAttempts(f.logLines ?? [], f.logEvidence ?? []);
+    // A retry loop prints the same failure hundreds of times: each is explained once, the repeats point back.
+    const explained = new Map<string, number>();
     for (const line of f.logLines ?? []) {
       const attempt = attemptOf(attempts, line)!;
+      const key = [line.kind, line.codes.join(','), line.message, attempt.url?.text, attempt.role, ...new Set(attempt.evidence.map((e) => e.kind))].join('\0');
+      const seen = explained.get(key);
+      if (seen !== undefined) {
+        out.push({ rule: ID, severity: ruleInfo(ID)!.severity, file: f.file, range: line.range, message: `The same failure as line ${seen + 1}; see the explanation there.` });
+        continue;
+      }
       const decoded = line.codes.flatMap((c) => decode(ctx, c, line, attempt.idfVersion));
       const text = KIND_TEXT[line.kind] ?? (line.kind === 'verify-info' ? `Verification: ${line.message}${line.flag ? ` (${line.flag})` : ''}.` : undefined);
       if (!decoded.length && !text) continue;
@@ -48,6 +56,7 @@ function run(ctx: RuleContext): Finding[] {
       // A cause the log or the project shows replaces the code's usual suspects (they would contradict it).
       const message = [causeText(causes), text, causes.length ? undefined : first?.explanation, first ? `(${decodedLine(first)})` : undefined].filter(Boolean).join(' ');
       out.push({ rule: ID, severity: ruleInfo(ID)!.severity, file: f.file, range: line.range, message });
+      explained.set(key, line.line);
     }
   }
   return out;
@@ -88,17 +97,27 @@ export function explainLogExcerpt(ctx: RuleContext, text: string): string | unde
   const findings = run({ ...ctx, files: [...ctx.files, { file: '<excerpt>', hash: '', logLines: lines, logEvidence: findLogEvidence(text) }] })
     .filter((f) => f.file === '<excerpt>');
   if (!findings.length) return undefined;
+  // Repeats of an explained failure are counted under it, not listed.
+  const repeats = new Map<number, number>();
+  for (const f of findings) {
+    const of = REPEAT.exec(f.message);
+    if (of) repeats.set(Number(of[1]) - 1, (repeats.get(Number(of[1]) - 1) ?? 0) + 1);
+  }
   const sections: string[] = [];
   let shown: TlsAttempt | undefined;
-  for (const f of findings) {
-    const attempt = attempts.find((a) => a.lines.some((l) => l.line === f.range.start.line));
+  for (const f of findings.filter((x) => !REPEAT.test(x.message))) {
+    const at = f.range.start.line;
+    const attempt = attempts.find((a) => a.lines.some((l) => l.line === at));
     // Each attempt's context once, above its first line.
     const context = attempt && attempt !== shown ? attemptContext(attempt) : undefined;
     shown = attempt ?? shown;
-    sections.push(`${context ? `_${context}_\n\n` : ''}**Line ${f.range.start.line + 1}** \`${source[f.range.start.line].trim()}\`\n\n${f.message}`);
+    const times = repeats.get(at);
+    sections.push(`${context ? `_${context}_\n\n` : ''}**Line ${at + 1}** \`${source[at].trim()}\`${times ? ` (and ${times} more time${times > 1 ? 's' : ''} later)` : ''}\n\n${f.message}`);
   }
   return sections.join('\n\n---\n\n');
 }
+
+const REPEAT = /^The same failure as line (\d+);/;
 
 /** "ESP32-C3, ESP-IDF v5.1.2 (Mbed TLS 3.5.0), connecting to api.example.com:443, 5.1 s after boot, retry 2". */
 function attemptContext(a: TlsAttempt): string | undefined {
