@@ -143,6 +143,6 @@ describe('esp-tls-lens inspect', () => {
     assert.equal((await run(['inspect', path.join(repo, 'package.json')])).code, 2);
     const missing = await run(['inspect', '/nonexistent.pem']);
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /cannot read \/nonexistent\.pem: ENOENT/);
+    assert.match(missing.stderr, /cannot read \/nonexistent\.pem: no such file/);
   });
 });
