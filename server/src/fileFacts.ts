@@ -11,6 +11,7 @@ import { cmakeScopeOf } from './project/buildView';
 import type { EspIdfProject } from './project/model';
 import { readCandidate } from './project/read';
 import { TooComplex } from './c/budget';
+import { GrammarUnavailable } from './c/parser';
 import { tooLargeReason } from './project/walk';
 import type { FileFacts } from './rules/context';
 import { extractCertFile } from './x509/certFile';
@@ -110,7 +111,11 @@ export function analyseFile(file: string, o: AnalyseOptions): Outcome | Promise<
   // A copy: what was read is a view of the reader's shared buffer, and extraction awaits (another read may come).
   return x.extract(Buffer.from(read.content), file, o.project).then(
     (facts): Outcome => ({ kind: 'facts', hash, facts }),
-    // One file that defeats the analysis is reported and skipped; it never stops the others.
-    (e): Outcome => ({ kind: 'skipped', reason: e instanceof TooComplex ? `too complex to analyse: ${e.message}` : `analysis failed: ${e instanceof Error ? e.message : String(e)}` }),
+    // One file that defeats the analysis is reported and skipped; it never stops the others. A grammar that
+    // cannot load is no file's fault: it fails the analysis, and the status says so.
+    (e): Outcome => {
+      if (e instanceof GrammarUnavailable) throw e;
+      return { kind: 'skipped', reason: e instanceof TooComplex ? `too complex to analyse: ${e.message}` : `analysis failed: ${e instanceof Error ? e.message : String(e)}` };
+    },
   );
 }

@@ -17,9 +17,15 @@ let runtime: Promise<void> | undefined;
 const languages = new Map<Dialect, Promise<Language>>();
 const parsers = new Map<Dialect, Promise<Parser>>();
 
+/** The parser runtime or a grammar could not be loaded (a broken install): not one file's fault, so no file-level skip hides it. */
+export class GrammarUnavailable extends Error {}
+
 export function getParser(dialect: Dialect = 'c'): Promise<Parser> {
   let p = parsers.get(dialect);
-  if (!p) { p = newParser(dialect); parsers.set(dialect, p); }
+  if (!p) {
+    p = newParser(dialect).catch((e: unknown) => { throw new GrammarUnavailable(`the ${dialect === 'cpp' ? 'C++' : 'C'} grammar (tree-sitter) could not be loaded: ${e instanceof Error ? e.message : String(e)}`); });
+    parsers.set(dialect, p);
+  }
   return p;
 }
 
