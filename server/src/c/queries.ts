@@ -69,7 +69,8 @@ export function matchesByName(node: Node, deadline = Infinity): Record<QueryName
   // Some error-ridden trees make the query cursor crawl (a fuzzed 30 KB file took 12 s): stop at the
   // file's time budget. Returning true from the callback cancels (the typings say void).
   let stopped = false;
-  const progressCallback = (() => (stopped ||= Date.now() > deadline)) as unknown as QueryOptions['progressCallback'];
+  let calls = 0;
+  const progressCallback = (() => (stopped ||= (++calls & 63) === 0 && Date.now() > deadline)) as unknown as QueryOptions['progressCallback'];
   const matches = compiled(node.tree.language).matches(node, deadline === Infinity ? {} : { progressCallback });
   if (stopped) throw new TooComplex('matching its syntax tree did not finish within the time budget');
   for (const m of matches) out[NAMES[m.patternIndex]].push(m);

@@ -58,22 +58,27 @@ export function mayRead(file: string): boolean {
   return !policy.roots || policy.roots.some((r) => isInside(r, path.resolve(file)));
 }
 
+const OUTSIDE = 'outside the workspace: not read';
 const INITIAL_BYTES = 256 * 1024;
 let shared = Buffer.allocUnsafe(INITIAL_BYTES);
 // Opening a FIFO for reading blocks until a writer appears; non-blocking, it opens at once and is refused by fstat.
 const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0);
 
 /** Reads a file the analysis considers. `regular`: the walk saw a regular file (fstat only if it fills the buffer). */
-export function readCandidate(file: string, maxBytes: number, regular = false, limit?: string): ReadOutcome {
-  if (!mayRead(file)) return { skipped: 'outside the workspace: not read' };
+export function readCandidate(file: string, maxBytes: number, regular = false, limit?: string, resolve = false): ReadOutcome {
+  if (!mayRead(file)) return { skipped: OUTSIDE };
   let fd: number;
   try {
-    fd = openSync(file, OPEN_FLAGS);
+    // The walk saw a regular file: plain 'r' (Node's fast path); anything else opens non-blocking.
+    fd = openSync(file, regular ? 'r' : OPEN_FLAGS);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    return code === 'ENOENT' || code === 'EISDIR' ? { missing: true } : { skipped: `unreadable: ${code ?? String(e)}` };
+    return code === 'ENOENT' || code === 'EISDIR' || code === 'ENOTDIR' ? { missing: true } : { skipped: `unreadable: ${code ?? String(e)}` };
   }
   try {
+    // A symlink inside the workspace may lead out of it: the real path decides (only for files that exist,
+    // so the many probes for absent Kconfig and manifest files cost one failed open).
+    if (resolve && policy.roots && !mayRead(realOrSelf(file))) return { skipped: OUTSIDE };
     if (!regular) {
       const st = fstatSync(fd);
       if (st.isDirectory()) return { missing: true };
@@ -108,20 +113,18 @@ export function readCandidate(file: string, maxBytes: number, regular = false, l
 
 /**
  * A configuration file's text, or undefined when it is missing or refused (the refusal is recorded, see
- * takeReadSkips). Symlinks are resolved before the folder test, so a link inside the workspace to a
- * file outside it is refused too.
+ * takeReadSkips). Symlinks are resolved for the folder test, so a link inside the workspace to a file
+ * outside it is refused too.
  */
 export function readText(file: string, maxBytes = policy.configBytes, limit?: string): string | undefined {
-  let real: string;
-  try { real = policy.roots ? realpathSync(file) : file; } catch { return undefined; } // missing or a loop
-  const read = readCandidate(real, maxBytes, false, limit);
+  const read = readCandidate(file, maxBytes, false, limit, true);
   if ('missing' in read) return undefined;
   if ('skipped' in read) { skips.push({ file, reason: read.skipped }); return undefined; }
   return read.content.toString('utf8');
 }
 
 function realOrSelf(p: string): string {
-  try { return realpathSync(p); } catch { return path.resolve(p); }
+  try { return realpathSync.native(p); } catch { return path.resolve(p); } // one syscall, not a JS walk
 }
 
 function kindOf(st: ReturnType<typeof fstatSync>): string {
