@@ -4,50 +4,42 @@
 // reported as too complex to analyse instead of slowing everything else.
 
 // Measured over the 7,311 C/C++ files of the field test's 24 code bases (docs/FIELD-TEST.md): the deepest
-// bracket nesting is 15, the deepest #if nesting 5, the longest operator chain 75. The budgets leave a
+// bracket nesting is 15, the deepest #if nesting 5, the most #elif/#else branches of one #if 12, the
+// longest operator chain 75. The budgets leave a
 // wide margin over that and stay far below what makes a recursive visit or the parser struggle.
 export const MAX_NESTING = 256;
 export const MAX_IF_DEPTH = 64;
+/** #elif / #else branches of one #if: each carries the negation of all before it, so many cost their square. */
+export const MAX_BRANCHES = 256;
 /** Operators in one statement outside brackets ("1 + 1 + ..." parses as a tree as deep as the chain is long). */
 export const MAX_CHAIN = 2000;
 
 export class TooComplex extends Error {}
 
-export interface Complexity { nesting: number; ifDepth: number; chain: number }
+export interface Complexity { nesting: number; ifDepth: number; branches: number; chain: number }
 
 /** Throws TooComplex when `text` is over budget. */
 export function checkBudget(text: string): void {
-  const { nesting, ifDepth, chain } = complexityOf(text);
+  const { nesting, ifDepth, branches, chain } = complexityOf(text);
   if (nesting > MAX_NESTING) throw new TooComplex(`brackets nested ${nesting} deep (the budget is ${MAX_NESTING})`);
   if (ifDepth > MAX_IF_DEPTH) throw new TooComplex(`#if blocks nested ${ifDepth} deep (the budget is ${MAX_IF_DEPTH})`);
+  if (branches > MAX_BRANCHES) throw new TooComplex(`an #if with ${branches} #elif/#else branches (the budget is ${MAX_BRANCHES})`);
   if (chain > MAX_CHAIN) throw new TooComplex(`an expression of ${chain} operators (the budget is ${MAX_CHAIN})`);
 }
 
 // Character classes for the scan below: one table lookup per character instead of a chain of tests.
-const OTHER = 0, NEWLINE = 1, SPACE = 2, HASH = 3, QUOTE = 4, SLASH = 5, OPEN = 6, CLOSE = 7, RESET = 8, OPERATOR = 9;
+const OTHER = 0, QUOTE = 4, SLASH = 5, OPEN = 6, CLOSE = 7, RESET = 8, OPERATOR = 9;
 const CLASS = new Uint8Array(128);
-for (const [chars, cls] of [['\n', NEWLINE], [' \t\r', SPACE], ['#', HASH], ['"\'', QUOTE], ['/', SLASH], ['([{', OPEN], [')]}', CLOSE], [';,', RESET], ['+-*%&|^<>?', OPERATOR]] as const) {
+for (const [chars, cls] of [['"\'', QUOTE], ['/', SLASH], ['([{', OPEN], [')]}', CLOSE], [';,', RESET], ['+-*%&|^<>?', OPERATOR]] as const) {
   for (const c of chars) CLASS[c.charCodeAt(0)] = cls;
 }
 
 /** The deepest bracket nesting, #if nesting and operator chain of `text`; strings, character literals and comments do not count. */
 export function complexityOf(text: string): Complexity {
-  let depth = 0, maxDepth = 0, ifDepth = 0, maxIf = 0, chain = 0, maxChain = 0;
-  let lineStart = true;
+  let depth = 0, maxDepth = 0, chain = 0, maxChain = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    const cls = c < 128 ? CLASS[c] : OTHER;
-    if (cls === NEWLINE) { lineStart = true; continue; }
-    if (cls === SPACE) continue;
-    if (cls === HASH && lineStart) { // a directive
-      const m = /^#\s*(if|ifdef|ifndef|endif)\b/.exec(text.slice(i, i + 16));
-      if (m) {
-        ifDepth = m[1] === 'endif' ? Math.max(0, ifDepth - 1) : ifDepth + 1;
-        if (ifDepth > maxIf) maxIf = ifDepth;
-      }
-    }
-    lineStart = false;
-    switch (cls) {
+    switch (c < 128 ? CLASS[c] : OTHER) {
       case QUOTE: i = skipQuoted(text, i, c); break;
       case SLASH: {
         const next = text.charCodeAt(i + 1);
@@ -62,7 +54,26 @@ export function complexityOf(text: string): Complexity {
       case OPERATOR: if (++chain > maxChain) maxChain = chain; break;
     }
   }
-  return { nesting: maxDepth, ifDepth: maxIf, chain: maxChain };
+  const { maxIf, maxBranches } = directives(text);
+  return { nesting: maxDepth, ifDepth: maxIf, branches: maxBranches, chain: maxChain };
+}
+
+/**
+ * #if nesting and #elif/#else branches, line by line as the preprocessor mask reads them (a directive in an
+ * unclosed comment still counts there, so it counts here).
+ */
+function directives(text: string): { maxIf: number; maxBranches: number } {
+  let ifDepth = 0, maxIf = 0, maxBranches = 0;
+  const branches: number[] = [0]; // per open #if
+  for (const m of text.matchAll(/^[ \t]*#[ \t]*(if|ifdef|ifndef|endif|elif|elifdef|elifndef|else)\b/gm)) {
+    if (m[1] === 'endif') ifDepth = Math.max(0, ifDepth - 1);
+    else if (m[1].startsWith('el')) { if ((branches[ifDepth] = (branches[ifDepth] ?? 0) + 1) > maxBranches) maxBranches = branches[ifDepth]; }
+    else {
+      branches[++ifDepth] = 0;
+      if (ifDepth > maxIf) maxIf = ifDepth;
+    }
+  }
+  return { maxIf, maxBranches };
 }
 
 /** The index of the closing quote (or the end of the line: C strings do not span lines unescaped). */

@@ -91,7 +91,7 @@ export function reachedSites(ctx: RuleContext, file: FileFacts, expr: string, at
   const reach = (list: CertSite[]) => list.map((site) => ({ site, via }));
   const inPlace = sites.filter((s) => s.origin === 'literal' && s.file === file.file && within(s.literal!.range, at));
   if (inPlace.length) return reach(inPlace);
-  const name = /([A-Za-z_]\w*)\s*(\[\s*0\s*\])?\s*$/.exec(expr.replace(/^\(.*?\)\s*/, '').replace(/^&\s*/, ''))?.[1];
+  const name = trailingName(expr.replace(/^\(.*?\)\s*/, '').replace(/^&\s*/, ''));
   if (!name) return [];
   const literal = sites.filter((s) => s.origin === 'literal' && s.file === file.file && (s.literal!.owner.variable === name || s.literal!.owner.macro === name));
   if (literal.length) return reach(literal);
@@ -172,4 +172,16 @@ function sitesPassedTo(ctx: RuleContext, calls: RegExp): Set<CertSite> {
     for (const arg of call.args) for (const site of sitesOfExpression(ctx, f, arg.text, arg.range)) out.add(site);
   }
   return out;
+}
+
+/**
+ * The identifier an expression ends with, past a trailing `[0]`: `ca_pem`, `s_certs.root[0]` → `root`.
+ * By hand, not with /(\w+)\s*$/: V8 retries such a pattern at every character of a long word (quadratic).
+ */
+function trailingName(expr: string): string | undefined {
+  const text = expr.trimEnd().replace(/\[\s*0\s*\]$/, '').trimEnd();
+  let start = text.length;
+  while (start > 0 && /\w/.test(text[start - 1])) start--;
+  const name = text.slice(start);
+  return /^[A-Za-z_]/.test(name) ? name : undefined;
 }
