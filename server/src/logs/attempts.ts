@@ -91,7 +91,7 @@ function parseUrl(e: LogEvidence): AttemptUrl {
   const out: AttemptUrl = { line: e.line, text: e.text };
   if (e.kind === 'plain-port') {
     out.port = Number(e.value);
-    out.host = /([\w.-]+):\d+/.exec(e.text)?.[1];
+    out.host = /([\w.-]{1,253}):(?:1883|80)(?![\d/])/.exec(e.text)?.[1];
     return out;
   }
   try {

@@ -15,9 +15,9 @@ export interface LogEvidence {
   value?: string;
 }
 
-const URL = /\b((?:wss?|https?|mqtts?|coaps?):\/\/[^\s"'<>,)]+)/i;
+const URL = /\b((?:wss?|https?|mqtts?|coaps?):\/\/[^\s"'<>,)]{1,2048})/i; // longer is no URL a device prints (and new URL() of 100 KB takes seconds)
 /** host:1883 or host:80 (MQTT's and HTTP's plain ports) without a scheme: "Connecting to 192.168.1.10:1883". */
-const PLAIN_PORT = /\b[\w.-]+:(1883|80)(?![\d/])/;
+const PLAIN_PORT = /\b[\w.-]{1,253}:(1883|80)(?![\d/])/; // a host name is at most 253 characters: bounded, so never quadratic on a long word
 const MEMORY = /out of memory|not enough memory|insufficient memory|(?:alloc(?:ation)?|malloc|calloc)\w* failed|failed to allocate|MBEDTLS_ERR_SSL_ALLOC_FAILED|-0x7F00\b|PSA_ERROR_INSUFFICIENT_MEMORY/i;
 const PSA = /\bpsa_\w+\(?\)? (?:failed|returned)|PSA_ERROR_[A-Z_]+|psa_crypto_init/;
 /** "boot: ESP-IDF v5.3.1 2nd stage bootloader", "app_init: ESP-IDF: v5.3.1-dirty", "cpu_start: ESP-IDF: v4.4.4". */
