@@ -114,7 +114,7 @@ export function analyseFile(file: string, o: AnalyseOptions): Outcome | Promise<
     // One file that defeats the analysis is reported and skipped; it never stops the others. A grammar that
     // cannot load is no file's fault: it fails the analysis, and the status says so.
     (e): Outcome => {
-      if (e instanceof GrammarUnavailable) throw e;
+      if (e instanceof GrammarUnavailable) throw new GrammarUnavailable(`${e.message} (reading ${file})`);
       return { kind: 'skipped', reason: e instanceof TooComplex ? `too complex to analyse: ${e.message}` : `analysis failed: ${e instanceof Error ? e.message : String(e)}` };
     },
   );

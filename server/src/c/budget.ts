@@ -44,7 +44,8 @@ export function complexityOf(text: string): Complexity {
       case SLASH: {
         const next = text.charCodeAt(i + 1);
         if (next === 47) { const e = text.indexOf('\n', i); i = e < 0 ? text.length : e - 1; } // a // comment: stop before its newline
-        else if (next === 42) { const e = text.indexOf('*/', i + 2); i = e < 0 ? text.length : e + 1; }
+        // A comment never closed is not skipped: the piece cutter and the parser may still read code in it.
+        else if (next === 42) { const e = text.indexOf('*/', i + 2); if (e >= 0) i = e + 1; }
         else if (++chain > maxChain) maxChain = chain; // division
         break;
       }

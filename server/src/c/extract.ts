@@ -9,7 +9,7 @@ import { emptyCFacts, type CallFact, type CFileFacts, type FieldFact, type Initi
 import { chunksAt, mergeSpans, occurrences, topLevel, wordsPattern, type Span } from './chunks';
 import { maskSource, type MaskedSource } from './mask';
 import { checkBudget, TooComplex } from './budget';
-import { discardParser, getParser, parseBounded, parseBudgetMs, type Dialect } from './parser';
+import { discardParser, getParser, GrammarUnavailable, parseBounded, parseBudgetMs, type Dialect } from './parser';
 import { pemLiterals, readLiteralContents } from './pemLiterals';
 import { functionOf, guardsOf, parametersOf, resultUseOf } from './flow';
 import { declaratorName, functionAround, namedChildren, statementOf } from './nodes';
@@ -66,8 +66,11 @@ export async function extractC(text: string, opts: ExtractOptions = {}): Promise
   try {
     parsed = opts.whole ? parse() : parseRelevant(parse, masked);
   } catch (e) {
-    // A wasm fault leaves the parser unusable: the next file gets a new one.
-    if (!(e instanceof TooComplex)) discardParser(opts.dialect);
+    if (e instanceof TooComplex) throw e;
+    discardParser(opts.dialect);
+    // A fault inside the wasm (memory access out of bounds) leaves the whole runtime unusable, new parsers
+    // included, and web-tree-sitter cannot load a second one in this process: say so, not "one file failed".
+    if (e instanceof Error && e.name === 'RuntimeError') throw new GrammarUnavailable(`the parser faulted inside its wasm runtime (${e.message}); restart the server`);
     throw e;
   }
   if (!parsed) return emptyCFacts();
