@@ -36,7 +36,7 @@ export interface HostileCase {
 const w = (dir: string, file: string, text: string) => writeFileSync(path.join(dir, file), text);
 
 export const HOSTILE: HostileCase[] = [
-  { name: 'a TLS config with a PEM literal and a 6,000-term expression', note: /deep_expr\.c: too complex to analyse: an expression of 6000 operators/, make: (d) => w(d, 'main/deep_expr.c',
+  { name: 'a TLS config with a PEM literal and a 6,000-term expression', note: /deep_expr\.c: too complex to analyse: an expression of 6002 operators/, make: (d) => w(d, 'main/deep_expr.c',
     `esp_tls_cfg_t cfg = { .cacert_buf = (const unsigned char *)"${PEM.replace(/\n/g, '\\n')}", .cacert_bytes = 1${' + 1'.repeat(6000)} };\n`) },
   { name: 'deeply nested designated initializers', note: /deep_init\.c: too complex to analyse: brackets nested 3000 deep/, make: (d) => w(d, 'main/deep_init.c',
     `esp_tls_cfg_t cfg = ${'{ .a = '.repeat(3000)}1${' }'.repeat(3000)};\n`) },
