@@ -82,9 +82,17 @@ export function tlsAttempts(lines: readonly TlsLogLine[], evidence: readonly Log
   });
 }
 
-/** The attempt `line` belongs to. */
-export function attemptOf(attempts: readonly TlsAttempt[], line: TlsLogLine): TlsAttempt | undefined {
-  return attempts.find((a) => a.lines.includes(line));
+/** The attempt a TLS line (0-based line number) belongs to: attempts are in order, so a binary search. */
+export function attemptOf(attempts: readonly TlsAttempt[], line: number): TlsAttempt | undefined {
+  let lo = 0, hi = attempts.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const a = attempts[mid];
+    if (line < a.lines[0].line) hi = mid - 1;
+    else if (line > a.lines[a.lines.length - 1].line) lo = mid + 1;
+    else return a.lines.some((l) => l.line === line) ? a : undefined;
+  }
+  return undefined;
 }
 
 function parseUrl(e: LogEvidence): AttemptUrl {

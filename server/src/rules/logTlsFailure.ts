@@ -39,7 +39,7 @@ function run(ctx: RuleContext): Finding[] {
     // A retry loop prints the same failure hundreds of times: each is explained once, the repeats point back.
     const explained = new Map<string, number>();
     for (const line of f.logLines ?? []) {
-      const attempt = attemptOf(attempts, line)!;
+      const attempt = attemptOf(attempts, line.line)!;
       const key = [line.kind, line.codes.join(','), line.message, attempt.url?.text, attempt.role, ...new Set(attempt.evidence.map((e) => e.kind))].join('\0');
       const seen = explained.get(key);
       if (seen !== undefined) {
@@ -93,8 +93,9 @@ function decode(ctx: RuleContext, code: string, line: TlsLogLine, bannerVersion:
 export function explainLogExcerpt(ctx: RuleContext, text: string): string | undefined {
   const source = text.split(/\r\n|\n|\r/);
   const lines = findTlsLogLines(text);
-  const attempts = tlsAttempts(lines, findLogEvidence(text));
-  const findings = run({ ...ctx, files: [...ctx.files, { file: '<excerpt>', hash: '', logLines: lines, logEvidence: findLogEvidence(text) }] })
+  const evidence = findLogEvidence(text);
+  const attempts = tlsAttempts(lines, evidence);
+  const findings = run({ ...ctx, files: [...ctx.files, { file: '<excerpt>', hash: '', logLines: lines, logEvidence: evidence }] })
     .filter((f) => f.file === '<excerpt>');
   if (!findings.length) return undefined;
   // Repeats of an explained failure are counted under it, not listed.
@@ -107,7 +108,7 @@ export function explainLogExcerpt(ctx: RuleContext, text: string): string | unde
   let shown: TlsAttempt | undefined;
   for (const f of findings.filter((x) => !REPEAT.test(x.message))) {
     const at = f.range.start.line;
-    const attempt = attempts.find((a) => a.lines.some((l) => l.line === at));
+    const attempt = attemptOf(attempts, at);
     // Each attempt's context once, above its first line.
     const context = attempt && attempt !== shown ? attemptContext(attempt) : undefined;
     shown = attempt ?? shown;
