@@ -1,4 +1,4 @@
-// Builds the three bundles of the extension and copies the tree-sitter wasm files next to them.
+// Builds the four bundles of the extension and copies the tree-sitter wasm files next to them.
 //   node esbuild.mjs               development build (sourcemaps)
 //   node esbuild.mjs --production  minified, no sourcemaps (what `npm run package` ships)
 //   node esbuild.mjs --watch       rebuild on change
@@ -28,6 +28,8 @@ const common = {
 const bundles = [
   { entryPoints: ['client/src/extension.ts'], outfile: `${outdir}/client.js`, external: ['vscode'] },
   { entryPoints: ['server/src/server.ts'], outfile: `${outdir}/server.js` },
+  // The C extraction worker the server and the command line start (server/src/c/extractPool.ts).
+  { entryPoints: ['server/src/c/extractWorker.ts'], outfile: `${outdir}/cWorker.js` },
   { entryPoints: ['server/src/cli.ts'], outfile: `${outdir}/cli.js`, banner: { js: '#!/usr/bin/env node' } },
 ];
 

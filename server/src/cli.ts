@@ -19,8 +19,10 @@ import { DEFAULT_BUNDLE_MAX_CERTS, bundleLayout, cArrayText, espBundle, pemBundl
 import { BundleInputError, readBundleInputs } from './x509/bundleInputs';
 import { assumedIdfVersion, parseIdfVersion } from './project/idfVersion';
 import { readBytes } from './project/read';
+import { useBundledWorker } from './c/extractPool';
 
 const VERSION = '0.1.0';
+useBundledWorker();
 
 const USAGE = `usage: esp-tls-lens <command> [options]
 

@@ -2,7 +2,8 @@
 // editor's buffer) → size and binary checks → a prefilter on the bytes → content hash → extraction,
 // unless the hash is already known.
 import { createHash } from 'node:crypto';
-import { bytesMayHoldFacts, extractC } from './c/extract';
+import { bytesMayHoldFacts } from './c/extract';
+import { extractCFacts } from './c/extractPool';
 import { NO_C_FACTS } from './c/facts';
 import { findLogEvidence } from './logs/evidence';
 import { findTlsLogLines } from './logs/tlsLines';
@@ -40,14 +41,14 @@ const EXTRACTORS: Extractor[] = [
     // A `.h` of a C++ project may declare classes: those are read with the C++ grammar.
     extract: async (b, file) => {
       const text = b.toString('utf8');
-      return { c: await extractC(text, { dialect: /\.h$/i.test(file) && looksLikeCpp(text) ? 'cpp' : 'c' }) };
+      return { c: await extractCFacts(text, /\.h$/i.test(file) && looksLikeCpp(text) ? 'cpp' : 'c') };
     },
   },
   // C++ with its own grammar (loaded on the first C++ file that passes the prefilter); salted so that a file
   // with the same bytes as a C file does not share its facts.
   {
     test: /\.(cc|cpp|cxx|hpp|hh|hxx|ino)$/i, perPlace: false, salt: 'c++', binary: false, mayMatter: bytesMayHoldFacts, none: { c: NO_C_FACTS },
-    extract: async (b) => ({ c: await extractC(b.toString('utf8'), { dialect: 'cpp' }) }),
+    extract: async (b) => ({ c: await extractCFacts(b.toString('utf8'), 'cpp') }),
   },
   // Discovery has read the build's CMake files with the project's configuration: take its facts (a loose
   // CMakeLists.txt is read alone). They depend on the model, so the hash does too (perModel).

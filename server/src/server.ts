@@ -18,12 +18,15 @@ import { toggleOption } from './sdkconfig/assist';
 import { inspectBytes, inspectedMarkdown } from './x509/inspect';
 import { resolveSettings, settingsSection } from './settings';
 import { WorkQueue } from './workQueue';
+import { useBundledWorker } from './c/extractPool';
+import { collectIfGrown } from './memory';
 import { projectNotes, versionLine } from './project/describe';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const analyzer = new Analyzer();
-const queue = new WorkQueue((e) => connection.console.error(`analysis failed: ${e instanceof Error ? e.stack : String(e)}`));
+const queue = new WorkQueue((e) => connection.console.error(`analysis failed: ${e instanceof Error ? e.stack : String(e)}`), collectIfGrown);
+useBundledWorker();
 let roots: string[] = [];
 let canPullConfiguration = false;
 let canRefreshLenses = false;

@@ -4,7 +4,8 @@ export class WorkQueue {
   private tail: Promise<void> = Promise.resolve();
   private readonly waiting = new Map<string, () => Promise<void>>();
 
-  constructor(private readonly onError: (e: unknown) => void) {}
+  /** `afterEach` runs after every job (the server collects garbage there: memory.ts). */
+  constructor(private readonly onError: (e: unknown) => void, private readonly afterEach: () => void = () => {}) {}
 
   enqueue(key: string, job: () => Promise<void>): Promise<void> {
     const pending = this.waiting.has(key);
@@ -14,6 +15,7 @@ export class WorkQueue {
       const latest = this.waiting.get(key)!;
       this.waiting.delete(key);
       try { await latest(); } catch (e) { this.onError(e); }
+      this.afterEach();
     });
     return this.tail;
   }

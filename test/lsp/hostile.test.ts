@@ -58,4 +58,22 @@ describe('language server and hostile files', { skip: process.platform === 'win3
     assert.match(readFileSync(path.join(ws, 'main/app.c'), 'utf8'), /crt_bundle_attach/);
     assert.equal(client.exited, false);
   });
+
+  // A fuzzed source that takes its whole parse budget (about half a second) before it is too complex: while
+  // the worker parses it, the server answers; in one thread the answer came only after the parse.
+  it('answers requests while a file is being parsed', async () => {
+    const file = path.join(ws, 'main/slow.c');
+    const insecure = 'void f(void) { esp_tls_cfg_t cfg = { .skip_common_name = true }; esp_tls_conn_new_sync("h", 1, 443, &cfg, 0); }\n';
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(file), languageId: 'c', version: 1, text: insecure } });
+    await client.waitForDiagnostics(file, (d) => d.some((x) => x.code === 'tls-hostname-check-skipped'));
+    const slow = readFileSync(path.resolve(__dirname, '../fixtures/fuzz/crashes/c-1060dee09834.c'), 'utf8');
+    const events: string[] = [];
+    const cleared = client.waitForDiagnostics(file, (d) => d.length === 0).then(() => events.push('analysed'));
+    await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uri(file), version: 2 }, contentChanges: [{ text: insecure + slow }] });
+    const answered = answers().then(() => events.push('answered'));
+    await Promise.all([cleared, answered]);
+    assert.deepEqual(events, ['answered', 'analysed']);
+    const result = (await client.connection.sendRequest('espTlsLens/checkWorkspace')) as { skipped: { file: string; reason: string }[] };
+    assert.ok(result.skipped.some((s) => s.file === file && /too complex to analyse: .*did not finish/.test(s.reason)), JSON.stringify(result.skipped));
+  });
 });

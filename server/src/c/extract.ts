@@ -9,7 +9,7 @@ import { emptyCFacts, type CallFact, type CFileFacts, type FieldFact, type Initi
 import { chunksAt, mergeSpans, occurrences, topLevel, wordsPattern, type Span } from './chunks';
 import { maskSource, type MaskedSource } from './mask';
 import { checkBudget, TooComplex } from './budget';
-import { discardParser, getParser, GrammarUnavailable, parseBounded, parseBudgetMs, type Dialect } from './parser';
+import { discardParser, getParser, ParserFault, parseBounded, parseBudgetMs, type Dialect } from './parser';
 import { pemLiterals, readLiteralContents } from './pemLiterals';
 import { functionOf, guardsOf, parametersOf, resultUseOf } from './flow';
 import { declaratorName, functionAround, namedChildren, statementOf } from './nodes';
@@ -69,8 +69,9 @@ export async function extractC(text: string, opts: ExtractOptions = {}): Promise
     if (e instanceof TooComplex) throw e;
     discardParser(opts.dialect);
     // A fault inside the wasm (memory access out of bounds) leaves the whole runtime unusable, new parsers
-    // included, and web-tree-sitter cannot load a second one in this process: say so, not "one file failed".
-    if (e instanceof Error && e.name === 'RuntimeError') throw new GrammarUnavailable(`the parser faulted inside its wasm runtime (${e.message}); restart the server`);
+    // included, and web-tree-sitter cannot load a second one in this thread: the extraction worker
+    // (extractPool.ts) is then replaced; in process, every later file would fail, so it is not "one file failed".
+    if (e instanceof Error && e.name === 'RuntimeError') throw new ParserFault(`the parser faulted inside its wasm runtime (${e.message})`);
     throw e;
   }
   if (!parsed) return emptyCFacts();

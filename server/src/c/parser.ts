@@ -20,6 +20,9 @@ const parsers = new Map<Dialect, Promise<Parser>>();
 /** The parser runtime or a grammar could not be loaded (a broken install): not one file's fault, so no file-level skip hides it. */
 export class GrammarUnavailable extends Error {}
 
+/** A fault inside the wasm runtime (memory access out of bounds): every later parse in this runtime fails too. */
+export class ParserFault extends GrammarUnavailable {}
+
 export function getParser(dialect: Dialect = 'c'): Promise<Parser> {
   let p = parsers.get(dialect);
   if (!p) {
