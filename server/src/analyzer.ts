@@ -325,18 +325,31 @@ function changedFiles(before: ReadonlyMap<string, Finding[]>, after: ReadonlyMap
   return [...files].filter((f) => before.get(f) !== after.get(f) && JSON.stringify(before.get(f) ?? []) !== JSON.stringify(after.get(f) ?? []));
 }
 
+/** Extractions in flight at once while indexing: the worker parses one file while this thread reads the next ones. */
+const IN_FLIGHT = 8;
+
 /**
  * Runs `fn` over `items` in slices of about 20 ms, yielding to the event loop between slices: reads are
- * synchronous (project/read.ts), and a language server must go on answering while it indexes.
+ * synchronous (project/read.ts), and a language server must go on answering while it indexes. Up to
+ * IN_FLIGHT extractions (the promises `fn` returns) run at once; the first failure is thrown once all ended.
  */
 async function inSlices<T>(items: T[], fn: (t: T) => void | Promise<void>): Promise<void> {
+  const inFlight = new Set<Promise<void>>();
+  let failure: { error: unknown } | undefined;
   let sliceStart = performance.now();
   for (const item of items) {
-    const pending = fn(item);
-    if (pending) await pending; // most files are done without one: no microtask turn for them
+    const pending = fn(item); // most files are done without one: no microtask turn for them
+    if (pending) {
+      const settled: Promise<void> = pending.then(() => {}, (error: unknown) => { failure ??= { error }; }).finally(() => inFlight.delete(settled));
+      inFlight.add(settled);
+      if (inFlight.size >= IN_FLIGHT) await Promise.race(inFlight);
+    }
+    if (failure) break;
     if (performance.now() - sliceStart > 20) {
       await new Promise((resolve) => setImmediate(resolve));
       sliceStart = performance.now();
     }
   }
+  await Promise.all(inFlight);
+  if (failure) throw failure.error;
 }

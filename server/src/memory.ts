@@ -6,7 +6,6 @@
 import v8 from 'node:v8';
 import vm from 'node:vm';
 
-const STEP = 8 * 1024 * 1024;
 
 // --expose-gc set at run time, so that the server need not be started with a flag (the client, the tests,
 // the bench and the command line all start it as `node dist/server.js`). A new context picks the flag up;
@@ -17,9 +16,9 @@ const gc = vm.runInNewContext('gc') as () => void;
 const heapUsed = () => v8.getHeapStatistics().used_heap_size; // of this isolate: the server's, or a worker's
 let baseline = heapUsed();
 
-/** Runs a full collection when the heap has grown by STEP since the last one (call it after a unit of work). */
-export function collectIfGrown(): void {
-  if (heapUsed() < baseline + STEP) return;
+/** Runs a full collection when the heap has grown by `stepMb` since the last one (call it after a unit of work). */
+export function collectIfGrown(stepMb = 8): void {
+  if (heapUsed() < baseline + stepMb * 1024 * 1024) return;
   gc();
   baseline = heapUsed();
 }

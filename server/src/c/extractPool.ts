@@ -7,7 +7,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { TooComplex } from './budget';
 import { extractC } from './extract';
-import type { ExtractFailure, ExtractRequest, ExtractResponse } from './extractProtocol';
+import type { ExtractFailure, ExtractRequest, ExtractResponse, IdleNotice } from './extractProtocol';
 import type { CFileFacts } from './facts';
 import { GrammarUnavailable, parseBudgetMs, type Dialect } from './parser';
 
@@ -98,7 +98,10 @@ export class ExtractPool {
     clearTimeout(job.timer);
     if (error) job.reject(error);
     else job.resolve(facts!);
-    if (!this.queue.length) this.worker?.unref();
+    if (!this.queue.length && this.worker) {
+      this.worker.postMessage({ idle: true } satisfies IdleNotice);
+      this.worker.unref();
+    }
     this.pump();
   }
 

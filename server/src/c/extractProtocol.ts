@@ -4,6 +4,9 @@ import type { Dialect } from './parser';
 
 export interface ExtractRequest { id: number; text: string; dialect: Dialect }
 
+/** No file is waiting: a moment to collect garbage (not between the files of a batch, where it only slows it). */
+export interface IdleNotice { idle: true }
+
 /**
  * How an extraction failed: `too-complex` (over the file's budget), `fault` (the wasm runtime faulted: the
  * worker must be replaced), `grammar` (the grammar cannot load: no file's fault), `failed` (any other error).

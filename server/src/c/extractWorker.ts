@@ -5,17 +5,18 @@ import { parentPort } from 'node:worker_threads';
 import { collectIfGrown } from '../memory';
 import { TooComplex } from './budget';
 import { extractC } from './extract';
-import type { ExtractFailure, ExtractRequest, ExtractResponse } from './extractProtocol';
+import type { ExtractFailure, ExtractRequest, ExtractResponse, IdleNotice } from './extractProtocol';
 import { GrammarUnavailable, ParserFault } from './parser';
 
 const port = parentPort;
 if (!port) throw new Error('extractWorker.ts runs as a worker thread');
 
-port.on('message', (req: ExtractRequest) => {
+port.on('message', (req: ExtractRequest | IdleNotice) => {
+  if ('idle' in req) return collectIfGrown();
   void extractC(req.text, { dialect: req.dialect }).then(
     (facts) => port.postMessage({ id: req.id, facts } satisfies ExtractResponse),
     (e: unknown) => port.postMessage({ id: req.id, failure: failureOf(e) } satisfies ExtractResponse),
-  ).finally(collectIfGrown);
+  );
 });
 
 function failureOf(e: unknown): ExtractFailure {
