@@ -26,7 +26,6 @@ const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
 const analyzer = new Analyzer();
 const queue = new WorkQueue((e) => connection.console.error(`analysis failed: ${e instanceof Error ? e.stack : String(e)}`), collectIfGrown);
-useBundledWorker();
 let roots: string[] = [];
 let canPullConfiguration = false;
 let canRefreshLenses = false;
@@ -49,7 +48,11 @@ connection.onInitialize((params: InitializeParams): InitializeResult => {
   };
 });
 
-connection.onInitialized(() => { void queue.enqueue('index', indexWorkspace); });
+connection.onInitialized(() => {
+  // Without the worker (a package that lost dist/cWorker.js) the analysis still works, but a slow file blocks requests: say so.
+  if (!useBundledWorker()) connection.console.warn('dist/cWorker.js is missing: C files are parsed in the server\'s thread, and requests wait while a file is parsed');
+  void queue.enqueue('index', indexWorkspace);
+});
 connection.onDidChangeConfiguration(() => { void queue.enqueue('index', indexWorkspace); });
 
 async function indexWorkspace(): Promise<void> {

@@ -130,9 +130,10 @@ export function useExtractWorker(script: string, opts?: PoolOptions): ExtractPoo
 }
 
 /** The bundles (dist/server.js, dist/cli.js) extract in dist/cWorker.js; from sources there is none, and extraction stays in this thread. */
-export function useBundledWorker(): void {
+export function useBundledWorker(): boolean {
   const script = path.join(__dirname, 'cWorker.js');
   if (existsSync(script)) useExtractWorker(script);
+  return !!pool;
 }
 
 /** The facts of one C or C++ source: in the worker when there is one, else in this thread. */

@@ -36,6 +36,8 @@ export async function run(): Promise<void> {
   assert.ok(ext, `extension ${EXTENSION_ID} is not loaded`);
   await ext.activate(); // resolves when activation (workspaceContains:...) has finished
   log(`extension active (${ext.extensionPath})`);
+  // The package carries the extraction worker: without it the server falls back to parsing in its own thread.
+  await vscode.workspace.fs.stat(vscode.Uri.joinPath(ext.extensionUri, 'dist', 'cWorker.js')).then(undefined, () => assert.fail('the installed extension has no dist/cWorker.js'));
 
   const folder = vscode.workspace.workspaceFolders?.[0];
   assert.ok(folder, 'no workspace folder open');
