@@ -6,16 +6,25 @@
 //   5. integration suite (test/editor/runCodeServer.mjs) with extensionDevelopmentPath = the repo
 // Each test gets its own code-server, profile and copy of test/fixtures/demo-project.
 // When this machine cannot run editor tests, CI=true fails; elsewhere a banner says so and the exit code is 0.
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import {
-  RESULTS, SetupError, copyDemo, ensureInstalled, ensureVsix, removeDemoCopy, seconds, startCodeServer,
+  REPO, RESULTS, SetupError, copyDemo, ensureInstalled, ensureVsix, removeDemoCopy, seconds, startCodeServer,
 } from './editor/codeserver.mjs';
 import { bundleSuite } from './editor/suite-bundle.mjs';
 
 const log = (m) => console.log(`[editor] ${m}`);
 const tStart = Date.now();
 const results = []; // { name, ok, error }
+
+// The editor tests edit and save files (a quick fix, an embed): only in their copies, never in the repository's
+// fixtures (issue 20: a saved fix in test/fixtures/demo-project once broke every later test run).
+const fixturesState = () => {
+  const r = spawnSync('git', ['status', '--porcelain', '--', 'test/fixtures'], { cwd: REPO, encoding: 'utf8' });
+  return r.status === 0 ? r.stdout : undefined; // no git (a tarball): nothing to compare
+};
+const fixturesBefore = fixturesState();
 
 function notRun(reason) {
   if (process.env.CI === 'true') {
@@ -89,6 +98,12 @@ try {
 } catch (e) {
   if (e instanceof SetupError) notRun(e.message); // e.g. playwright-core missing
   throw e;
+}
+
+const fixturesAfter = fixturesState();
+if (fixturesBefore !== fixturesAfter) {
+  results.push({ name: 'fixtures untouched', ok: false });
+  log(`FAILED: the editor tests changed the repository's fixtures:\n${fixturesAfter}`);
 }
 
 const passed = results.filter((r) => r.ok).length;

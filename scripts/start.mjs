@@ -1,12 +1,15 @@
-// `npm start`: opens the demo project (test/fixtures/demo-project) in VS Code with the extension loaded.
+// `npm start`: opens a fresh copy of the demo project (test/fixtures/demo-project, copied outside the
+// repository on every run, auto-save off) in VS Code with the extension loaded.
 //   - a desktop `code` on PATH: `code --extensionDevelopmentPath=<repo> <demo>` (loads dist/ straight from the repo)
 //   - otherwise: code-server on 127.0.0.1 (PORT or a free port) with the packaged vsix installed into a
 //     persistent profile (.cache/editor/start-profile), until Ctrl+C.
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { CACHE, DEMO, REPO, SetupError, ensureInstalled, ensureVsix, startCodeServer } from './editor/codeserver.mjs';
+import { CACHE, REPO, SetupError, ensureInstalled, ensureVsix, freshStartDemo, startCodeServer } from './editor/codeserver.mjs';
 
 const log = (m) => console.log(`[start] ${m}`);
+const DEMO = freshStartDemo();
+log(`demo project copied to ${DEMO} (made afresh on every run; your edits there never reach the repository)`);
 
 if (spawnSync('sh', ['-c', 'command -v code'], { stdio: 'ignore' }).status === 0) {
   log(`desktop VS Code found: code --extensionDevelopmentPath=${REPO} ${DEMO}`);

@@ -172,9 +172,29 @@ export function ensureVsix({ log = defaultLog, force = false } = {}) {
 export function copyDemo(label = 'ws') {
   const dir = path.join(mkdtempSync(path.join(os.tmpdir(), `esp-tls-lens-${label}-`)), 'demo-project');
   cpSync(DEMO, dir, { recursive: true });
+  writeAutoSaveOff(dir); // the tests check that edits stay unsaved until saved
   demoCopies.add(dir);
   installExitHooks(); // Ctrl+C in the middle of a test still removes the copy
   return dir;
+}
+
+/**
+ * The demo project `npm start` opens: a copy outside the repository, made afresh on every run (what you
+ * change there, quick fixes included, never touches test/fixtures/demo-project, which the tests read), with
+ * auto-save off in its workspace settings, so an applied fix stays unsaved until you save it. Kept after
+ * the run, so that you can look at what you changed; the next run replaces it.
+ */
+export function freshStartDemo() {
+  const dir = path.join(os.tmpdir(), 'esp-tls-lens-demo', 'demo-project');
+  rmSync(path.dirname(dir), { recursive: true, force: true });
+  cpSync(DEMO, dir, { recursive: true });
+  writeAutoSaveOff(dir);
+  return dir;
+}
+
+function writeAutoSaveOff(dir) {
+  mkdirSync(path.join(dir, '.vscode'), { recursive: true });
+  writeFileSync(path.join(dir, '.vscode/settings.json'), JSON.stringify({ 'files.autoSave': 'off' }, null, 2) + '\n');
 }
 
 /** Deletes a copy made by copyDemo (with its temp parent). */
@@ -213,6 +233,7 @@ function prepareProfile(dir) {
       'workbench.enableExperiments': false,
       'chat.disableAIFeatures': true,
       'editor.hover.delay': 300,
+      'files.autoSave': 'off',
       // the DOM renderer: the UI test finds terminal text in the page (WebGL draws it into a canvas)
       'terminal.integrated.gpuAcceleration': 'off',
       // the empty chat side bar on the right only takes width from the editor and the Problems panel

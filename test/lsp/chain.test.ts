@@ -38,9 +38,9 @@ describe('language server: fetch chain, embed the root, check the server', { tim
     await client.waitForDiagnostics(path.join(ws, 'main/telemetry_client.c'), (l) => l.length > 0);
   });
   after(async () => {
-    await client.shutdown();
+    await client?.shutdown();
     await closeAll();
-    rmSync(ws, { recursive: true, force: true });
+    if (ws) rmSync(ws, { recursive: true, force: true });
   });
 
   const request = <T>(method: string, params: unknown) => client.connection.sendRequest(method, params) as Promise<T>;

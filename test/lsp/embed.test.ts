@@ -80,6 +80,7 @@ describe('language server: Embed Certificates / Build Bundle', { timeout: 90_000
     choices = await ws.request<CertificateChoicesResult>('espTlsLens/certificateChoices', { uri: uri(ws.telemetry) });
   };
   const close = async () => {
+    if (!ws) return; // openWorkspace failed: its server is killed by test/support/lsp.ts
     await ws.client.shutdown();
     rmSync(ws.dir, { recursive: true, force: true });
   };

@@ -22,7 +22,7 @@ describe('language server and hostile files', { skip: process.platform === 'win3
     await client.initialize(ws);
     await client.connection.sendRequest('espTlsLens/checkWorkspace');
   });
-  after(async () => { await client.shutdown(); rmSync(ws, { recursive: true, force: true }); });
+  after(async () => { await client?.shutdown(); rmSync(ws, { recursive: true, force: true }); });
 
   const answers = async () => {
     const t0 = Date.now();

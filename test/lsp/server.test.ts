@@ -31,7 +31,7 @@ describe('language server (dist/server.js)', () => {
     client = new TestClient();
     await client.initialize(ws);
   });
-  after(async () => { await client.shutdown(); });
+  after(async () => { await client?.shutdown(); });
 
   it('publishes the insecure demo config after indexing, without the file being opened', async () => {
     const [d] = await client.waitForDiagnostics(telemetry, (list) => list.length > 0);
@@ -156,7 +156,7 @@ describe('language server: code lens, hover and the fixes of the C rules', () =>
   let client: TestClient;
   let ws: string;
   before(async () => { ({ client, ws } = await demoServer()); });
-  after(async () => { await client.shutdown(); });
+  after(async () => { await client?.shutdown(); });
 
   const open = async (file: string, text: string) => {
     await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(file), languageId: 'c', version: 1, text } });
@@ -259,7 +259,7 @@ describe('language server: certificates (seed 002, the leaf pasted as the CA)', 
   let client: TestClient;
   let ws: string;
   before(async () => { ({ client, ws } = await demoServer()); });
-  after(async () => { await client.shutdown(); });
+  after(async () => { await client?.shutdown(); });
 
   it('reports the leaf on the certificate itself, related to the config that trusts it, and hovers it', async () => {
     const file = path.join(ws, 'main/ota_client.c');
@@ -302,7 +302,7 @@ describe('language server: sdkconfig', () => {
     ({ client, ws } = await demoServer());
     defaults = path.join(ws, 'sdkconfig.defaults');
   });
-  after(async () => { await client.shutdown(); });
+  after(async () => { await client?.shutdown(); });
 
   it('reports the bundle switched off while the code attaches it, on the sdkconfig line, and fixes it', async () => {
     const text = readFileSync(defaults, 'utf8').replace('CONFIG_MBEDTLS_CERTIFICATE_BUNDLE=y', '# CONFIG_MBEDTLS_CERTIFICATE_BUNDLE is not set');
@@ -350,7 +350,7 @@ describe('language server: error codes and monitor logs', () => {
   let client: TestClient;
   let ws: string;
   before(async () => { ({ client, ws } = await demoServer()); });
-  after(async () => { await client.shutdown(); });
+  after(async () => { await client?.shutdown(); });
 
   it('annotates the TLS failure lines of a monitor log and hovers their codes', async () => {
     const file = path.join(ws, 'monitor.log');

@@ -12,7 +12,7 @@ import {
 } from '../../../server/src/protocol';
 import type { Ctx } from '../context';
 import { requestForServer } from './serverRequest';
-import { reportApplied } from './trustEdit';
+import { applyLspEdit } from './trustEdit';
 
 export interface EmbedArgs {
   uri?: string;
@@ -80,9 +80,7 @@ export async function embedCertificates(ctx: Ctx, previews: PreviewDocuments, ar
     const detail = [...plan.warnings.map((w) => `Warning: ${w}`), plan.flash.text, '', ...plan.summary.map((s) => `• ${s}`)].join('\n');
     if (await vscode.window.showInformationMessage('Apply these changes?', { modal: true, detail }, apply) !== apply) return { applied: false, summary: plan.summary, flash: plan.flash.text };
   }
-  const edit = await ctx.client.protocol2CodeConverter.asWorkspaceEdit(plan.edit as LspWorkspaceEdit);
-  const applied = await vscode.workspace.applyEdit(edit);
-  reportApplied(ctx, uri, applied, plan.summary);
+  const applied = await applyLspEdit(ctx, plan.edit as LspWorkspaceEdit, uri, plan.summary);
   return { applied, summary: plan.summary, flash: plan.flash.text };
 }
 

@@ -258,7 +258,14 @@ async function fetchAndEmbed(file: (rel: string) => vscode.Uri): Promise<void> {
     assert.doesNotMatch(weatherDoc.getText(), /crt_bundle_attach = /);
     const cmake = await vscode.workspace.openTextDocument(file('main/CMakeLists.txt'));
     assert.match(cmake.getText(), /EMBED_TXTFILES "certs\/test_root_ca\.pem"/);
+    // Issue 20: applied, not saved. The edited files are dirty and unchanged on disk; the new PEM exists empty.
+    const onDisk = async (uri: vscode.Uri) => Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8');
+    for (const doc of [weatherDoc, cmake, pemDoc]) assert.ok(doc.isDirty, `${vscode.workspace.asRelativePath(doc.uri)} should be unsaved after the embed`);
+    assert.doesNotMatch(await onDisk(weather), /test_root_ca_pem_start/);
+    assert.doesNotMatch(await onDisk(cmake.uri), /test_root_ca\.pem/);
+    assert.equal(await onDisk(pem), '');
     assert.ok(await vscode.workspace.saveAll(false), 'saving the edited files failed');
+    assert.match(await onDisk(weather), /test_root_ca_pem_start/);
 
     // The server re-reads the project (CMakeLists.txt from its buffer): no embed-symbol-missing, nothing else either.
     await vscode.commands.executeCommand('espTlsLens.checkWorkspace');
