@@ -5,6 +5,7 @@ import { State } from 'vscode-languageclient/node';
 import { Methods, type StatusParams } from '../../server/src/protocol';
 import { registerCommands } from './commands/index';
 import { registerTerminalLinks, type TlsTerminalLinks } from './terminalLinks';
+import { registerLogLanguage } from './logLanguage';
 import { Ctx } from './context';
 import { createClient } from './languageClient';
 import { StatusItem } from './status';
@@ -22,6 +23,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Api> {
   const start = () => startServer(c, status);
   registerCommands(ctx, start);
   const terminalLinks = registerTerminalLinks(ctx);
+  registerLogLanguage(ctx);
   // Trust granted: Espressif's workspace settings (IDF path, build folder) now apply, and the server's
   // environment is fixed at its start.
   ctx.own(vscode.workspace.onDidGrantWorkspaceTrust(() => void vscode.commands.executeCommand('espTlsLens.restartServer')));

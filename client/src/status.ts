@@ -1,4 +1,6 @@
-// The status bar item: what the analysis is doing and how many findings it has, one click to the log.
+// The status bar item: what the analysis is doing and how many findings it has, one click to the log. Shown
+// only where the server found an ESP-IDF project (or when something is wrong); the context key
+// `espTlsLens.active` does the same for the menus.
 import * as vscode from 'vscode';
 import type { StatusParams } from '../../server/src/protocol';
 import type { Ctx } from './context';
@@ -11,7 +13,6 @@ export class StatusItem {
     this.item.name = 'ESP-IDF TLS Lens';
     this.item.command = 'espTlsLens.showOutput';
     this.starting();
-    this.item.show();
   }
 
   starting(): void {
@@ -21,6 +22,7 @@ export class StatusItem {
   update(s: StatusParams): void {
     if (s.state === 'indexing') return this.set('$(sync~spin) TLS', 'ESP-IDF TLS Lens: analysing the workspace');
     if (s.state === 'error') return this.set('$(error) TLS', `ESP-IDF TLS Lens: ${s.message ?? 'error'}`, true);
+    this.active = s.projects > 0;
     const what = `${s.projects} ESP-IDF project(s), ${s.findings} TLS finding(s)`;
     const versions = s.versions?.length ? `\n${s.versions.slice(0, 8).join('\n')}${s.versions.length > 8 ? `\n… and ${s.versions.length - 8} more (see the log)` : ''}` : '';
     this.set(s.findings ? `$(shield) TLS ${s.findings}` : '$(shield) TLS', `ESP-IDF TLS Lens: ${what}${versions}`);
@@ -30,9 +32,15 @@ export class StatusItem {
     this.set('$(error) TLS', `ESP-IDF TLS Lens: server stopped (${reason}). Click for the log.`, true);
   }
 
+  /** Whether the workspace holds an ESP-IDF project; unknown (false) until the first analysis ends. */
+  private active = false;
+
   private set(text: string, tooltip: string, error = false): void {
     this.item.text = text;
     this.item.tooltip = tooltip;
     this.item.backgroundColor = error ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    void vscode.commands.executeCommand('setContext', 'espTlsLens.active', this.active);
+    if (this.active || error) this.item.show();
+    else this.item.hide();
   }
 }

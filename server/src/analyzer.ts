@@ -32,6 +32,11 @@ export interface AnalyzerOptions {
   now?: () => Date;
   /** The build folder (idf.buildPath, `-B`), absolute or relative to each project; default `build`. */
   buildDir?: string;
+  /**
+   * Says nothing (no findings, lenses or hovers) while the roots hold no ESP-IDF project: the editor's server
+   * in a plain C or CMake workspace. The command line analyses what it is given, project or not.
+   */
+  onlyInProjects?: boolean;
 }
 
 /** A file that was not analysed, and why (binary, too large, unreadable). */
@@ -46,6 +51,7 @@ export class Analyzer {
   private readonly env: NodeJS.ProcessEnv;
   private readonly now: () => Date;
   private buildDir?: string;
+  private readonly onlyInProjects: boolean;
   private roots: string[] = [];
   private projects: EspIdfProject[] = [];
   private readonly overlays = new Map<string, string>();
@@ -61,7 +67,11 @@ export class Analyzer {
     this.env = opts.env ?? process.env;
     this.now = opts.now ?? (() => new Date());
     this.buildDir = opts.buildDir;
+    this.onlyInProjects = opts.onlyInProjects ?? false;
   }
+
+  /** Whether the analysis speaks at all (see AnalyzerOptions.onlyInProjects). */
+  get silent(): boolean { return this.onlyInProjects && !this.projects.length; }
 
   /** Finds the ESP-IDF projects under `roots` and extracts facts from every file that can matter. */
   async index(roots: string[]): Promise<void> {
@@ -143,6 +153,7 @@ export class Analyzer {
 
   /** Hover at `position` of `file` (current text `text`): a TLS config field, or a certificate. */
   hover(file: string, text: string, position: Position): { markdown: string; range: Range } | undefined {
+    if (this.silent) return undefined;
     const project = projectForFile(this.projects, file);
     const word = wordAt(text, position);
     if (word && /^CONFIG_\w+$/.test(word.text)) {
@@ -275,6 +286,11 @@ export class Analyzer {
    * After an edit only the edited file's project is re-run: the other projects' findings are kept as they are.
    */
   private recompute(changed?: string): void {
+    if (this.silent) {
+      this.findingsByFile = new Map();
+      this.lensesByFile = new Map();
+      return;
+    }
     // A changed file re-runs every project whose build uses it; the others keep their findings.
     const runs: (EspIdfProject | undefined)[] = changed === undefined ? [...this.projects, undefined]
       : [...this.projects.filter((p) => projectUses(this.projects, p, changed)), ...(projectForFile(this.projects, changed) ? [] : [undefined])];

@@ -24,7 +24,7 @@ import { projectNotes, versionLine } from './project/describe';
 
 const connection = createConnection(ProposedFeatures.all);
 const documents = new TextDocuments(TextDocument);
-const analyzer = new Analyzer();
+const analyzer = new Analyzer({ onlyInProjects: true });
 const queue = new WorkQueue((e) => connection.console.error(`analysis failed: ${e instanceof Error ? e.stack : String(e)}`), collectIfGrown);
 let roots: string[] = [];
 let canPullConfiguration = false;
@@ -220,9 +220,10 @@ function readyStatus(): void {
   status({ state: 'ready', projects: projects.length, findings: countFindings(), versions: projects.map((p) => `${p.name ?? p.root}: ${versionLine(p)}`) });
 }
 
+/** The findings the Problems panel lists: hints are shown only in the editor (faded text), so the status does not count them. */
 function countFindings(): number {
   let n = 0;
-  for (const list of analyzer.findings().values()) n += list.length;
+  for (const list of analyzer.findings().values()) n += list.filter((f) => f.severity !== 'hint').length;
   return n;
 }
 

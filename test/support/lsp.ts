@@ -28,7 +28,7 @@ export class TestClient {
   stderr = '';
   settings: Record<string, unknown> = {};
   /** Every espTlsLens/status notification, in order. */
-  readonly statuses: { state: string; message?: string }[] = [];
+  readonly statuses: { state: string; message?: string; projects?: number; findings?: number }[] = [];
 
   private readonly exit: Promise<number | null>;
 
@@ -42,7 +42,7 @@ export class TestClient {
       this.diagnostics.set(p.uri, p.diagnostics);
       this.waiters.splice(0).forEach((w) => w());
     });
-    this.connection.onNotification('espTlsLens/status', (p: { state: string; message?: string }) => {
+    this.connection.onNotification('espTlsLens/status', (p: { state: string; message?: string; projects?: number; findings?: number }) => {
       this.statuses.push(p);
       this.waiters.splice(0).forEach((w) => w());
     });
