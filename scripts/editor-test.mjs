@@ -2,12 +2,13 @@
 //   1. install code-server, Node 24 and Chromium if needed (scripts/editor/codeserver.mjs; ~4 min the first time)
 //   2. package dist/esp-tls-lens.vsix if it is missing or older than the sources
 //   3. bundle the integration suite (test/editor/suite/index.ts -> out/editor/suite/index.js)
-//   4. UI test (test/editor/ui.mjs) against the installed vsix
+//   4. UI tests against the installed vsix: the demo project (test/editor/ui.mjs), a plain CMake folder (test/editor/plain.mjs)
 //   5. integration suite (test/editor/runCodeServer.mjs) with extensionDevelopmentPath = the repo
 // Each test gets its own code-server, profile and copy of test/fixtures/demo-project.
 // When this machine cannot run editor tests, CI=true fails; elsewhere a banner says so and the exit code is 0.
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import {
   REPO, RESULTS, SetupError, copyDemo, ensureInstalled, ensureVsix, removeDemoCopy, seconds, startCodeServer,
@@ -36,11 +37,11 @@ function notRun(reason) {
   process.exit(0);
 }
 
-/** Runs one test against a fresh demo copy and its own code-server; records the result and keeps the log. */
-async function runTest(name, serverOptions, body) {
+/** Runs one test against a fresh workspace (a demo copy unless `makeFolder` says otherwise) and its own code-server; records the result and keeps the log. */
+async function runTest(name, serverOptions, body, makeFolder = () => copyDemo(name)) {
   const t0 = Date.now();
   log(`${name}: starting`);
-  const folder = copyDemo(name);
+  const folder = makeFolder();
   let server;
   try {
     server = await startCodeServer({ folder, ...serverOptions, log: (m) => log(`${name}: ${m}`) });
@@ -85,11 +86,18 @@ try {
 }
 
 const { runUiTest } = await import('../test/editor/ui.mjs');
+const { makePlainProject, runPlainTest } = await import('../test/editor/plain.mjs');
 const { runIntegrationSuite } = await import('../test/editor/runCodeServer.mjs');
 
 try {
   // 4. UI: the packaged extension, as a user installs it.
   await runTest('ui', { vsix }, (server, folder) => runUiTest({ server, folder, log }));
+  // 4b. UI in a plain CMake workspace: the packaged extension stays out of the way.
+  await runTest('plain', { vsix }, (server) => runPlainTest({ server, log }), () => {
+    const folder = path.join(mkdtempSync(path.join(os.tmpdir(), 'esp-tls-lens-plain-')), 'plain-project');
+    makePlainProject(folder);
+    return folder;
+  });
   // 5. integration: no vsix installed, so the extension under development (the repo) is the only copy.
   await runTest('integration', {}, async (server, folder) => {
     const code = await runIntegrationSuite({ server, folder, extensionTestsPath: suite, log });

@@ -8,7 +8,7 @@ import type { Ctx } from './context';
 export class StatusItem {
   private readonly item: vscode.StatusBarItem;
 
-  constructor(ctx: Ctx) {
+  constructor(private readonly ctx: Ctx) {
     this.item = ctx.own(vscode.window.createStatusBarItem('espTlsLens.status', vscode.StatusBarAlignment.Left, 10));
     this.item.name = 'ESP-IDF TLS Lens';
     this.item.command = 'espTlsLens.showOutput';
@@ -22,6 +22,10 @@ export class StatusItem {
   update(s: StatusParams): void {
     if (s.state === 'indexing') return this.set('$(sync~spin) TLS', 'ESP-IDF TLS Lens: analysing the workspace');
     if (s.state === 'error') return this.set('$(error) TLS', `ESP-IDF TLS Lens: ${s.message ?? 'error'}`, true);
+    if (this.known !== s.projects) {
+      this.ctx.log.info(s.projects ? `${s.projects} ESP-IDF project(s) in the workspace` : 'no ESP-IDF project in the workspace (no CMakeLists.txt includes project.cmake): nothing to analyse, the status item and menus stay hidden');
+      this.known = s.projects;
+    }
     this.active = s.projects > 0;
     const what = `${s.projects} ESP-IDF project(s), ${s.findings} TLS finding(s)`;
     const versions = s.versions?.length ? `\n${s.versions.slice(0, 8).join('\n')}${s.versions.length > 8 ? `\n… and ${s.versions.length - 8} more (see the log)` : ''}` : '';
@@ -34,6 +38,7 @@ export class StatusItem {
 
   /** Whether the workspace holds an ESP-IDF project; unknown (false) until the first analysis ends. */
   private active = false;
+  private known: number | undefined;
 
   private set(text: string, tooltip: string, error = false): void {
     this.item.text = text;

@@ -71,6 +71,12 @@ export async function runUiTest({ server, folder, log = (m) => console.log(m) })
     const lens = page.locator('.editor-instance .codelens-decoration', { hasText: 'TLS: verifies no server' }).first();
     await lens.waitFor({ timeout: T.step });
     step(`code lens: ${(await lens.innerText()).trim()}`);
+    // In an ESP-IDF project the status item and the one ESP-IDF TLS submenu are there (test/editor/plain.mjs: not elsewhere).
+    await page.locator('.statusbar-item', { hasText: /\bTLS\b/ }).first().waitFor({ timeout: T.step });
+    await page.locator('.editor-instance .view-lines').first().click({ button: 'right' });
+    await page.locator('.context-view .monaco-menu .action-label', { hasText: 'ESP-IDF TLS' }).first().waitFor({ timeout: T.step });
+    await page.keyboard.press('Escape');
+    step('TLS status item and ESP-IDF TLS context submenu shown');
 
     await page.keyboard.press('Control+Shift+M');
     const row = page.locator('.markers-panel .monaco-list-row', { hasText: 'verifies no server' }).first();

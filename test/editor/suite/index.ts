@@ -264,8 +264,10 @@ async function fetchAndEmbed(file: (rel: string) => vscode.Uri): Promise<void> {
     assert.doesNotMatch(await onDisk(weather), /test_root_ca_pem_start/);
     assert.doesNotMatch(await onDisk(cmake.uri), /test_root_ca\.pem/);
     assert.equal(await onDisk(pem), '');
-    assert.ok(await vscode.workspace.saveAll(false), 'saving the edited files failed');
+    // workspace.saveAll saves the dirty editors only: documents an edit changed without opening them are saved one by one.
+    for (const doc of [weatherDoc, cmake, pemDoc]) assert.ok(await doc.save(), `saving ${vscode.workspace.asRelativePath(doc.uri)} failed`);
     assert.match(await onDisk(weather), /test_root_ca_pem_start/);
+    assert.match(await onDisk(pem), /-----BEGIN CERTIFICATE-----/);
 
     // The server re-reads the project (CMakeLists.txt from its buffer): no embed-symbol-missing, nothing else either.
     await vscode.commands.executeCommand('espTlsLens.checkWorkspace');
@@ -302,7 +304,8 @@ async function buildBundle(file: (rel: string) => vscode.Uri): Promise<void> {
   assert.match(defaults.getText(), /^CONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE_PATH="certs\/device_roots\.pem"$/m);
   const bundlePem = await vscode.workspace.openTextDocument(file('certs/device_roots.pem'));
   assert.equal((bundlePem.getText().match(/-----BEGIN CERTIFICATE-----\n/g) ?? []).length, 2);
-  assert.ok(await vscode.workspace.saveAll(false), 'saving the edited files failed');
+  for (const doc of vscode.workspace.textDocuments.filter((d) => d.isDirty && d.uri.scheme === 'file')) assert.ok(await doc.save(), `saving ${vscode.workspace.asRelativePath(doc.uri)} failed`);
+  assert.match(Buffer.from(await vscode.workspace.fs.readFile(file('sdkconfig.defaults'))).toString('utf8'), /CUSTOM_CERTIFICATE_BUNDLE_PATH/);
   await vscode.commands.executeCommand('espTlsLens.checkWorkspace');
   for (const rel of ['main/telemetry_client.c', 'sdkconfig.defaults', 'certs/device_roots.pem', 'main/weather_client.c']) {
     assert.deepEqual(ours(file(rel)).filter((d) => d.severity <= vscode.DiagnosticSeverity.Warning).map((d) => d.message), [], `${rel} after building the bundle`);
