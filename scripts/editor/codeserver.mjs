@@ -172,7 +172,6 @@ export function ensureVsix({ log = defaultLog, force = false } = {}) {
 export function copyDemo(label = 'ws') {
   const dir = path.join(mkdtempSync(path.join(os.tmpdir(), `esp-tls-lens-${label}-`)), 'demo-project');
   cpSync(DEMO, dir, { recursive: true });
-  writeAutoSaveOff(dir); // the tests check that edits stay unsaved until saved
   demoCopies.add(dir);
   installExitHooks(); // Ctrl+C in the middle of a test still removes the copy
   return dir;

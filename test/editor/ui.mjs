@@ -169,7 +169,8 @@ async function terminalLink(page, step) {
     return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
   });
   const tooltip = page.locator('.workbench-hover, .monaco-hover', { hasText: 'Explain this TLS failure' }).first();
-  const explanation = page.locator('.editor-instance .view-lines', { hasText: 'Certificate verification failed' }).first();
+  // The explanation opens in the result view: a webview, whose page sits in an iframe inside an iframe.
+  const explanation = page.frameLocator('iframe.webview').frameLocator('#active-frame').locator('main', { hasText: 'Certificate verification failed' }).first();
   for (let attempt = 1; ; attempt++) {
     // xterm asks the link providers when the mouse moves over a line.
     await page.mouse.move(box.x - 20, box.y); await page.mouse.move(box.x, box.y);
@@ -180,7 +181,23 @@ async function terminalLink(page, step) {
   await page.mouse.click(box.x, box.y);
   await page.keyboard.up('Control');
   await explanation.waitFor({ timeout: T.step });
-  step('Ctrl+click opened the explanation of -0x2700');
+  step('Ctrl+click opened the explanation of -0x2700, rendered');
+  const headings = await explanation.locator('h1, h2').count();
+  const copyButtons = await explanation.locator('button.copy').count();
+  if (!headings || !copyButtons) throw new Error(`the explanation is not rendered (${headings} headings, ${copyButtons} copy buttons)`);
+  const shot = path.join(RESULTS, 'decode-view.png');
+  await page.screenshot({ path: shot });
+  if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(shot, path.join(REPO, 'docs/images/decode-view.png'));
+  // Closing it asks nothing: the tab goes, no "save changes?" dialog comes.
+  const tab = page.locator('.tab', { hasText: 'Decode:' }).first();
+  await page.keyboard.press('Control+Shift+P');
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+  await page.keyboard.type('View: Close Editor');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: /^View: Close Editor/ }).first().waitFor({ timeout: T.step });
+  await page.keyboard.press('Enter');
+  await tab.waitFor({ state: 'detached', timeout: T.step });
+  if (await page.locator('.monaco-dialog-box').count()) throw new Error('closing the result view asked a question');
+  step(`${copyButtons} copy buttons; closed without a question`);
 }
 
 // ------------------------------------------------------------------------------------------- standalone

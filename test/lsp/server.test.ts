@@ -360,7 +360,7 @@ describe('language server: error codes and monitor logs', () => {
     const handshake = diags.find((d) => d.range.start.line === 22)!;
     assert.equal(handshake.code, 'log-tls-failure');
     assert.equal(handshake.severity, 3);
-    assert.match(String(handshake.message), /^The server's certificate chain failed verification\..*\(-0x2700 X509 - Certificate verification failed/, 'what it means first, the library text last');
+    assert.match(String(handshake.message), /^The server's certificate chain failed verification\..*\(`-0x2700` X509 - Certificate verification failed/, 'what it means first, the library text last');
     const line = text.split('\n')[22];
     const hover = (await client.connection.sendRequest('textDocument/hover', { textDocument: { uri: uri(file) }, position: { line: 22, character: line.indexOf('0x2700') + 2 } })) as { contents: { value: string }; range: { start: { character: number } } };
     assert.match(hover.contents.value, /\*\*`-0x2700`\*\* \(Mbed TLS 3\.6\)/, 'the demo project is ESP-IDF 5.3: Mbed TLS 3.6');

@@ -144,7 +144,7 @@ describe('a retry loop', () => {
     const log = Array.from({ length: 300 }, (_, i) => once.replace('5100', String(5100 + i * 1000))).join('');
     const messages = explain(log);
     assert.equal(messages.length, 300);
-    assert.match(messages[0], /\(-0x2700 X509 - Certificate verification failed/);
+    assert.match(messages[0], /\(`-0x2700` X509 - Certificate verification failed/);
     assert.ok(messages.slice(1).every((m) => m === 'The same failure as line 1; see the explanation there.'));
     const { explainLogExcerpt } = await import('../../server/src/rules/logTlsFailure');
     const md = explainLogExcerpt(contextOf([]), log)!;

@@ -238,7 +238,7 @@ describe_causes: {
   test('the same code, another cause: TLS spoken to a plain ws:// server (issue 18 shape)', () => {
     const [m] = explain('I (5000) transport_ws: Connecting to ws://192.168.1.10:8080/ws\nE (5100) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x7200\n');
     assert.match(m, /^The connection is to a plain ws:\/\/ URL: .* Evidence: line 1: `I \(5000\) transport_ws: Connecting to ws:\/\/192\.168\.1\.10:8080\/ws`\. Use the TLS scheme/);
-    assert.match(m, /\(-0x7200 SSL - /, 'the library text last');
+    assert.match(m, /\(`-0x7200` SSL - /, 'the library text last');
     const [plainTls] = explain('I (5000) HTTP_CLIENT: Requesting https://api.example.com/v1\nE (5100) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x7200\n');
     assert.match(plainTls, /^A TLS record did not fit/, 'an https URL: the record-size explanation stands');
   });

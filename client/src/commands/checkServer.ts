@@ -5,6 +5,7 @@ import { Methods, type CheckServerResult, type ServerTarget } from '../../../ser
 import type { Ctx } from '../context';
 import { formatServer } from '../serverText';
 import { requestForServer } from './serverRequest';
+import { ResultPanel } from '../views/resultPanel';
 
 export async function checkServer(ctx: Ctx, arg?: ServerTarget): Promise<CheckServerResult | undefined> {
   const answer = await requestForServer<CheckServerResult>(ctx, {
@@ -16,8 +17,7 @@ export async function checkServer(ctx: Ctx, arg?: ServerTarget): Promise<CheckSe
   }, arg);
   if (!answer) return undefined;
   const { target, result } = answer;
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: result.markdown });
-  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+  ResultPanel.show(ctx, `Check Server: ${formatServer(target)}`, result.markdown);
   notify(formatServer(target), result);
   return result;
 }

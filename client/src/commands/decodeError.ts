@@ -1,9 +1,10 @@
 // ESP-IDF TLS: Decode mbedTLS Error. Takes any form a log or the code shows (-0x2700, -9984, 0x801A,
 // MBEDTLS_ERR_..., ESP_ERR_..., PSA status codes), or a log excerpt (a multi-line selection, a terminal
-// link's line), from the selection or an input box, and opens the explanation.
+// link's line), from the selection or an input box, and shows the explanation in the rendered result view.
 import * as vscode from 'vscode';
 import { Methods, type DecodeParams, type DecodeResponse } from '../../../server/src/protocol';
 import type { Ctx } from '../context';
+import { ResultPanel } from '../views/resultPanel';
 
 export async function decodeError(ctx: Ctx, input?: string): Promise<DecodeResponse | undefined> {
   if (!ctx.running || !ctx.client) return ctx.notRunning('decode an error');
@@ -19,7 +20,7 @@ export async function decodeError(ctx: Ctx, input?: string): Promise<DecodeRespo
   if (!code) return undefined;
   const params: DecodeParams = { input: code.trim(), uri: editor?.document.uri.toString() };
   const result = await ctx.client.sendRequest<DecodeResponse>(Methods.decode, params);
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: result.markdown });
-  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+  const first = code.trim().split(/\r?\n/)[0];
+  ResultPanel.show(ctx, `Decode: ${first.length > 40 ? `${first.slice(0, 39)}…` : first}`, result.markdown);
   return result;
 }

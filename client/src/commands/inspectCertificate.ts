@@ -1,8 +1,9 @@
 // ESP-IDF TLS: Inspect Certificate. The selection, the certificate literal under the cursor, or a whole
-// file (from the explorer): subject, issuer, validity, role, key, fingerprint, shown as a Markdown page.
+// file (from the explorer): subject, issuer, validity, role, key, fingerprint, in the rendered result view.
 import * as vscode from 'vscode';
 import { Methods, type InspectParams, type InspectResult } from '../../../server/src/protocol';
 import type { Ctx } from '../context';
+import { ResultPanel } from '../views/resultPanel';
 
 export async function inspectCertificate(ctx: Ctx, resource?: vscode.Uri): Promise<InspectResult | undefined> {
   if (!ctx.running || !ctx.client) return ctx.notRunning('inspect a certificate');
@@ -17,7 +18,6 @@ export async function inspectCertificate(ctx: Ctx, resource?: vscode.Uri): Promi
   if (inEditor && !editor.selection.isEmpty) params.text = editor.document.getText(editor.selection);
   else if (inEditor) params.position = editor.selection.active;
   const result = await ctx.client.sendRequest<InspectResult>(Methods.inspect, params);
-  const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: result.markdown });
-  await vscode.window.showTextDocument(doc, { viewColumn: vscode.ViewColumn.Beside, preview: true });
+  ResultPanel.show(ctx, `Certificate: ${target.path.split('/').pop()}`, result.markdown);
   return result;
 }

@@ -21,7 +21,7 @@ function one(d: DecodedCode, explained: boolean): string {
   return lines.join('\n\n');
 }
 
-/** A one-line summary: "-0x2700 X509 - Certificate verification failed, e.g. CRL, CA or signature check failed". */
+/** A one-line summary: "`-0x2700` X509 - Certificate verification failed, e.g. CRL, CA or signature check failed" (the code as code: the result view gives it a copy button). */
 export function decodedLine(d: DecodedCode): string {
-  return `${d.value} ${d.strerror ?? d.esp?.name ?? d.flags?.map((f) => f.text).join('; ') ?? ''}`.trim();
+  return `\`${d.value}\` ${d.strerror ?? d.esp?.name ?? d.flags?.map((f) => f.text).join('; ') ?? ''}`.trim();
 }

@@ -168,7 +168,11 @@ export async function run(): Promise<void> {
   const decoded = await vscode.commands.executeCommand<{ ok: boolean; markdown: string }>('espTlsLens.decodeError', '-9984');
   assert.equal(decoded?.ok, true);
   assert.match(decoded!.markdown, /X509 - Certificate verification failed/);
-  log(`log note: ${logDiag.message.slice(0, 70)}...; decode command ok`);
+  // Issue 20: shown in the rendered, read-only result view (a webview tab), not an untitled document that asks to be saved.
+  const resultTab = await poll('the Decode result tab', () => vscode.window.tabGroups.all.flatMap((g) => g.tabs).find((t) => t.input instanceof vscode.TabInputWebview && t.label === 'Decode: -9984'));
+  assert.ok(!vscode.workspace.textDocuments.some((d) => d.isUntitled), 'decode opened an untitled document');
+  assert.ok(await vscode.window.tabGroups.close(resultTab), 'the result tab did not close');
+  log(`log note: ${logDiag.message.slice(0, 70)}...; decode command ok, shown rendered, closed without a question`);
 
   // The integrated terminal: a TLS failure line printed there is a link that opens the explanation.
   const terminal = vscode.window.createTerminal('esp-tls-lens e2e');

@@ -1,0 +1,69 @@
+// The rendered, read-only view of Decode, Inspect Certificate and Check Server results: one webview panel,
+// reused, showing the server's Markdown as HTML with copy buttons. Nothing to save, nothing asked on close
+// (an untitled Markdown document did both).
+import { randomBytes } from 'node:crypto';
+import * as vscode from 'vscode';
+import type { Ctx } from '../context';
+import { markdownToHtml } from './markdownHtml';
+
+export class ResultPanel {
+  /** The open panel, if any; the integration tests read what it shows. */
+  static current: ResultPanel | undefined;
+  private copies: string[] = [];
+  /** The Markdown shown, for the tests. */
+  markdown = '';
+
+  private constructor(private readonly ctx: Ctx, private readonly panel: vscode.WebviewPanel) {
+    panel.onDidDispose(() => { if (ResultPanel.current === this) ResultPanel.current = undefined; });
+    panel.webview.onDidReceiveMessage((m: unknown) => void this.copy(m));
+  }
+
+  /** Shows `markdown` under `title`, in the open panel when there is one. */
+  static show(ctx: Ctx, title: string, markdown: string): ResultPanel {
+    if (!ResultPanel.current) {
+      const panel = vscode.window.createWebviewPanel('espTlsLens.result', title, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: false }, {
+        enableScripts: true,
+        enableFindWidget: true,
+        localResourceRoots: [vscode.Uri.joinPath(ctx.extension.extensionUri, 'media')],
+      });
+      ResultPanel.current = new ResultPanel(ctx, panel);
+      ctx.own(panel);
+    }
+    return ResultPanel.current.render(title, markdown);
+  }
+
+  private render(title: string, markdown: string): this {
+    const { html, copies } = markdownToHtml(markdown);
+    this.copies = copies;
+    this.markdown = markdown;
+    this.panel.title = title;
+    const webview = this.panel.webview;
+    const media = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'media', file)).toString();
+    const nonce = randomBytes(18).toString('base64');
+    const csp = `default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';`;
+    webview.html = `<!DOCTYPE html>
+<html lang="en">
+<head>
+  <meta charset="UTF-8">
+  <meta http-equiv="Content-Security-Policy" content="${csp}">
+  <meta name="viewport" content="width=device-width, initial-scale=1.0">
+  <link rel="stylesheet" href="${media('result.css')}">
+</head>
+<body>
+  <main class="markdown-body">${html}</main>
+  <script nonce="${nonce}" src="${media('result.js')}"></script>
+</body>
+</html>`;
+    this.panel.reveal(undefined, false);
+    return this;
+  }
+
+  /** A copy button was pressed: its text goes to the clipboard (the page names it by index only). */
+  private async copy(message: unknown): Promise<void> {
+    const index = (message as { copy?: unknown })?.copy;
+    const text = typeof index === 'number' ? this.copies[index] : undefined;
+    if (text === undefined) return void this.ctx.log.warn(`result view: ignored message ${JSON.stringify(message)}`);
+    await vscode.env.clipboard.writeText(text);
+    void vscode.window.setStatusBarMessage(`ESP-IDF TLS Lens: copied ${text.length > 40 ? `${text.slice(0, 37)}…` : text}`, 3000);
+  }
+}
