@@ -95,10 +95,13 @@ function npmInstallOnce({ dir, spec, marker, env, log, what, check }) {
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'editor-cache', private: true }) + '\n');
   mkdirSync(path.join(CACHE, 'logs'), { recursive: true });
   const logFile = path.join(CACHE, 'logs', `${path.basename(dir)}-install.log`);
-  const fd = openSync(logFile, 'w');
-  // --foreground-scripts: code-server's postinstall compiles native modules; keep its output in the log.
-  const r = spawnSync('npm', ['install', '--no-save', '--foreground-scripts', spec], { cwd: dir, env, stdio: ['ignore', fd, fd] });
-  closeSync(fd);
+  // --foreground-scripts: code-server's postinstall compiles native modules; keep its output in the log. The
+  // shell around npm prints a line every 15 s with the log's last line, so that minutes of compiling show progress.
+  const heartbeat = `npm install --no-save --foreground-scripts "$1" >"$2" 2>&1 & pid=$!; t=0
+    while kill -0 $pid 2>/dev/null; do sleep 1; t=$((t+1))
+      if [ $((t % 15)) -eq 0 ] && kill -0 $pid 2>/dev/null; then printf '%s\\n' "$3 ... still installing (\${t} s): $(tail -n 1 "$2" | cut -c1-100)"; fi
+    done; wait $pid`;
+  const r = spawnSync('sh', ['-c', heartbeat, 'sh', spec, logFile, `[setup] ${what}`], { cwd: dir, env, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0 || !check()) {
     const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-25).join('\n');
     throw new SetupError(`npm install ${spec} failed (full log: ${logFile}):\n${tail}`);

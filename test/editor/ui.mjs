@@ -2,7 +2,7 @@
 // Opens main/telemetry_client.c, sees the squiggle and the Problems entry, applies the quick fix with Ctrl+.,
 // saves, and checks the file on disk and that the squiggle is gone. Then prints a monitor line in the
 // integrated terminal, Ctrl+clicks its error code and checks that the explanation opens.
-// Screenshots go to test-results/editor/; UPDATE_SCREENSHOTS=1 also refreshes docs/images/problems-panel.png.
+// Screenshots go to test-results/editor/; UPDATE_SCREENSHOTS=1 also refreshes the screenshots in media/walkthrough/ (README and walkthrough).
 //
 // Standalone: node test/editor/ui.mjs   (installs/packages what it needs; exit code = result)
 import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -89,7 +89,7 @@ export async function runUiTest({ server, folder, log = (m) => console.log(m) })
     await page.screenshot({ path: shot });
     step(`screenshot ${path.relative(REPO, shot)}`);
     if (process.env.UPDATE_SCREENSHOTS === '1') {
-      const doc = path.join(REPO, 'docs/images/problems-panel.png');
+      const doc = path.join(REPO, 'media/walkthrough/problems-panel.png');
       mkdirSync(path.dirname(doc), { recursive: true });
       copyFileSync(shot, doc);
       step(`updated ${path.relative(REPO, doc)}`);
@@ -187,7 +187,7 @@ async function terminalLink(page, step) {
   if (!headings || !copyButtons) throw new Error(`the explanation is not rendered (${headings} headings, ${copyButtons} copy buttons)`);
   const shot = path.join(RESULTS, 'decode-view.png');
   await page.screenshot({ path: shot });
-  if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(shot, path.join(REPO, 'docs/images/decode-view.png'));
+  if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(shot, path.join(REPO, 'media/walkthrough/decode-view.png'));
   // Closing it asks nothing: the tab goes, no "save changes?" dialog comes.
   const tab = page.locator('.tab', { hasText: 'Decode:' }).first();
   await page.keyboard.press('Control+Shift+P');

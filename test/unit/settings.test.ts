@@ -25,6 +25,22 @@ describe('settings', () => {
     assert.deepEqual(properties[`${settingsSection}.rules`].additionalProperties?.enum, ['off', 'hint', 'info', 'warning', 'error']);
   });
 
+  it('package.json names every rule with its levels, for completion in settings.json (scripts/gen-manifest-rules.mjs)', () => {
+    const rules = (properties[`${settingsSection}.rules`] as unknown as { properties: Record<string, { enum: string[]; markdownDescription: string }> }).properties;
+    assert.deepEqual(Object.keys(rules), RULES.map((r) => r.id), 'run: node --import tsx scripts/gen-manifest-rules.mjs');
+    for (const r of RULES) {
+      assert.deepEqual(rules[r.id].enum, ['off', 'hint', 'info', 'warning', 'error']);
+      assert.ok(rules[r.id].markdownDescription.startsWith(r.summary) && rules[r.id].markdownDescription.includes(`Default: \`${r.severity}\``), r.id);
+    }
+  });
+
+  it('numbers are integers, and a wrong IDF version gets a message', () => {
+    const p = properties as unknown as Record<string, { type: string; patternErrorMessage?: string }>;
+    assert.equal(p[`${settingsSection}.maxFileSizeKB`].type, 'integer');
+    assert.equal(p[`${settingsSection}.expiryWarningDays`].type, 'integer');
+    assert.match(p[`${settingsSection}.idfVersion`].patternErrorMessage ?? '', /5\.1/);
+  });
+
   it('falls back to defaults for missing or mistyped values', () => {
     assert.deepEqual(resolveSettings(undefined), defaultSettings);
     const s = resolveSettings({ idfVersion: 5, maxFileSizeKB: -1, showManagedComponentFindings: true, rules: ['x'] });
