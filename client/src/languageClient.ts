@@ -48,6 +48,13 @@ export function createClient(ctx: Ctx): LanguageClient {
       fileEvents: ctx.own(vscode.workspace.createFileSystemWatcher(watched)),
     },
     middleware: {
+      // In Restricted Mode nothing connects: a lens keeps what it says, without the click that fetches the chain.
+      provideCodeLenses: async (document, token, next) => {
+        const lenses = await next(document, token);
+        if (vscode.workspace.isTrusted || !lenses) return lenses;
+        return lenses.filter((l) => l.command?.command !== 'espTlsLens.checkServer')
+          .map((l) => (l.command?.command === 'espTlsLens.fetchChain' ? new vscode.CodeLens(l.range, { title: l.command.title, command: '' }) : l));
+      },
       workspace: {
         // The server asks for the 'idf' section (idf.buildPath): answer with what Restricted Mode allows.
         configuration: async (params, token, next) => {

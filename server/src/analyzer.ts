@@ -150,6 +150,7 @@ export class Analyzer {
   findings(): ReadonlyMap<string, Finding[]> { return this.findingsByFile; }
   findingsFor(file: string): Finding[] { return this.findingsByFile.get(file) ?? []; }
   lensesFor(file: string): TrustLens[] { return this.lensesByFile.get(file) ?? []; }
+  allLenses(): ReadonlyMap<string, TrustLens[]> { return this.lensesByFile; }
 
   /** Hover at `position` of `file` (current text `text`): a TLS config field, or a certificate. */
   hover(file: string, text: string, position: Position): { markdown: string; range: Range } | undefined {

@@ -53,7 +53,9 @@ connection.onInitialized(() => {
   if (!useBundledWorker()) connection.console.warn('dist/cWorker.js is missing: C files are parsed in the server\'s thread, and requests wait while a file is parsed');
   void queue.enqueue('index', indexWorkspace);
 });
-connection.onDidChangeConfiguration(() => { void queue.enqueue('index', indexWorkspace); });
+// The client sends one didChangeConfiguration right after start (vscode-languageclient's synchronize): the
+// workspace is indexed again only when the settings really changed, not twice at every start.
+connection.onDidChangeConfiguration(() => { void queue.enqueue('index', async () => { if (await settingsChanged()) await indexWorkspace(); }); });
 
 async function indexWorkspace(): Promise<void> {
   status({ state: 'indexing', projects: 0, findings: 0 });
@@ -71,7 +73,6 @@ async function index(): Promise<void> {
   const started = Date.now();
   await analyzer.index(roots);
   publish([...analyzer.findings().keys(), ...published]);
-  if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
   for (const s of analyzer.skippedFiles()) connection.console.info(`skipped ${s.file}: ${s.reason}`);
   const projects = analyzer.allProjects();
   connection.console.info(`indexed ${projects.length} ESP-IDF project(s), ${analyzer.analysedFileCount()} files in ${Date.now() - started} ms`);
@@ -82,9 +83,22 @@ async function index(): Promise<void> {
   readyStatus();
 }
 
+/** The settings the last index used, as pulled from the client. */
+let indexedWith: string | undefined;
+
+async function pullSettings(): Promise<unknown[]> {
+  return canPullConfiguration ? connection.workspace.getConfiguration([{ section: settingsSection }, { section: 'files.exclude' }, { section: 'idf' }]) : [];
+}
+
+async function settingsChanged(): Promise<boolean> {
+  return JSON.stringify(await pullSettings()) !== indexedWith;
+}
+
 async function loadSettings(): Promise<void> {
+  const pulled = await pullSettings();
+  indexedWith = JSON.stringify(pulled);
   if (!canPullConfiguration) return;
-  const [ours, filesExclude, idf] = await connection.workspace.getConfiguration([{ section: settingsSection }, { section: 'files.exclude' }, { section: 'idf' }]);
+  const [ours, filesExclude, idf] = pulled;
   const exclude = Object.entries((filesExclude ?? {}) as Record<string, boolean>).filter(([, on]) => on === true).map(([glob]) => glob);
   // Espressif's extension names the build folder in idf.buildPath (often "${workspaceFolder}/build").
   const buildPath = typeof (idf as { buildPath?: unknown } | null)?.buildPath === 'string' ? (idf as { buildPath: string }).buildPath : '';
@@ -211,7 +225,17 @@ function publish(files: Iterable<string>): void {
     if (diagnostics.length) published.add(file); else published.delete(file);
     void connection.sendDiagnostics({ uri: uriOf(file), diagnostics });
   }
+  refreshLenses();
   readyStatus();
+}
+
+/** What the lenses last said: when an edit or a save changed them (an embed changes another file's lens), the editor asks again. */
+let lensesShown = '';
+function refreshLenses(): void {
+  const now = JSON.stringify([...analyzer.allLenses()]);
+  if (now === lensesShown) return;
+  lensesShown = now;
+  if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);
 }
 
 /** The ready state with each project's IDF version and why (the status bar tooltip shows them). */

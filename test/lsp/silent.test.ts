@@ -48,3 +48,61 @@ describe('language server outside ESP-IDF projects', () => {
     assert.match(hover?.contents.value ?? '', /0x2700/);
   });
 });
+
+describe('language server start', () => {
+  it('indexes once at start, although the client sends its settings again; again when they change', async () => {
+    const ws = mkdtempSync(path.join(tmpdir(), 'tls-lens-start-'));
+    mkdirSync(path.join(ws, 'main'));
+    writeFileSync(path.join(ws, 'CMakeLists.txt'), 'include($ENV{IDF_PATH}/tools/cmake/project.cmake)\nproject(app)\n');
+    writeFileSync(path.join(ws, 'main/CMakeLists.txt'), 'idf_component_register(SRCS "app.c")\n');
+    writeFileSync(path.join(ws, 'main/app.c'), INSECURE);
+    const client = new TestClient();
+    try {
+      await client.initialize(ws);
+      // As vscode-languageclient does right after start (synchronize.configurationSection).
+      await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+      const indexed = () => client.log.filter((l) => /^indexed \d+ ESP-IDF project/.test(l)).length;
+      // A buffer's analysis queues behind the configuration's: when its diagnostics come, both have run.
+      const other = path.join(ws, 'main/other.c');
+      await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(other), languageId: 'c', version: 1, text: INSECURE } });
+      await client.waitForDiagnostics(other, (d) => d.length > 0);
+      assert.equal(indexed(), 1, client.log.join('\n'));
+      client.settings = { expiryWarningDays: 30 };
+      await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+      await client.waitForStatus(() => indexed() === 2);
+    } finally {
+      await client.shutdown();
+      rmSync(ws, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('code lenses', () => {
+  it('asks the editor to refresh its lenses when an edit changed them, not on every keystroke', async () => {
+    const ws = mkdtempSync(path.join(tmpdir(), 'tls-lens-lens-'));
+    mkdirSync(path.join(ws, 'main'));
+    writeFileSync(path.join(ws, 'CMakeLists.txt'), 'include($ENV{IDF_PATH}/tools/cmake/project.cmake)\nproject(app)\n');
+    writeFileSync(path.join(ws, 'main/CMakeLists.txt'), 'idf_component_register(SRCS "app.c")\n');
+    const app = path.join(ws, 'main/app.c');
+    writeFileSync(app, INSECURE);
+    const client = new TestClient();
+    try {
+      await client.initialize(ws, { codeLens: { refreshSupport: true } });
+      await client.waitForStatus((s) => s.state === 'ready');
+      const afterIndex = client.lensRefreshes;
+      assert.ok(afterIndex >= 1);
+      const change = async (version: number, text: string) => {
+        await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri: uri(app), version }, contentChanges: [{ text }] });
+        await client.connection.sendRequest('espTlsLens/checkWorkspace'); // queued after the edit: it has been analysed
+      };
+      await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(app), languageId: 'c', version: 1, text: INSECURE } });
+      await change(2, INSECURE.replace('void f(void) {', 'void f(void) {  ')); // a keystroke that moves no lens
+      assert.equal(client.lensRefreshes, afterIndex);
+      await change(3, INSECURE.replace('"h"', '"api.example.com"')); // the lens names the host
+      assert.equal(client.lensRefreshes, afterIndex + 1);
+    } finally {
+      await client.shutdown();
+      rmSync(ws, { recursive: true, force: true });
+    }
+  });
+});

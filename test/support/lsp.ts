@@ -25,6 +25,8 @@ export class TestClient {
   private readonly diagnostics = new Map<string, Diagnostic[]>();
   private readonly waiters: (() => void)[] = [];
   readonly log: string[] = [];
+  /** workspace/codeLens/refresh requests received (the server sends them when initialize said refreshSupport). */
+  lensRefreshes = 0;
   stderr = '';
   settings: Record<string, unknown> = {};
   /** Every espTlsLens/status notification, in order. */
@@ -50,16 +52,17 @@ export class TestClient {
     this.connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) =>
       p.items.map((i) => (i.section === 'espTlsLens' ? this.settings : i.section === 'files.exclude' ? {} : null)));
     this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('workspace/codeLens/refresh', () => { this.lensRefreshes++; return null; });
     this.connection.listen();
   }
 
   /** Fails at once when the server exits instead of answering (a missing or broken dist/server.js), and after `startMs` when it never answers. */
-  async initialize(folder: string): Promise<void> {
+  async initialize(folder: string, capabilities: Record<string, unknown> = {}): Promise<void> {
     const answered = this.connection.sendRequest('initialize', {
       processId: process.pid,
       rootUri: uri(folder),
       workspaceFolders: [{ uri: uri(folder), name: path.basename(folder) }],
-      capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true } } },
+      capabilities: { workspace: { configuration: true, didChangeConfiguration: { dynamicRegistration: true }, ...capabilities } },
     });
     await this.within(answered, this.startMs, 'answer initialize');
     await this.connection.sendNotification('initialized', {});
