@@ -65,3 +65,13 @@ describe('certificateSummary', () => {
     assert.ok(markdown.includes('**SAN:** \\*.example.com, a.example.com'));
   });
 });
+
+describe('day counts (issue 20: one count everywhere)', () => {
+  it('counts whole days: 29.6 days before the end is "29 days", in every view', async () => {
+    const { daysUntil, daysSince, DAY_MS } = await import('../../server/src/x509/days');
+    const now = new Date('2026-12-03T12:00:00Z');
+    assert.equal(daysUntil(new Date(now.getTime() + 29.6 * DAY_MS), now), 29);
+    assert.equal(daysUntil(new Date(now.getTime() + 0.4 * DAY_MS), now), 0);
+    assert.equal(daysSince(new Date(now.getTime() - 3.9 * DAY_MS), now), 3);
+  });
+});

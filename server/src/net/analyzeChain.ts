@@ -2,6 +2,7 @@
 // root sent, which known root anchors it (Node's Mozilla list; ESP-IDF's CMN bundle per release),
 // validity against `now`, cross-signs by expired roots (the DST Root CA X3 pattern), SHA-1 and weak
 // keys, and the host name against the leaf's SANs (RFC 6125). Output: DESIGN.md §3 `chain --json`.
+import { DAY_MS, daysUntil } from '../x509/days';
 import net from 'node:net';
 import { decodeCertificate, verifySignedBy, type CertInfo } from '../x509/certificate';
 import { nameKey } from '../x509/names';
@@ -49,7 +50,6 @@ export interface AnalyzeOptions {
   signal?: AbortSignal;
 }
 
-const DAY_MS = 86_400_000;
 /** Leaf + MBEDTLS_X509_MAX_INTERMEDIATE_CA (8) + root. */
 const MAX_SENSIBLE_CHAIN = 10;
 /**
@@ -222,7 +222,7 @@ export async function analyzeChain(chain: FetchedChain, opts: AnalyzeOptions): P
     const where = `#${i + 1} ${label(c)}`;
     if (now > c.notAfter) add('expired', onPath ? 'error' : 'warning', `${where} expired on ${c.notAfter.toISOString().slice(0, 10)}`);
     else if (now < c.notBefore) add('not-yet-valid', onPath ? 'error' : 'warning', `${where} is not valid until ${c.notBefore.toISOString().slice(0, 10)}`);
-    else if (c.notAfter.getTime() - now.getTime() < soonMs) add('expires-soon', 'warning', `${where} expires on ${c.notAfter.toISOString().slice(0, 10)} (${Math.floor((c.notAfter.getTime() - now.getTime()) / DAY_MS)} days left)`);
+    else if (c.notAfter.getTime() - now.getTime() < soonMs) add('expires-soon', 'warning', `${where} expires on ${c.notAfter.toISOString().slice(0, 10)} (${daysUntil(c.notAfter, now)} days left)`);
     if (!c.selfSigned && (c.signature.hash === 'SHA-1' || c.signature.hash === 'MD5')) {
       add('sha1', c.signature.hash === 'MD5' ? 'error' : 'warning', `${where} is signed with ${c.signature.algorithm}; mbedTLS rejects ${c.signature.hash} signatures unless the default X.509 profile is relaxed`);
     }

@@ -1,12 +1,12 @@
 // Turns a chain report into what the chain panel shows (protocol.ts ChainView): each presented
 // certificate with its role on the path, its key, validity and SANs; the anchor; whether ESP-IDF's
 // default bundle (FULL, CMN of the project's release) holds it; and the roots "embed" would write.
+import { daysUntil } from '../x509/days';
 import type { ChainCertView, ChainView, ClientAtResult } from '../protocol';
 import type { CertInfo } from '../x509/certificate';
 import { caName, findKnownIssuer, inIdfCommonBundle, knownRootBySubject } from '../x509/trustStores';
 import { toPem, type ChainReport } from './analyzeChain';
 
-const DAY_MS = 86_400_000;
 
 export interface ViewOptions {
   now: Date;
@@ -51,7 +51,7 @@ function certView(pem: string, c: CertInfo | undefined, i: number, r: ChainRepor
 }
 
 function validity(c: CertInfo, o: ViewOptions): Pick<ChainCertView, 'validity' | 'validityState'> {
-  const left = Math.floor((c.notAfter.getTime() - o.now.getTime()) / DAY_MS);
+  const left = daysUntil(c.notAfter, o.now);
   if (o.now > c.notAfter) return { validity: `expired on ${c.notAfter.toISOString().slice(0, 10)}`, validityState: 'error' };
   if (o.now < c.notBefore) return { validity: `not valid before ${c.notBefore.toISOString().slice(0, 10)}`, validityState: 'error' };
   if (left < o.expiresSoonDays) return { validity: `expires in ${left} days (${c.notAfter.toISOString().slice(0, 10)})`, validityState: 'warning' };

@@ -2,6 +2,7 @@
 // Messages say what the date or the role means on this device: with CONFIG_MBEDTLS_HAVE_TIME_DATE off
 // (the ESP-IDF default) mbedTLS checks no dates at all; a non-CA certificate is never a trust anchor
 // unless it is self-signed and is exactly the server's certificate.
+import { daysSince, daysUntil } from '../x509/days';
 import path from 'node:path';
 import { describeUndecided } from '../c/conditions';
 import type { CertInfo } from '../x509/certificate';
@@ -14,7 +15,6 @@ import { issuerBeside, rootAbove, trustSet } from './trustSets';
 import type { Rule, RuleContext } from './context';
 import type { Finding, RelatedLocation } from './finding';
 
-const DAY = 86_400_000;
 const day = (d: Date) => d.toISOString().slice(0, 10);
 
 function finding(rule: string, site: { file: string; range: Finding['range'] }, message: string, extra: Partial<Finding> = {}): Finding {
@@ -74,9 +74,9 @@ export const certValidity: Rule = {
         out.push(finding('cert-expired', site, `${nameOf(cert)} expired on ${day(cert.notAfter)}, but it is unused: the same CA buffer holds its issuer ${issuer}, which mbedTLS anchors on. Remove it.`, { related: rel, severity: 'info' }));
         continue;
       }
-      const days = Math.round((cert.notAfter.getTime() - ctx.now.getTime()) / DAY);
+      const days = daysUntil(cert.notAfter, ctx.now);
       if (cert.notAfter < ctx.now) {
-        out.push(finding('cert-expired', site, `${nameOf(cert)} expired on ${day(cert.notAfter)} (${-days} days ago). ${expiredMeaning(ctx, use)}`, { related: rel }));
+        out.push(finding('cert-expired', site, `${nameOf(cert)} expired on ${day(cert.notAfter)} (${daysSince(cert.notAfter, ctx.now)} days ago). ${expiredMeaning(ctx, use)}`, { related: rel }));
       } else if (cert.notBefore > ctx.now) {
         out.push(finding('cert-not-yet-valid', site, `${nameOf(cert)} is valid only from ${day(cert.notBefore)}. ${notYetMeaning(ctx, use)}`, { related: rel }));
       } else if (days <= ctx.expiryWarningDays) {

@@ -1,5 +1,6 @@
 // Short human summaries of a certificate or a private key, for hovers, the CLI's `inspect` and
 // finding messages. `now` is an input so that tests (and the CLI's --now) are reproducible.
+import { DAY_MS, daysSince, daysUntil } from './days';
 import type { CertInfo, PublicKeyFacts } from './certificate';
 import type { KeyInfo } from './privateKey';
 
@@ -8,7 +9,6 @@ export interface Summary {
   markdown: string;
 }
 
-const DAY_MS = 86_400_000;
 const MAX_SANS = 4;
 
 export function certificateSummary(cert: CertInfo, now: Date): Summary {
@@ -38,10 +38,10 @@ export function validityText(cert: CertInfo, now: Date): string {
   const range = `${day(cert.notBefore)} to ${day(cert.notAfter)}`;
   if (now < cert.notBefore) return `${range} (not valid yet: starts in ${count(Math.ceil((cert.notBefore.getTime() - now.getTime()) / DAY_MS), 'day')})`;
   if (now > cert.notAfter) {
-    const ago = Math.floor((now.getTime() - cert.notAfter.getTime()) / DAY_MS);
+    const ago = daysSince(cert.notAfter, now);
     return `${range} (${ago === 0 ? 'expired today' : `expired ${count(ago, 'day')} ago`})`;
   }
-  const left = Math.floor((cert.notAfter.getTime() - now.getTime()) / DAY_MS);
+  const left = daysUntil(cert.notAfter, now);
   return `${range} (${left === 0 ? 'expires within a day' : `${count(left, 'day')} left`})`;
 }
 
