@@ -208,7 +208,8 @@ export function decodeCode(input: string, options: DecodeOptions = {}): DecodeRe
     if (parsed.kind === 'esp') {
       const e = espErrorByValue(parsed.value);
       const ex = explainEsp(parsed.value);
-      let explanation = ex?.explanation ?? (e ? `${e.name}: ${e.description}.` : `0x${parsed.value.toString(16).toUpperCase()} is in the ESP-TLS range (0x8000-0x80FF) but no ESP-IDF release names it.`);
+      // The name heads every view already: the explanation starts with what it means, not the name again.
+      let explanation = ex?.explanation ?? (e ? `${e.description.charAt(0).toUpperCase()}${e.description.slice(1)}.` : `0x${parsed.value.toString(16).toUpperCase()} is in the ESP-TLS range (0x8000-0x80FF) but no ESP-IDF release names it.`);
       if (e && idf) {
         const present = espErrorPresent(e, idf);
         if (present === false) explanation += ` Note: ESP-IDF ${options.idfVersion!.replace(/^v/, '')} does not have ${e.name} (present in: ${(e.presentIn as string[]).map((t) => 'v' + t).join(', ')}).`;

@@ -286,35 +286,35 @@ const EXPLANATIONS: Record<number, (c: Context) => Explanation> = {
 
 const ESP_EXPLANATIONS: Record<number, Explanation> = {
   0x8017: {
-    explanation: 'ESP_ERR_MBEDTLS_SSL_SETUP_FAILED. Most often esp-tls found no way to verify the server and logged "No server verification option set in esp_tls_cfg_t structure. Check esp_tls API reference": the config sets none of crt_bundle_attach, use_global_ca_store, cacert_buf (cert_pem in esp_http_client, broker.verification in MQTT) or psk_hint_key. Otherwise mbedtls_ssl_setup failed, usually for lack of heap.',
+    explanation: 'Most often esp-tls found no way to verify the server and logged "No server verification option set in esp_tls_cfg_t structure. Check esp_tls API reference": the config sets none of crt_bundle_attach, use_global_ca_store, cacert_buf (cert_pem in esp_http_client, broker.verification in MQTT) or psk_hint_key. Otherwise mbedtls_ssl_setup failed, usually for lack of heap.',
     hints: [
       { text: 'Attach the certificate bundle (crt_bundle_attach = esp_crt_bundle_attach) or give the server\'s root CA.', rule: 'tls-no-server-verification' },
     ],
   },
   0x801A: {
-    explanation: 'ESP_ERR_MBEDTLS_SSL_HANDSHAKE_FAILED: esp-tls only reports that mbedtls_ssl_handshake failed. The reason is the mbedTLS code logged just before it ("mbedtls_ssl_handshake returned -0x...") or returned by esp_tls_get_and_clear_last_error() (esp_http_client / MQTT print it as "Last tls stack error number: 0x..."); decode that code, and for -0x2700 the verify flags.',
+    explanation: 'Esp-tls only reports that mbedtls_ssl_handshake failed. The reason is the mbedTLS code logged just before it ("mbedtls_ssl_handshake returned -0x...") or returned by esp_tls_get_and_clear_last_error() (esp_http_client / MQTT print it as "Last tls stack error number: 0x..."); decode that code, and for -0x2700 the verify flags.',
     hints: [
       { text: 'Decode the mbedTLS code from the log: esp-tls-lens decode -0xXXXX [--flags MASK].', command: 'esp-tls-lens decode -0x2700 --flags 0x8' },
     ],
   },
   0x8015: {
-    explanation: 'ESP_ERR_MBEDTLS_X509_CRT_PARSE_FAILED: the CA (or client) certificate given to esp-tls could not be parsed; the log line "mbedtls_x509_crt_parse ... returned -0x..." holds the mbedTLS code (usually -0x2180: a PEM without its NUL).',
+    explanation: 'The CA (or client) certificate given to esp-tls could not be parsed; the log line "mbedtls_x509_crt_parse ... returned -0x..." holds the mbedTLS code (usually -0x2180: a PEM without its NUL).',
     hints: [{ text: 'Embed PEM files with EMBED_TXTFILES and pass the length including the NUL.', rule: 'pem-not-nul-terminated' }],
   },
   0x8019: {
-    explanation: 'ESP_ERR_MBEDTLS_PK_PARSE_KEY_FAILED: the client private key could not be parsed (usually -0x3D00: a PEM without its NUL, or a wrong password).',
+    explanation: 'The client private key could not be parsed (usually -0x3D00: a PEM without its NUL, or a wrong password).',
     hints: [{ text: 'Embed the key with EMBED_TXTFILES and pass the length including the NUL.', rule: 'pem-not-nul-terminated' }],
   },
   0x8001: {
-    explanation: 'ESP_ERR_ESP_TLS_CANNOT_RESOLVE_HOSTNAME: DNS lookup failed (no network yet, wrong host name, no DNS server).',
+    explanation: 'DNS lookup failed (no network yet, wrong host name, no DNS server).',
     hints: [],
   },
   0x8004: {
-    explanation: 'ESP_ERR_ESP_TLS_FAILED_CONNECT_TO_HOST: the TCP connection could not be opened (host down, wrong port, firewall, no route).',
+    explanation: 'The TCP connection could not be opened (host down, wrong port, firewall, no route).',
     hints: [],
   },
   0x8006: {
-    explanation: 'ESP_ERR_ESP_TLS_CONNECTION_TIMEOUT: the connection (TCP or handshake) did not finish within timeout_ms (10 s by default in v5).',
+    explanation: 'The connection (TCP or handshake) did not finish within timeout_ms (10 s by default in v5).',
     hints: [],
   },
 };
