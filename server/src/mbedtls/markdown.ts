@@ -13,10 +13,14 @@ function one(d: DecodedCode, explained: boolean): string {
   const version = d.kind === 'mbedtls' ? ` (Mbed TLS ${d.versions.join(' and ')})` : '';
   const lines = [`**\`${d.value}\`**${version}${d.esp ? `: \`${d.esp.name}\`` : ''}`];
   if (d.explanation && !explained) lines.push(d.explanation);
-  for (const h of d.hints) lines.push(`- ${h.text}${h.rule ? ` (rule \`${h.rule}\`)` : ''}${h.command ? ` \`${h.command}\`` : ''}`);
+  // A hint whose text already quotes its command does not get it a second time.
+  for (const h of d.hints) lines.push(`- ${h.text}${h.rule ? ` (rule \`${h.rule}\`)` : ''}${h.command && !h.text.includes(h.command) ? ` \`${h.command}\`` : ''}`);
   for (const f of d.flags ?? []) lines.push(`- \`${f.value}\` \`${f.name}\`: ${f.text}`);
-  if (d.strerror) lines.push('`' + d.strerror + '`');
-  for (const p of d.parts) lines.push(`- \`${p.value}\` ${p.name ? `\`${p.name}\`` : '(no such code)'} (${p.module}, ${p.level}): ${p.description}`);
+  // The parts name each piece with the library's text: the whole strerror beside them would say it twice.
+  if (d.strerror && !d.parts.length) lines.push('`' + d.strerror + '`');
+  // Explained by a diagnostic: it ends with the library's text already (decodedLine), so one part adds nothing.
+  const parts = explained && d.parts.length === 1 ? [] : d.parts;
+  for (const p of parts) lines.push(`- \`${p.value}\` ${p.name ? `\`${p.name}\`` : '(no such code)'} (${p.module}, ${p.level}): ${p.description}`);
   for (const n of d.notes) lines.push(`_${n}_`);
   return lines.join('\n\n');
 }
