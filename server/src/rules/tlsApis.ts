@@ -55,7 +55,7 @@ const espTls: ClientApi = {
   bundleField: () => 'crt_bundle_attach',
   caField: () => 'cacert_pem_buf',
   commonNameField: () => 'common_name',
-  verificationList: () => 'no CA certificate (cacert_buf), no certificate bundle (crt_bundle_attach), no global CA store (use_global_ca_store)',
+  verificationList: () => 'no CA certificate (cacert_buf), bundle (crt_bundle_attach) or global CA store (use_global_ca_store)',
 };
 
 const httpClient: ClientApi = {
@@ -73,7 +73,7 @@ const httpClient: ClientApi = {
   bundleField: () => 'crt_bundle_attach',
   caField: () => 'cert_pem',
   commonNameField: (_, idf) => (atLeast(idf, 5, 1) ? 'common_name' : undefined), // common_name arrived in v5.1
-  verificationList: () => 'no CA certificate (cert_pem), no certificate bundle (crt_bundle_attach), no global CA store (use_global_ca_store)',
+  verificationList: () => 'no CA certificate (cert_pem), bundle (crt_bundle_attach) or global CA store (use_global_ca_store)',
 };
 
 const mqttClient: ClientApi = {
@@ -100,7 +100,7 @@ const mqttClient: ClientApi = {
   commonNameField: (layout, idf) => (layout === 'nested' && atLeast(idf, 5, 5) ? 'broker.verification.common_name' : undefined),
   verificationList: (layout) => layout === 'nested'
     ? 'no broker.verification.certificate, crt_bundle_attach, use_global_ca_store or psk_hint_key'
-    : 'no CA certificate (cert_pem), no certificate bundle (crt_bundle_attach), no global CA store (use_global_ca_store)',
+    : 'no CA certificate (cert_pem), bundle (crt_bundle_attach) or global CA store (use_global_ca_store)',
 };
 
 const websocketClient: ClientApi = {
@@ -118,7 +118,7 @@ const websocketClient: ClientApi = {
   bundleField: (_, idf) => (idf.major >= 5 ? 'crt_bundle_attach' : undefined),
   caField: () => 'cert_pem',
   commonNameField: (_, idf) => (idf.major >= 5 ? 'cert_common_name' : undefined),
-  verificationList: () => 'no CA certificate (cert_pem), no certificate bundle (crt_bundle_attach), no global CA store (use_global_ca_store)',
+  verificationList: () => 'no CA certificate (cert_pem), bundle (crt_bundle_attach) or global CA store (use_global_ca_store)',
 };
 
 /** The OTA config verifies through the esp_http_client config it points at (`http_config`). */

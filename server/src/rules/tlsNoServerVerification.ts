@@ -77,7 +77,7 @@ function effect(ctx: RuleContext, c: TlsClient, skipVerify: boolean): string {
   const otaAllowsHttp = ['CONFIG_ESP_HTTPS_OTA_ALLOW_HTTP', 'CONFIG_OTA_ALLOW_HTTP'].some((n) => ctx.macros.lookup(n) === 1);
   if (c.ota && !otaAllowsHttp) return 'esp_https_ota refuses to start: "No option for server verification is enabled in esp_http_client config." (ESP_ERR_INVALID_ARG).';
   if (skipVerify) return 'With CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY set, the device accepts any server, including an attacker on the network path.';
-  return 'esp-tls refuses every handshake with "No server verification option set in esp_tls_cfg_t structure" (ESP_ERR_MBEDTLS_SSL_SETUP_FAILED, 0x8017).';
+  return 'Every handshake fails with ESP_ERR_MBEDTLS_SSL_SETUP_FAILED (0x8017; esp-tls logs "No server verification option set").';
 }
 
 /** Adds the bundle (field or transport call) in the user's layout, plus `#include "esp_crt_bundle.h"`. */
