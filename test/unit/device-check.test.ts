@@ -96,6 +96,7 @@ describe('Check Server Against Project', { timeout: 60_000 }, () => {
     assert.ok(profile.groups.some((g) => g.name === 'secp256r1'));
     assert.equal(profile.trust.kind, 'ca');
     assert.equal(profile.trust.kind === 'ca' && profile.trust.roots[0]?.subjectCN, 'Test Root CA');
+    assert.equal(profile.trust.label, 'the CA in root_pem_start', 'named without its cast (issue 20)');
     assert.equal(profile.sni, 'device.example.com');
     assert.equal(profile.checkName, 'device.example.com');
     assert.equal(profile.inContentLen, 16384);

@@ -74,3 +74,6 @@ function readLiteral(source: string, quote: number, end: number, out: DecodedStr
   out.pieces.push(piece);
   return piece.end;
 }
+
+/** A C expression as a person names it: `(const unsigned char *)ca_pem_start` is `ca_pem_start`. */
+export const withoutCast = (expr: string): string => expr.replace(/^\(\s*const\s+(unsigned\s+)?char\s*\*\s*\)\s*/, '');

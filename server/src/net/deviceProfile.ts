@@ -2,6 +2,7 @@
 // and signature algorithms the merged sdkconfig compiles in, the size of its input buffer, whether it
 // checks dates, what the TLS client trusts (in the component's own order) and which name it sends and
 // checks. net/deviceCheck.ts connects with exactly this.
+import { withoutCast } from '../c/cStrings';
 import { allHold } from '../c/conditions';
 import type { EspIdfProject } from '../project/model';
 import { firmwareSites, globalStoreSites, usedSites, type UsedSite } from '../rules/certSites';
@@ -119,7 +120,7 @@ async function trustOf(ctx: RuleContext, project: EspIdfProject, client: TlsClie
     }
     case 'ca': {
       const roots = caCertsOf(ctx, client);
-      const expr = used.origin === 'call' ? used.value.split(',')[0].trim() : used.value;
+      const expr = withoutCast(used.origin === 'call' ? used.value.split(',')[0].trim() : used.value);
       return { kind: 'ca', roots, label: `the CA in ${expr}`, ...(roots.length ? {} : { unreadable: `the certificate in ${expr} could not be read from the project` }) };
     }
     default: {

@@ -1,5 +1,6 @@
 // The code lens above each TLS client: what it trusts, as esp-tls will pick it (bundle, global store,
 // CA buffer, PSK), or that it verifies no server.
+import { withoutCast } from '../c/cStrings';
 import { allHold } from '../c/conditions';
 import type { CertInfo } from '../x509/certificate';
 import { sitesOfExpression } from './certSites';
@@ -57,6 +58,6 @@ function describe(s: Setting | undefined): string {
     case 'global': return 'trusts the global CA store';
     case 'psk': return 'pre-shared key';
     case 'session': return 'resumes a saved session';
-    default: return `trusts the CA in ${s.value.replace(/^\(\s*const\s+(unsigned\s+)?char\s*\*\s*\)\s*/, '')}`;
+    default: return `trusts the CA in ${withoutCast(s.value)}`;
   }
 }
