@@ -332,7 +332,7 @@ async function chainCommand(args: string[]): Promise<number> {
     const fetched = await fetchChain({ host, port, servername: v.servername, timeoutMs: Number(v.timeout) });
     report = await analyzeChain(fetched, { now, idfVersion: idfVersion || undefined, extraRoots, signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) });
   } catch (e) {
-    if (e instanceof FetchChainError) throw new UsageError(e.message);
+    if (e instanceof FetchChainError) throw new UsageError(`${host}:${port}: ${e.message}`);
     throw e;
   }
   if (v['save-chain'] !== undefined) writeOut(v['save-chain'], report.presented.map((p) => p.pem).join(''));

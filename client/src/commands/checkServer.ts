@@ -18,13 +18,17 @@ export async function checkServer(ctx: Ctx, arg?: ServerTarget): Promise<CheckSe
   if (!answer) return undefined;
   const { target, result } = answer;
   ResultPanel.show(ctx, `Check Server: ${formatServer(target)}`, result.markdown);
-  notify(formatServer(target), result);
+  notify(ctx, formatServer(target), result);
   return result;
 }
 
-function notify(server: string, result: CheckServerResult): void {
+function notify(ctx: Ctx, server: string, result: CheckServerResult): void {
   if (result.ok) void vscode.window.showInformationMessage(`ESP-IDF TLS Lens: the device would connect to ${server}.`);
   else if (result.expected) {
     void vscode.window.showWarningMessage(`ESP-IDF TLS Lens: the device would most likely fail with ${result.expected.code} (${result.expected.name}) connecting to ${server}.`);
-  } else if (result.error) void vscode.window.showErrorMessage(`ESP-IDF TLS Lens: ${result.error}`);
+  } else if (result.error) {
+    const message = `ESP-IDF TLS Lens: could not check ${server}: ${result.error}`;
+    ctx.log.warn(message);
+    void vscode.window.showErrorMessage(message, 'Show Output').then((c) => c && ctx.log.show());
+  }
 }

@@ -18,7 +18,9 @@ export async function fetchChain(ctx: Ctx, arg?: ServerTarget): Promise<FetchCha
   const { target, result } = answer;
   if (result.ok) ChainPanel.show(ctx, result.view);
   else if (result.code !== 'aborted') {
-    void vscode.window.showErrorMessage(`ESP-IDF TLS Lens: could not fetch the certificate chain of ${formatServer(target)}: ${result.error}`);
+    const message = `ESP-IDF TLS Lens: could not fetch the certificate chain of ${formatServer(target)}: ${result.error}`;
+    ctx.log.warn(message);
+    void vscode.window.showErrorMessage(message, 'Show Output').then((c) => c && ctx.log.show());
   }
   return result;
 }

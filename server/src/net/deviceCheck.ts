@@ -13,7 +13,7 @@ import { nameKey } from '../x509/names';
 import { caName, findKnownIssuer } from '../x509/trustStores';
 import { dnsMatches } from './analyzeChain';
 import type { DeviceProfile } from './deviceProfile';
-import { ALERTS, FetchChainError, peerChain, serverFlight, type ServerFlight } from './fetchChain';
+import { ALERTS, FetchChainError, peerChain, serverFlight, socketErrorText, type ServerFlight } from './fetchChain';
 
 export interface DeviceCheckOptions {
   host: string;
@@ -206,7 +206,7 @@ function tls13Hello(p: DeviceProfile, o: DeviceCheckOptions, servername: string 
       finish({ presented: peerChain(socket), protocol: 'TLSv1.3', suite, exact: false });
     });
     socket.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EHOSTUNREACH') { finish(undefined, new FetchChainError('network', `cannot connect to ${o.host}:${o.port}: ${e.code}`)); return; }
+      if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EHOSTUNREACH') { finish(undefined, new FetchChainError('network', `cannot connect: ${socketErrorText(e)}`)); return; }
       const reason = `offered ${offered}; the handshake failed (${e.code ?? e.message}): the server shares no TLS 1.3 suite or group with the device`;
       step('Hello', false, reason);
       finish({ expected: expectation(p, ERR.FATAL_ALERT, reason) });

@@ -55,6 +55,18 @@ export interface FetchedChain {
   flight?: Omit<ServerFlight, 'presented'>;
 }
 
+/** What a socket error means, in words (the code stays in brackets for a search): "the name does not resolve (ENOTFOUND)". */
+export function socketErrorText(e: NodeJS.ErrnoException): string {
+  const meaning: Record<string, string> = {
+    ENOTFOUND: 'the host name does not resolve', EAI_AGAIN: 'the host name could not be resolved now (DNS)',
+    ECONNREFUSED: 'the connection was refused (nothing listens on that port)', ECONNRESET: 'the server reset the connection',
+    EHOSTUNREACH: 'the host is unreachable', ENETUNREACH: 'the network is unreachable', ETIMEDOUT: 'the connection timed out',
+    EPIPE: 'the server closed the connection',
+  };
+  const text = e.code ? meaning[e.code] : undefined;
+  return text ? `${text} (${e.code})` : e.code ?? e.message;
+}
+
 export type FetchErrorCode = 'timeout' | 'aborted' | 'network' | 'not-tls' | 'alert' | 'closed' | 'protocol';
 
 export class FetchChainError extends Error {
@@ -288,7 +300,7 @@ export function serverFlight({ host, port, servername, timeoutMs, signal, hello 
         finish(e as Error);
       }
     });
-    socket.on('error', (e: NodeJS.ErrnoException) => finish(new FetchChainError('network', `cannot connect to ${host}:${port}: ${e.code ?? e.message}`)));
+    socket.on('error', (e: NodeJS.ErrnoException) => finish(new FetchChainError('network', `cannot connect: ${socketErrorText(e)}`)));
     socket.on('close', () => finish(new FetchChainError('closed', `${host}:${port} closed the connection before sending its certificates${parser.received ? ` (after ${parser.received} bytes)` : ' (without answering)'}`)));
   });
 }
@@ -331,7 +343,7 @@ function nodeTlsChain(host: string, port: number, servername: string | null, tim
       const protocol = socket.getProtocol() === 'TLSv1.3' ? 'TLSv1.3' : 'TLSv1.2';
       finish(undefined, { protocol, presented });
     });
-    socket.on('error', (e: NodeJS.ErrnoException) => finish(new FetchChainError('network', `TLS 1.3 handshake with ${host}:${port} failed: ${e.code ?? e.message}`)));
+    socket.on('error', (e: NodeJS.ErrnoException) => finish(new FetchChainError('network', `the TLS 1.3 handshake failed: ${socketErrorText(e)}`)));
     socket.on('close', () => finish(new FetchChainError('closed', `${host}:${port} closed the connection during the TLS handshake`)));
   });
 }
