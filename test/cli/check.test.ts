@@ -79,11 +79,12 @@ describe('esp-tls-lens check', () => {
     assert.equal((await run(['check', demo, '--fail-on', 'never'])).code, 0);
   });
 
-  it('checks a single file and a clean copy after the fix', async () => {
+  it('checks a single file and a clean copy after the fix', async (t) => {
     const r = await run(['check', path.join(demo, 'main/weather_client.c')]);
     assert.equal(r.code, 0);
     assert.equal(r.stdout, '');
     const copy = mkdtempSync(path.join(tmpdir(), 'tls-lens-cli-'));
+    t.after(() => rmSync(copy, { recursive: true, force: true }));
     cpSync(demo, copy, { recursive: true });
     const file = path.join(copy, 'main/telemetry_client.c');
     writeFileSync(file, readFileSync(file, 'utf8').replace('.timeout_ms = 5000,', '.timeout_ms = 5000,\n        .crt_bundle_attach = esp_crt_bundle_attach,'));

@@ -13,9 +13,9 @@ import { repo, runCli } from '../support/cli';
 
 const CEILING_MS = 10_000;
 const dirs: string[] = [];
+after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); }); // both suites' folders
 
 describe('hostile files: a note, no crash, no hang', () => {
-  after(() => { for (const d of dirs) rmSync(d, { recursive: true, force: true }); });
   for (const c of HOSTILE) {
     it(c.name, { skip: c.posix && process.platform === 'win32' ? 'needs FIFOs and /dev/zero' : false }, async () => {
       const dir = mkdtempSync(path.join(os.tmpdir(), 'hostile-'));

@@ -13,9 +13,13 @@ import { serverPath, TestClient, uri } from '../support/lsp';
 const demo = path.resolve(__dirname, '../fixtures/demo-project');
 const ours = (d: Diagnostic[]) => d.filter((x) => x.source === 'esp-tls-lens');
 
+const copies: string[] = [];
+after(() => { for (const d of copies) rmSync(d, { recursive: true, force: true }); });
+
 function copyDemo(): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'tls-lens-lsp-'));
   cpSync(demo, dir, { recursive: true });
+  copies.push(dir);
   return dir;
 }
 
@@ -126,6 +130,7 @@ describe('language server without its C grammar', () => {
   it('reports the failure as a status and keeps answering requests', async () => {
     // A copy of the bundle without the wasm files next to it, as in a broken install.
     const dir = mkdtempSync(path.join(tmpdir(), 'tls-lens-broken-'));
+    copies.push(dir);
     cpSync(serverPath, path.join(dir, 'server.js'));
     const client = new TestClient(path.join(dir, 'server.js'));
     try {

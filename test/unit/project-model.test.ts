@@ -313,8 +313,12 @@ describe('the guarded reader (issue 19)', () => {
     const real = tree({ 'CMakeLists.txt': TOP, 'sdkconfig': 'CONFIG_IDF_TARGET="esp32s3"\n', 'main/CMakeLists.txt': 'idf_component_register(SRCS "app.c")\n', 'main/app.c': '' });
     const link = path.join(mkdtempSync(path.join(os.tmpdir(), 'tls-lens-link-')), 'ws');
     symlinkSync(real, link);
-    const { projects: [p], skipped } = await discoverProjects([link], { exclude: [], idfVersionSetting: '', env: {} });
-    assert.equal(p.target, 'esp32s3');
-    assert.deepEqual(skipped, []);
+    try {
+      const { projects: [p], skipped } = await discoverProjects([link], { exclude: [], idfVersionSetting: '', env: {} });
+      assert.equal(p.target, 'esp32s3');
+      assert.deepEqual(skipped, []);
+    } finally {
+      rmSync(path.dirname(link), { recursive: true, force: true });
+    }
   });
 });

@@ -240,12 +240,13 @@ describe('review fixes and the installed ESP-IDF', () => {
     assert.deepEqual(await findings(project({ 'sdkconfig.defaults': fixed }), code, 'sdkconfig-bundle-unavailable'), []);
   });
 
-  it('reads options and defaults from the installed ESP-IDF Kconfig when IDF_PATH has one', async () => {
-    const { mkdtempSync, mkdirSync, writeFileSync } = await import('node:fs');
+  it('reads options and defaults from the installed ESP-IDF Kconfig when IDF_PATH has one', async (t) => {
+    const { mkdtempSync, mkdirSync, rmSync, writeFileSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const pathMod = await import('node:path');
     const { readInstalledKconfig } = await import('../../server/src/project/kconfig/installed');
     const idf = mkdtempSync(pathMod.join(tmpdir(), 'idf-'));
+    t.after(() => rmSync(idf, { recursive: true, force: true }));
     mkdirSync(pathMod.join(idf, 'components/mbedtls'), { recursive: true });
     writeFileSync(pathMod.join(idf, 'components/mbedtls/Kconfig'), `menu "mbedTLS"
     config MBEDTLS_SSL_IN_CONTENT_LEN
