@@ -6,7 +6,7 @@
   const vscode = acquireVsCodeApi();
   const root = document.getElementById('root');
 
-  const SOURCE = { mozilla: 'Mozilla root (not sent by the server)', presented: 'sent by the server', extra: 'extra' };
+  const SOURCE = { mozilla: 'Mozilla root (not sent by the server)', presented: 'sent by the server', extra: 'in the project (the config or a certificate file)' };
   const ROLE = { leaf: 'leaf', intermediate: 'intermediate', root: 'root (self-signed)', unrelated: 'not on the leaf’s path' };
   const MARK = { error: '✖', warning: '⚠', info: 'ℹ' };
 

@@ -80,6 +80,27 @@ describe('language server: fetch chain, embed the root, check the server', { tim
     assert.deepEqual(r.ok ? undefined : [r.code, /ECONNREFUSED/.test(r.error)], ['network', true]);
   });
 
+  // Issue 20: a server that does not send its private root, while the project keeps that root in a file.
+  it('offers to embed a private root the project holds in a certificate file, which the server does not send', async () => {
+    const noRoot = await listen(tlsServer(chain.leaf.pem + chain.intermediate.pem, chain.leafKeyPem));
+    const fetch = () => request<FetchChainResult>('espTlsLens/fetchChain', { host: '127.0.0.1', port: noRoot, servername: 'device.example.com', uri: uri(weather), position: { line: 16, character: 18 } });
+    const before = await fetch();
+    assert.ok(before.ok && before.view.embeddable.length === 0 && !before.view.anchor, 'without the file there is no root to embed');
+    const file = path.join(ws, 'pki/private_root.pem');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, chain.root.pem);
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(file), type: 1 }] });
+    try {
+      const r = await fetch();
+      assert.ok(r.ok, JSON.stringify(r));
+      assert.equal(r.view.anchor?.source, 'extra');
+      assert.deepEqual(r.view.embeddable.map((e) => e.name), ['Test Root CA']);
+    } finally {
+      rmSync(path.dirname(file), { recursive: true, force: true });
+      await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(file), type: 3 }] });
+    }
+  });
+
   it('embeds the root as one WorkspaceEdit (creating, never overwriting) that checks clean', async () => {
     const r = await request<TrustEditResult>('espTlsLens/trustEdit', { uri: uri(weather), position: view.client!.position, action: 'embed', pems: view.embeddable.map((e) => e.pem), name: 'Test Root CA' });
     assert.ok(r.ok, JSON.stringify(r));

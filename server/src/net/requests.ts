@@ -7,6 +7,7 @@ import type {
   CheckServerParams, CheckServerResult, ClientAtResult, FetchChainParams, FetchChainResult, TrustEditParams, TrustEditResult,
 } from '../protocol';
 import { serverOf, type TlsClient } from '../rules/clients';
+import type { RuleContext } from '../rules/context';
 import { bundlePlan, embedRootPlan } from '../rules/trustEdits';
 import { readIfExists, workspaceEditOf } from '../editRequests';
 import { decodePem, type CertInfo } from '../x509/certificate';
@@ -44,8 +45,10 @@ export async function fetchChainRequest(analyzer: Analyzer, p: FetchChainParams,
     const bounded = AbortSignal.any([signal, AbortSignal.timeout(timeoutMs)]);
     const chain = await fetchChain({ host: p.host, port: p.port, servername: p.servername, timeoutMs, signal });
     const now = new Date();
-    // A private CA the config already holds counts as an anchor of the fetched chain.
-    const extraRoots = found ? caCertsOf(found.ctx, found.client).map((c) => c.der) : [];
+    // A private CA the config already holds, or a root among the project's certificate files, counts as an
+    // anchor of the fetched chain: the panel then offers to embed it (it said "no root to embed" before).
+    const ctx = found?.ctx ?? (file ? analyzer.contextFor(file) : undefined);
+    const extraRoots = [...(found ? caCertsOf(found.ctx, found.client) : []), ...(ctx ? projectRoots(ctx) : [])].map((c) => c.der);
     const report = await analyzeChain(chain, { now, idfVersion: idf && `${idf.major}.${idf.minor}`, expiresSoonDays: analyzer.currentSettings.expiryWarningDays, extraRoots, signal: bounded });
     const view = await chainView(report, {
       now,
@@ -103,4 +106,9 @@ export async function checkServerRequest(analyzer: Analyzer, p: CheckServerParam
     steps: r.steps,
     markdown: checkMarkdown(target, profile.client, r),
   };
+}
+
+/** The self-signed CA certificates in the project's certificate files (a private PKI's root, kept in the repository). */
+function projectRoots(ctx: RuleContext): CertInfo[] {
+  return [...ctx.files, ...(ctx.notCompiled ?? [])].flatMap((f) => f.certFile?.blocks ?? []).map((b) => b.cert).filter((c): c is CertInfo => !!c && c.selfSigned && c.isCA !== false);
 }
