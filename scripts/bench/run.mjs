@@ -16,6 +16,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { GENERATOR_VERSION, generate } from './generate.mjs';
 import { measureActivation, measureEditMemory, measureLsp, percentile } from './lsp.mjs';
+import { activationEventFor, plainFolders } from './activation.mjs';
 
 const REPO = path.resolve(import.meta.dirname, '../..');
 const CACHE = path.join(REPO, '.cache', 'bench');
@@ -80,15 +81,30 @@ table(['server memory over a session', 'RSS'], [
   [`after ${session.edits.toLocaleString('en')} edits (${session.seconds.toFixed(0)} s)`, `${(session.afterAllKb / 1024).toFixed(0)} MB (${(growth * 100).toFixed(0)}%, ≤20% ${growth <= 0.2 ? 'PASS' : 'MISS'})`],
 ]);
 
-const activation = best(await repeat(3, async () => {
-  const a = await measureActivation(CLIENT, SERVER, DEMO);
+const activationIn = async (folder) => best(await repeat(3, async () => {
+  const a = await measureActivation(CLIENT, SERVER, folder);
   return { ...a, seconds: (a.loadMs + a.initializeMs) / 1000 };
 }));
+const activation = await activationIn(DEMO);
 table(['activation (outside VS Code)', 'time'], [
   ['load dist/client.js', `${activation.loadMs.toFixed(0)} ms`],
   ['start dist/server.js until it answers initialize', `${activation.initializeMs.toFixed(0)} ms`],
   ['activation', `${(activation.seconds * 1000).toFixed(0)} ms (no target set)`],
 ]);
+
+// Issue 20: where the extension activates at all. A folder no activation event matches costs nothing.
+const plain = plainFolders();
+try {
+  const rows = [];
+  for (const [label, folder] of [['demo project (ESP-IDF)', DEMO], ['plain CMake project', plain.cmake], ['plain CMake project with main/ (server silent)', plain.cmakeWithMain]]) {
+    const event = activationEventFor(folder);
+    const cost = event ? `${((await activationIn(folder)).seconds * 1000).toFixed(0)} ms` : '0 ms';
+    rows.push([label, event ?? 'none: not activated', cost]);
+  }
+  table(['workspace', 'activation event', 'activation cost'], rows);
+} finally {
+  for (const dir of Object.values(plain)) rmSync(dir, { recursive: true, force: true });
+}
 
 const kb = (f) => statSync(path.join(REPO, 'dist', f)).size / 1024;
 table(['bundle', 'size', 'target'], [
