@@ -389,3 +389,23 @@ export async function launchChromium({ home } = {}) {
       '--disable-features=LocalNetworkAccessChecks'],
   });
 }
+
+/**
+ * Opens code-server's workbench in headless Chromium and waits until the explorer shows the folder, with
+ * keyboard focus inside the workbench (Quick Open needs it). Returns { browser, page }; close the browser.
+ */
+export async function openWorkbench(server, timeoutMs = 90_000) {
+  const browser = await launchChromium({ home: server.profile.home });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  try {
+    await page.goto(server.url);
+    await page.locator('.monaco-workbench').waitFor({ timeout: timeoutMs });
+    await page.locator('.explorer-folders-view').waitFor({ timeout: timeoutMs });
+    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } });
+    return { browser, page };
+  } catch (e) {
+    await page.screenshot({ path: path.join(RESULTS, 'workbench-failure.png') }).catch(() => {});
+    await browser.close();
+    throw e;
+  }
+}

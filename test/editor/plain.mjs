@@ -5,7 +5,7 @@
 // file with a monitor's output becomes "ESP-IDF Log".
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { REPO, RESULTS, launchChromium, seconds, sleep } from '../../scripts/editor/codeserver.mjs';
+import { REPO, RESULTS, openWorkbench, seconds, sleep } from '../../scripts/editor/codeserver.mjs';
 
 const T = { start: 90_000, step: 30_000 };
 
@@ -54,13 +54,8 @@ export async function runPlainTest({ server, log = (m) => console.log(m) }) {
   const t0 = Date.now();
   const step = (m) => log(`  [plain] +${seconds(t0)} ${m}`);
   mkdirSync(RESULTS, { recursive: true });
-  const browser = await launchChromium({ home: server.profile.home });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const { browser, page } = await openWorkbench(server, T.start);
   try {
-    await page.goto(server.url);
-    await page.locator('.monaco-workbench').waitFor({ timeout: T.start });
-    await page.locator('.explorer-folders-view').waitFor({ timeout: T.start });
-    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } });
     step('workbench loaded');
     await openFile(page, 'app.c');
     await waitForLog(server.profile.data, /no ESP-IDF project in the workspace/, T.start);

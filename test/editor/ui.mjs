@@ -9,7 +9,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  REPO, RESULTS, copyDemo, ensureInstalled, ensureVsix, launchChromium, removeDemoCopy, seconds, sleep, startCodeServer,
+  REPO, RESULTS, copyDemo, ensureInstalled, ensureVsix, openWorkbench, removeDemoCopy, seconds, sleep, startCodeServer,
 } from '../../scripts/editor/codeserver.mjs';
 
 const FIX_TITLE = 'Attach the ESP-IDF certificate bundle';
@@ -47,16 +47,9 @@ export async function runUiTest({ server, folder, log = (m) => console.log(m) })
   const failShot = path.join(RESULTS, 'ui-failure.png');
   rmSync(failShot, { force: true }); // a failure picture from an earlier run would mislead
   const file = path.join(folder, 'main/telemetry_client.c');
-  const browser = await launchChromium({ home: server.profile.home });
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const { browser, page } = await openWorkbench(server, T.start);
   try {
-    await page.goto(server.url);
-    await page.locator('.monaco-workbench').waitFor({ timeout: T.start });
-    await page.locator('.explorer-folders-view').waitFor({ timeout: T.start });
     step('workbench loaded');
-
-    // Quick Open (Ctrl+P) needs keyboard focus inside the workbench first.
-    await page.locator('.monaco-workbench').click({ position: { x: 700, y: 400 } });
     await page.keyboard.press('Control+P');
     await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
     await page.keyboard.type('telemetry_client.c');

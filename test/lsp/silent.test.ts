@@ -49,13 +49,19 @@ describe('language server outside ESP-IDF projects', () => {
   });
 });
 
+/** A minimal ESP-IDF project whose main/app.c holds INSECURE. */
+function idfProject(): string {
+  const ws = mkdtempSync(path.join(tmpdir(), 'tls-lens-idf-'));
+  mkdirSync(path.join(ws, 'main'));
+  writeFileSync(path.join(ws, 'CMakeLists.txt'), 'include($ENV{IDF_PATH}/tools/cmake/project.cmake)\nproject(app)\n');
+  writeFileSync(path.join(ws, 'main/CMakeLists.txt'), 'idf_component_register(SRCS "app.c")\n');
+  writeFileSync(path.join(ws, 'main/app.c'), INSECURE);
+  return ws;
+}
+
 describe('language server start', () => {
   it('indexes once at start, although the client sends its settings again; again when they change', async () => {
-    const ws = mkdtempSync(path.join(tmpdir(), 'tls-lens-start-'));
-    mkdirSync(path.join(ws, 'main'));
-    writeFileSync(path.join(ws, 'CMakeLists.txt'), 'include($ENV{IDF_PATH}/tools/cmake/project.cmake)\nproject(app)\n');
-    writeFileSync(path.join(ws, 'main/CMakeLists.txt'), 'idf_component_register(SRCS "app.c")\n');
-    writeFileSync(path.join(ws, 'main/app.c'), INSECURE);
+    const ws = idfProject();
     const client = new TestClient();
     try {
       await client.initialize(ws);
@@ -79,12 +85,8 @@ describe('language server start', () => {
 
 describe('code lenses', () => {
   it('asks the editor to refresh its lenses when an edit changed them, not on every keystroke', async () => {
-    const ws = mkdtempSync(path.join(tmpdir(), 'tls-lens-lens-'));
-    mkdirSync(path.join(ws, 'main'));
-    writeFileSync(path.join(ws, 'CMakeLists.txt'), 'include($ENV{IDF_PATH}/tools/cmake/project.cmake)\nproject(app)\n');
-    writeFileSync(path.join(ws, 'main/CMakeLists.txt'), 'idf_component_register(SRCS "app.c")\n');
+    const ws = idfProject();
     const app = path.join(ws, 'main/app.c');
-    writeFileSync(app, INSECURE);
     const client = new TestClient();
     try {
       await client.initialize(ws, { codeLens: { refreshSupport: true } });

@@ -2,13 +2,13 @@
 // embed the root or attach the bundle for the TLS client the chain was fetched for. One panel, reused.
 // The page is media/chain.js under a strict CSP; certificate text comes from a remote server, so the view
 // travels as data (postMessage) and is put into the page with textContent only.
-import { randomBytes } from 'node:crypto';
 import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import type { ChainView } from '../../../server/src/protocol';
 import { applyTrustEdit, type TrustEditOutcome } from '../commands/trustEdit';
 import type { Ctx } from '../context';
 import { formatServer } from '../serverText';
+import { webviewPage } from './webviewPage';
 
 /** What the panel's buttons (and the hidden espTlsLens.chainPanelAction command) ask for. */
 export interface PanelAction { type: 'embed' | 'bundle'; indices?: number[] }
@@ -74,9 +74,9 @@ export class ChainPanel {
 
   /** A fresh page (and nonce); the script asks for the view with {type:'ready'}. */
   private render(): void {
-    const webview = this.panel.webview;
-    const media = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(mediaFolder(this.ctx), file));
-    webview.html = pageHtml(webview.cspSource, randomBytes(18).toString('base64'), media('chain.css'), media('chain.js'));
+    this.panel.webview.html = webviewPage(this.panel.webview, this.ctx.extension.extensionUri, {
+      title: 'TLS chain', css: 'chain.css', js: 'chain.js', body: '<main id="root"><p class="loading">Loading the certificate chain…</p></main>',
+    });
   }
 
   private receive(raw: unknown): void {
@@ -120,24 +120,6 @@ function title(view: ChainView): string {
 
 function mediaFolder(ctx: Ctx): vscode.Uri {
   return vscode.Uri.joinPath(ctx.extension.extensionUri, 'media');
-}
-
-function pageHtml(cspSource: string, nonce: string, css: vscode.Uri, js: vscode.Uri): string {
-  const csp = `default-src 'none'; img-src ${cspSource}; style-src ${cspSource}; script-src 'nonce-${nonce}';`;
-  return `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${css.toString()}">
-  <title>TLS chain</title>
-</head>
-<body>
-  <main id="root"><p class="loading">Loading the certificate chain…</p></main>
-  <script nonce="${nonce}" src="${js.toString()}"></script>
-</body>
-</html>`;
 }
 
 /** The webview's message, checked: it is data from a page that shows text from a remote server. */

@@ -1,10 +1,10 @@
 // The rendered, read-only view of Decode, Inspect Certificate and Check Server results: one webview panel,
 // reused, showing the server's Markdown as HTML with copy buttons. Nothing to save, nothing asked on close
 // (an untitled Markdown document did both).
-import { randomBytes } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { Ctx } from '../context';
 import { markdownToHtml } from './markdownHtml';
+import { webviewPage } from './webviewPage';
 
 export class ResultPanel {
   /** The open panel, if any; the integration tests read what it shows. */
@@ -37,23 +37,7 @@ export class ResultPanel {
     this.copies = copies;
     this.markdown = markdown;
     this.panel.title = title;
-    const webview = this.panel.webview;
-    const media = (file: string) => webview.asWebviewUri(vscode.Uri.joinPath(this.ctx.extension.extensionUri, 'media', file)).toString();
-    const nonce = randomBytes(18).toString('base64');
-    const csp = `default-src 'none'; style-src ${webview.cspSource}; script-src 'nonce-${nonce}';`;
-    webview.html = `<!DOCTYPE html>
-<html lang="en">
-<head>
-  <meta charset="UTF-8">
-  <meta http-equiv="Content-Security-Policy" content="${csp}">
-  <meta name="viewport" content="width=device-width, initial-scale=1.0">
-  <link rel="stylesheet" href="${media('result.css')}">
-</head>
-<body>
-  <main class="markdown-body">${html}</main>
-  <script nonce="${nonce}" src="${media('result.js')}"></script>
-</body>
-</html>`;
+    this.panel.webview.html = webviewPage(this.panel.webview, this.ctx.extension.extensionUri, { title, css: 'result.css', js: 'result.js', body: `<main class="markdown-body">${html}</main>` });
     this.panel.reveal(undefined, false);
     return this;
   }
