@@ -16,13 +16,22 @@ function one(d: DecodedCode, explained: boolean): string {
   // A hint whose text already quotes its command does not get it a second time.
   for (const h of d.hints) lines.push(`- ${h.text}${h.rule ? ` (rule \`${h.rule}\`)` : ''}${h.command && !h.text.includes(h.command) ? ` \`${h.command}\`` : ''}`);
   for (const f of d.flags ?? []) lines.push(`- \`${f.value}\` \`${f.name}\`: ${f.text}`);
-  // The parts name each piece with the library's text: the whole strerror beside them would say it twice.
-  if (d.strerror && !d.parts.length) lines.push('`' + d.strerror + '`');
-  // Explained by a diagnostic: it ends with the library's text already (decodedLine), so one part adds nothing.
-  const parts = explained && d.parts.length === 1 ? [] : d.parts;
-  for (const p of parts) lines.push(`- \`${p.value}\` ${p.name ? `\`${p.name}\`` : '(no such code)'} (${p.module}, ${p.level}): ${p.description}`);
+  lines.push(...libraryText(d, explained));
   for (const n of d.notes) lines.push(`_${n}_`);
   return lines.join('\n\n');
+}
+
+/**
+ * The library's own words, once: a single code is its name with the exact mbedtls_strerror text (what the
+ * device's log prints); a combined code gives that text, then each part. Under a diagnostic, which ends with
+ * the strerror text already (decodedLine), a single code gives its name only.
+ */
+function libraryText(d: DecodedCode, explained: boolean): string[] {
+  const [only] = d.parts;
+  if (d.parts.length === 1 && only.name) return [explained ? `\`${only.name}\`` : `\`${only.name}\`: \`${d.strerror ?? only.description}\``];
+  const lines = d.strerror && !explained ? ['`' + d.strerror + '`'] : [];
+  for (const p of d.parts) lines.push(`- \`${p.value}\` ${p.name ? `\`${p.name}\`` : '(no such code)'} (${p.module}, ${p.level}): ${p.description}`);
+  return lines;
 }
 
 /** A one-line summary: "`-0x2700` X509 - Certificate verification failed, e.g. CRL, CA or signature check failed" (the code as code: the result view gives it a copy button). */
