@@ -54,7 +54,7 @@ describe('certificate rules on generated certificates', () => {
     const findings = await check({ [C]: src });
     assert.deepEqual(rules(findings), ['cert-single-trust-anchor']);
     assert.match(findings[0].message, /`config` trusts one root only \(Test Root CA\)/);
-    assert.match(findings[0].message, /it is a private CA, so the public certificate bundle cannot stand in/, 'a test root is no Mozilla root: no bundle advice');
+    assert.match(findings[0].message, /a private CA: the bundle cannot stand in/, 'a test root is no Mozilla root: no bundle advice');
   });
 
   it('a leaf given as the CA (the seed 002 story): error on the certificate, related to the config', async () => {

@@ -166,7 +166,7 @@ function rootAdvice(ctx: RuleContext, site: CertSite, host: string | undefined):
     const bundles = cmn === undefined ? fullText ?? "ESP-IDF's full certificate bundle has it"
       : cmn ? `ESP-IDF's certificate bundle has it, the common (CMN) list of v${idf.major}.${idf.minor} too`
       : `${fullText ?? "ESP-IDF's full certificate bundle has it"}, but not the common (CMN) list of v${idf.major}.${idf.minor}`;
-    return `use ${root} instead (a Mozilla root: ${bundles}; attaching the bundle is the simplest way).`;
+    return `use ${root} instead (a Mozilla root: ${bundles}).`;
   }
   return `it is not among the roots known offline. Look at the chain the server sends (\`esp-tls-lens chain ${host ?? 'host'}\`, or \`openssl s_client -showcerts -connect ${host ?? 'host'}:443\`) and trust the root CA that issued its last certificate; servers seldom send the root itself.`;
 }
@@ -185,9 +185,9 @@ function singleAnchor(anchors: UsedSite[]): Finding[] {
     // A private CA is not in the public bundle: the bundle is no way out for its servers.
     const advice = isMozillaRoot(root)
       ? 'put the next root next to it in the same PEM buffer (mbedTLS tries each), or attach the certificate bundle.'
-      : 'it is a private CA, so the public certificate bundle cannot stand in: put its successor next to it in the same PEM buffer (mbedTLS tries each) before the CA changes.';
+      : 'put its successor next to it in the same PEM buffer (mbedTLS tries each) before the CA changes (a private CA: the bundle cannot stand in).';
     out.push(finding('cert-single-trust-anchor', { file: u.file, range: u.setting.range },
-      `\`${u.client!.name ?? u.client!.api.struct}\` trusts one root only (${nameOf(root)}). If the server moves to another CA, devices lose contact until an OTA reaches them: ${advice}`));
+      `\`${u.client!.name ?? u.client!.api.struct}\` trusts one root only (${nameOf(root)}). If the server moves to another CA, devices lose contact until an OTA reaches them. Fix: ${advice}`));
   }
   return out;
 }
@@ -226,7 +226,7 @@ export const privateKeyInFirmware: Rule = {
     if (ctx.macros.lookup('CONFIG_SECURE_FLASH_ENC_ENABLED') === 1) return [];
     return firmwareSites(ctx).filter((s) => s.block.key && s.block.key.format !== 'unknown').map((site) =>
       finding('private-key-in-firmware', site, `A private key (${keyName(site)}) is compiled into the firmware while flash encryption is off. `
-        + 'Anyone with the device can read it with esptool read_flash (CONFIG_SECURE_FLASH_ENC_ENABLED is off) and impersonate it. Enable flash encryption, keep the key in an encrypted NVS partition, or use the DS peripheral / a secure element.'));
+        + 'Anyone with the device can read it (esptool read_flash) and impersonate it. Enable flash encryption (CONFIG_SECURE_FLASH_ENC_ENABLED), keep the key in an encrypted NVS partition, or use the DS peripheral / a secure element.'));
   },
 };
 

@@ -28,7 +28,7 @@ export const globalCaStoreEmpty: Rule = {
           file: client.file,
           range: s.range,
           message: `${s.path} trusts the global CA store, but nothing in this project fills it. Without an esp_tls_set_global_ca_store() call, `
-            + 'every handshake fails with "global_cacert is NULL" (ESP_ERR_INVALID_STATE). Call esp_tls_set_global_ca_store() with your CA certificates before connecting.'
+            + 'every handshake fails with "global_cacert is NULL" (ESP_ERR_INVALID_STATE).'
             + (s.runtime ? ` This applies ${s.runtime}.` : ''),
         });
       }

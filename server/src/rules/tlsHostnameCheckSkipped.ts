@@ -24,7 +24,7 @@ export const tlsHostnameCheckSkipped: Rule = {
 
 function finding(ctx: RuleContext, c: TlsClient, s: Setting): Finding {
   const who = c.name ? `\`${c.name}\`` : `this ${c.api.struct}`;
-  const sni = c.api.struct === 'esp_tls_cfg_t' ? ' esp-tls also stops sending SNI, so servers that host several names may present the wrong certificate.' : '';
+  const sni = c.api.struct === 'esp_tls_cfg_t' ? ' esp-tls also stops sending SNI (a server of several names may answer with the wrong one).' : '';
   // A skip that a run-time value decides (a library passing its caller's flag on) is not known to be on.
   const runtime = s.runtime ? ` This applies ${s.runtime}: check what the callers pass.`
     : s.fallback ? ` It is the retry after a failed attempt (\`${s.fallback}\`): whoever makes the first attempt fail, as anyone on the path can, gets the connection without the check.` : '';
@@ -33,7 +33,7 @@ function finding(ctx: RuleContext, c: TlsClient, s: Setting): Finding {
     severity: s.runtime ? 'info' : ruleInfo(ID)!.severity,
     file: c.file,
     range: s.range,
-    message: `${s.path} skips the server name check for ${who}. Any certificate its CA issued, for any host, is accepted: another customer of the same CA can impersonate the server.${sni}${when(ctx, s)}${runtime}`,
+    message: `${s.path} skips the server name check for ${who}. Any certificate its CA issued for any host is accepted, so any other customer of that CA can impersonate the server.${sni}${when(ctx, s)}${runtime}`,
     fixes: fixes(ctx, c, s),
   };
 }
