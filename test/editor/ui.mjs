@@ -122,6 +122,7 @@ export async function runUiTest({ server, folder, log = (m) => console.log(m) })
     await page.screenshot({ path: path.join(RESULTS, 'after-quick-fix.png') });
 
     await terminalLink(page, step);
+    await inspectCertificate(page, folder, step);
   } catch (e) {
     await page.screenshot({ path: failShot }).catch(() => {});
     e.message += `\n  (screenshot: ${path.relative(REPO, failShot)})`;
@@ -191,6 +192,33 @@ async function terminalLink(page, step) {
   await tab.waitFor({ state: 'detached', timeout: T.step });
   if (await page.locator('.monaco-dialog-box').count()) throw new Error('closing the result view asked a question');
   step(`${copyButtons} copy buttons; closed without a question`);
+}
+
+/**
+ * Inspect Certificate on a PEM file from the Command Palette: the rendered view shows the subject and a copy
+ * button for the PEM (screenshot for the README and the walkthrough).
+ */
+async function inspectCertificate(page, folder, step) {
+  copyFileSync(path.join(REPO, 'test/fixtures/grammars/amazon-root-ca-1.pem'), path.join(folder, 'amazon-root-ca-1.pem'));
+  await page.keyboard.press('Control+P');
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+  await page.keyboard.type('amazon-root-ca-1.pem');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'amazon-root-ca-1.pem' }).first().waitFor({ timeout: T.step });
+  await page.keyboard.press('Enter');
+  await page.locator('.tab.active', { hasText: 'amazon-root-ca-1.pem' }).waitFor({ timeout: T.step });
+  await page.keyboard.press('Control+Shift+P');
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+  await page.keyboard.type('ESP-IDF TLS: Inspect Certificate');
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Inspect Certificate' }).first().waitFor({ timeout: T.step });
+  await page.keyboard.press('Enter');
+  const view = page.frameLocator('iframe.webview').frameLocator('#active-frame').locator('main', { hasText: 'Amazon Root CA 1' }).first();
+  await view.waitFor({ timeout: T.step });
+  const copy = await view.locator('button.copy').count();
+  if (!copy) throw new Error('the certificate view has no copy button');
+  const shot = path.join(RESULTS, 'inspect-view.png');
+  await page.screenshot({ path: shot });
+  if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(shot, path.join(REPO, 'docs/images/inspect-view.png'));
+  step(`Inspect Certificate shows Amazon Root CA 1 rendered, ${copy} copy button(s)`);
 }
 
 // ------------------------------------------------------------------------------------------- standalone

@@ -2,6 +2,7 @@
 // root sent, which known root anchors it (Node's Mozilla list; ESP-IDF's CMN bundle per release),
 // validity against `now`, cross-signs by expired roots (the DST Root CA X3 pattern), SHA-1 and weak
 // keys, and the host name against the leaf's SANs (RFC 6125). Output: DESIGN.md §3 `chain --json`.
+import { pemOf } from '../x509/bundle';
 import { DAY_MS, daysUntil } from '../x509/days';
 import net from 'node:net';
 import { decodeCertificate, verifySignedBy, type CertInfo } from '../x509/certificate';
@@ -65,10 +66,8 @@ const EXPIRED_ROOTS: Array<{ subject: string; notAfter: Date; name: string }> = 
   { subject: 'CN=AddTrust External CA Root, OU=AddTrust External TTP Network, O=AddTrust AB, C=SE', notAfter: new Date('2020-05-30T10:48:38Z'), name: 'AddTrust External CA Root' },
 ];
 
-export function toPem(der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
-  return `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
-}
+/** A certificate as PEM (x509/bundle.ts writes it the one way). */
+export const toPem = pemOf;
 
 function label(c: CertInfo): string {
   return `"${c.subjectCN ?? c.subject}"`;

@@ -1,5 +1,6 @@
 // What a file, a selection or a literal holds, for `esp-tls-lens inspect`, the Inspect Certificate
 // command and hovers: one entry per PEM block (or the DER blob), with its summary or its problem.
+import { pemOf } from './bundle';
 import { decodeCStrings } from '../c/cStrings';
 import type { CertInfo } from './certificate';
 import { extractCertFile } from './certFile';
@@ -42,7 +43,8 @@ export async function inspectPemText(text: string): Promise<Inspected[]> {
 
 export function inspectedMarkdown(items: Inspected[], now: Date): string {
   if (!items.length) return 'No certificate or key found (no `-----BEGIN` block, and not DER).';
-  return items.map((i, n) => `${items.length > 1 ? `**${n + 1}. ${i.label}**\n\n` : ''}${describe(i, now).markdown}`).join('\n\n---\n\n');
+  // Each certificate's PEM last, as a block: the rendered view gives it a copy button.
+  return items.map((i, n) => `${items.length > 1 ? `**${n + 1}. ${i.label}**\n\n` : ''}${describe(i, now).markdown}${i.cert ? `\n\n\`\`\`\n${pemOf(i.cert.der)}\`\`\`` : ''}`).join('\n\n---\n\n');
 }
 
 export function inspectedText(items: Inspected[], now: Date): string {
