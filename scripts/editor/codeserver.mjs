@@ -37,6 +37,21 @@ export const seconds = (t0) => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
 const dpkgInstalled = (pkg) =>
   /Status: install ok installed/.test(spawnSync('dpkg', ['-s', pkg], { encoding: 'utf8' }).stdout || '');
 
+/**
+ * Runs `argv` with its output in `logFile`, printing a line every 15 s with the log's last line, so that a
+ * step of minutes (compiling code-server, installing Chromium) shows it is alive. Returns spawnSync's result.
+ */
+function runLogged(argv, { logFile, label, env, cwd }) {
+  mkdirSync(path.dirname(logFile), { recursive: true });
+  const script = `log="$1"; label="$2"; shift 2; "$@" >"$log" 2>&1 & pid=$!; t=0
+    while kill -0 $pid 2>/dev/null; do sleep 1; t=$((t+1))
+      if [ $((t % 15)) -eq 0 ] && kill -0 $pid 2>/dev/null; then printf '%s\\n' "$label ... still running (\${t} s): $(tail -n 1 "$log" | cut -c1-100)"; fi
+    done; wait $pid`;
+  return spawnSync('sh', ['-c', script, 'sh', logFile, label, ...argv], { env, cwd, stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+const logTail = (logFile) => { try { return readFileSync(logFile, 'utf8').trim().slice(-2000); } catch { return ''; } };
+
 function ensureAptPackages(needed, log) {
   if (!existsSync('/usr/bin/dpkg')) {
     if (!existsSync(CHROMIUM)) throw new SetupError(`not a Debian system and no Chromium at ${CHROMIUM} (set CHROMIUM_PATH)`);
@@ -50,14 +65,15 @@ function ensureAptPackages(needed, log) {
   const t0 = Date.now();
   log(`apt-get install ${missing.join(' ')} ...`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const install = () => spawnSync('apt-get', ['install', '-y', '-qq', ...missing], { env, encoding: 'utf8' });
+  const logFile = path.join(CACHE, 'logs', 'apt.log');
+  const install = () => runLogged(['apt-get', 'install', '-y', '-qq', ...missing], { logFile, label: '[setup] apt-get install', env });
   let r = install();
   if (r.status !== 0) { // usually stale package lists on a fresh container
     log('apt-get install failed; running apt-get update and retrying');
-    spawnSync('apt-get', ['update', '-qq'], { env, stdio: 'ignore' });
+    runLogged(['apt-get', 'update', '-qq'], { logFile, label: '[setup] apt-get update', env });
     r = install();
   }
-  if (r.status !== 0) throw new SetupError(`apt-get install ${missing.join(' ')} failed:\n${(r.stderr || r.stdout || '').trim().slice(-2000)}`);
+  if (r.status !== 0) throw new SetupError(`apt-get install ${missing.join(' ')} failed (full log: ${logFile}):\n${logTail(logFile)}`);
   log(`apt packages installed (${seconds(t0)})`);
 }
 
@@ -95,13 +111,8 @@ function npmInstallOnce({ dir, spec, marker, env, log, what, check }) {
   writeFileSync(path.join(dir, 'package.json'), JSON.stringify({ name: 'editor-cache', private: true }) + '\n');
   mkdirSync(path.join(CACHE, 'logs'), { recursive: true });
   const logFile = path.join(CACHE, 'logs', `${path.basename(dir)}-install.log`);
-  // --foreground-scripts: code-server's postinstall compiles native modules; keep its output in the log. The
-  // shell around npm prints a line every 15 s with the log's last line, so that minutes of compiling show progress.
-  const heartbeat = `npm install --no-save --foreground-scripts "$1" >"$2" 2>&1 & pid=$!; t=0
-    while kill -0 $pid 2>/dev/null; do sleep 1; t=$((t+1))
-      if [ $((t % 15)) -eq 0 ] && kill -0 $pid 2>/dev/null; then printf '%s\\n' "$3 ... still installing (\${t} s): $(tail -n 1 "$2" | cut -c1-100)"; fi
-    done; wait $pid`;
-  const r = spawnSync('sh', ['-c', heartbeat, 'sh', spec, logFile, `[setup] ${what}`], { cwd: dir, env, stdio: ['ignore', 'inherit', 'inherit'] });
+  // --foreground-scripts: code-server's postinstall compiles native modules; keep its output in the log.
+  const r = runLogged(['npm', 'install', '--no-save', '--foreground-scripts', spec], { logFile, label: `[setup] ${what}`, env, cwd: dir });
   if (r.status !== 0 || !check()) {
     const tail = readFileSync(logFile, 'utf8').trim().split('\n').slice(-25).join('\n');
     throw new SetupError(`npm install ${spec} failed (full log: ${logFile}):\n${tail}`);
