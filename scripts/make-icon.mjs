@@ -1,7 +1,8 @@
 // Renders media/icon.svg to media/icon.png (128 x 128, what the Marketplace and the Extensions view show)
 // with the Chromium the editor tests use. Run after changing the SVG: node scripts/make-icon.mjs
 import path from 'node:path';
-import { REPO, launchChromium } from './editor/codeserver.mjs';
+import { REPO } from './editor/codeserver.mjs';
+import { launchChromium } from './editor/browser.mjs';
 
 const browser = await launchChromium();
 try {

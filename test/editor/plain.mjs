@@ -5,7 +5,8 @@
 // file with a monitor's output becomes "ESP-IDF Log".
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { REPO, RESULTS, openWorkbench, seconds, sleep } from '../../scripts/editor/codeserver.mjs';
+import { REPO, RESULTS, seconds, sleep } from '../../scripts/editor/codeserver.mjs';
+import { openWorkbench } from '../../scripts/editor/browser.mjs';
 
 const T = { start: 90_000, step: 30_000 };
 

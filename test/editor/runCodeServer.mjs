@@ -7,8 +7,9 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  REPO, copyDemo, ensureInstalled, ensureVsix, launchChromium, removeDemoCopy, seconds, startCodeServer,
+  REPO, copyDemo, ensureInstalled, ensureVsix, removeDemoCopy, seconds, startCodeServer,
 } from '../../scripts/editor/codeserver.mjs';
+import { launchChromium } from '../../scripts/editor/browser.mjs';
 import { bundleSuite } from '../../scripts/editor/suite-bundle.mjs';
 
 /**

@@ -9,8 +9,9 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
-  REPO, RESULTS, copyDemo, ensureInstalled, ensureVsix, openWorkbench, removeDemoCopy, seconds, sleep, startCodeServer,
+  REPO, RESULTS, copyDemo, ensureInstalled, ensureVsix, removeDemoCopy, seconds, sleep, startCodeServer,
 } from '../../scripts/editor/codeserver.mjs';
+import { openWorkbench } from '../../scripts/editor/browser.mjs';
 
 const FIX_TITLE = 'Attach the ESP-IDF certificate bundle';
 const BUNDLE_LINE = '        .crt_bundle_attach = esp_crt_bundle_attach,';
@@ -47,6 +48,8 @@ export async function runUiTest({ server, folder, log = (m) => console.log(m) })
   const failShot = path.join(RESULTS, 'ui-failure.png');
   rmSync(failShot, { force: true }); // a failure picture from an earlier run would mislead
   const file = path.join(folder, 'main/telemetry_client.c');
+  // In the workspace from the start: Quick Open's file search may not list a file created while it runs.
+  copyFileSync(path.join(REPO, 'test/fixtures/grammars/amazon-root-ca-1.pem'), path.join(folder, 'amazon-root-ca-1.pem'));
   const { browser, page } = await openWorkbench(server, T.start);
   try {
     step('workbench loaded');
@@ -122,7 +125,7 @@ export async function runUiTest({ server, folder, log = (m) => console.log(m) })
     await page.screenshot({ path: path.join(RESULTS, 'after-quick-fix.png') });
 
     await terminalLink(page, step);
-    await inspectCertificate(page, folder, step);
+    await inspectCertificate(page, step);
   } catch (e) {
     await page.screenshot({ path: failShot }).catch(() => {});
     e.message += `\n  (screenshot: ${path.relative(REPO, failShot)})`;
@@ -198,8 +201,7 @@ async function terminalLink(page, step) {
  * Inspect Certificate on a PEM file from the Command Palette: the rendered view shows the subject and a copy
  * button for the PEM (screenshot for the README and the walkthrough).
  */
-async function inspectCertificate(page, folder, step) {
-  copyFileSync(path.join(REPO, 'test/fixtures/grammars/amazon-root-ca-1.pem'), path.join(folder, 'amazon-root-ca-1.pem'));
+async function inspectCertificate(page, step) {
   await page.keyboard.press('Control+P');
   await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
   await page.keyboard.type('amazon-root-ca-1.pem');
