@@ -7,10 +7,12 @@ import { looksLikeMonitorLog } from '../../server/src/logs/monitorLog';
 import type { Ctx } from './context';
 
 export const LOG_LANGUAGE = 'esp-idf-log';
+/** The lines read of each opened log or text file: a monitor shows itself in its first lines. */
+const HEAD_LINES = 200;
 
 export function registerLogLanguage(ctx: Ctx): void {
   const check = (doc: vscode.TextDocument) => {
-    if ((doc.languageId === 'log' || doc.languageId === 'plaintext') && looksLikeMonitorLog(doc.getText())) {
+    if ((doc.languageId === 'log' || doc.languageId === 'plaintext') && looksLikeMonitorLog(doc.getText(new vscode.Range(0, 0, Math.min(doc.lineCount, HEAD_LINES), 0)))) {
       void vscode.languages.setTextDocumentLanguage(doc, LOG_LANGUAGE);
     }
   };

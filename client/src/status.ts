@@ -39,12 +39,17 @@ export class StatusItem {
   /** Whether the workspace holds an ESP-IDF project; unknown (false) until the first analysis ends. */
   private active = false;
   private known: number | undefined;
+  /** What `espTlsLens.active` was last set to (it starts unset, which when-clauses read as false). */
+  private contextSet = false;
 
   private set(text: string, tooltip: string, error = false): void {
     this.item.text = text;
     this.item.tooltip = tooltip;
     this.item.backgroundColor = error ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
-    void vscode.commands.executeCommand('setContext', 'espTlsLens.active', this.active);
+    if (this.active !== this.contextSet) {
+      this.contextSet = this.active;
+      void vscode.commands.executeCommand('setContext', 'espTlsLens.active', this.active);
+    }
     if (this.active || error) this.item.show();
     else this.item.hide();
   }

@@ -38,3 +38,22 @@ export async function openWorkbench(server, timeoutMs = 90_000) {
     throw e;
   }
 }
+
+/** Opens `name` with Quick Open (Ctrl+P) and waits for its tab. */
+export async function openFile(page, name, timeoutMs = 30_000) {
+  await pick(page, 'Control+P', name, name, timeoutMs);
+  await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: timeoutMs });
+}
+
+/** Runs a command from the Command Palette: types `label`, waits for the row matching `row`, presses Enter. */
+export function runCommand(page, label, row = label, timeoutMs = 30_000) {
+  return pick(page, 'Control+Shift+P', label, row, timeoutMs);
+}
+
+async function pick(page, key, typed, row, timeoutMs) {
+  await page.keyboard.press(key);
+  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
+  await page.keyboard.type(typed);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: row }).first().waitFor({ timeout: timeoutMs });
+  await page.keyboard.press('Enter');
+}

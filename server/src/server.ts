@@ -229,10 +229,17 @@ function publish(files: Iterable<string>): void {
   readyStatus();
 }
 
-/** What the lenses last said: when an edit or a save changed them (an embed changes another file's lens), the editor asks again. */
+/**
+ * When an edit or a save changed the lenses (an embed changes another file's lens), the editor asks again.
+ * Most keystrokes change no fact, the rules are not re-run and the lens map is the same object: no comparison.
+ */
+let lensesSeen: ReadonlyMap<string, unknown> | undefined;
 let lensesShown = '';
 function refreshLenses(): void {
-  const now = JSON.stringify([...analyzer.allLenses()]);
+  const lenses = analyzer.allLenses();
+  if (lenses === lensesSeen) return;
+  lensesSeen = lenses;
+  const now = JSON.stringify([...lenses]);
   if (now === lensesShown) return;
   lensesShown = now;
   if (canRefreshLenses) void connection.sendRequest(CodeLensRefreshRequest.type);

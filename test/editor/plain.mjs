@@ -6,7 +6,7 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { REPO, RESULTS, seconds, sleep } from '../../scripts/editor/codeserver.mjs';
-import { openWorkbench } from '../../scripts/editor/browser.mjs';
+import { openFile, openWorkbench } from '../../scripts/editor/browser.mjs';
 
 const T = { start: 90_000, step: 30_000 };
 
@@ -35,15 +35,6 @@ async function waitForLog(profileData, pattern, timeoutMs) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000}s waiting for ${pattern} in the extension's log (${files.length} log file(s))`);
     await sleep(250);
   }
-}
-
-async function openFile(page, name) {
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
-  await page.keyboard.type(name);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: T.step });
-  await page.keyboard.press('Enter');
-  await page.locator('.tab.active', { hasText: name }).waitFor({ timeout: T.step });
 }
 
 /** The editor's language, as the status bar shows it, once it is `expected` (a language set on open may come a moment later). */

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import {
   REPO, RESULTS, copyDemo, ensureInstalled, ensureVsix, removeDemoCopy, seconds, sleep, startCodeServer,
 } from '../../scripts/editor/codeserver.mjs';
-import { openWorkbench } from '../../scripts/editor/browser.mjs';
+import { openFile, openWorkbench, runCommand } from '../../scripts/editor/browser.mjs';
 
 const FIX_TITLE = 'Attach the ESP-IDF certificate bundle';
 const BUNDLE_LINE = '        .crt_bundle_attach = esp_crt_bundle_attach,';
@@ -53,12 +53,7 @@ export async function runUiTest({ server, folder, log = (m) => console.log(m) })
   const { browser, page } = await openWorkbench(server, T.start);
   try {
     step('workbench loaded');
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
-    await page.keyboard.type('telemetry_client.c');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'telemetry_client.c' }).first().waitFor({ timeout: T.step });
-    await page.keyboard.press('Enter');
-    await page.locator('.tab.active', { hasText: 'telemetry_client.c' }).waitFor({ timeout: T.step });
+    await openFile(page, 'telemetry_client.c', T.step);
     step('main/telemetry_client.c open');
 
     await page.locator('.editor-instance .squiggly-error').first().waitFor({ timeout: T.start });
@@ -141,11 +136,7 @@ export async function runUiTest({ server, folder, log = (m) => console.log(m) })
  * command itself holds no code (it would be a link too).
  */
 async function terminalLink(page, step) {
-  await page.keyboard.press('Control+Shift+P');
-  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
-  await page.keyboard.type('Terminal: Create New Terminal');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Create New Terminal' }).first().waitFor({ timeout: T.step });
-  await page.keyboard.press('Enter');
+  await runCommand(page, 'Terminal: Create New Terminal', 'Create New Terminal', T.step);
   await page.locator('.terminal-wrapper.active .xterm-rows').waitFor({ timeout: T.step });
   await page.locator('.terminal-wrapper.active .xterm-rows > div', { hasText: /\S/ }).first().waitFor({ timeout: T.step }); // the prompt
   await page.keyboard.type("printf 'E (5100) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x%s\\n' 2700");
@@ -187,11 +178,7 @@ async function terminalLink(page, step) {
   if (process.env.UPDATE_SCREENSHOTS === '1') copyFileSync(shot, path.join(REPO, 'media/walkthrough/decode-view.png'));
   // Closing it asks nothing: the tab goes, no "save changes?" dialog comes.
   const tab = page.locator('.tab', { hasText: 'Decode:' }).first();
-  await page.keyboard.press('Control+Shift+P');
-  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
-  await page.keyboard.type('View: Close Editor');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: /^View: Close Editor/ }).first().waitFor({ timeout: T.step });
-  await page.keyboard.press('Enter');
+  await runCommand(page, 'View: Close Editor', /^View: Close Editor/, T.step);
   await tab.waitFor({ state: 'detached', timeout: T.step });
   if (await page.locator('.monaco-dialog-box').count()) throw new Error('closing the result view asked a question');
   step(`${copyButtons} copy buttons; closed without a question`);
@@ -202,17 +189,8 @@ async function terminalLink(page, step) {
  * button for the PEM (screenshot for the README and the walkthrough).
  */
 async function inspectCertificate(page, step) {
-  await page.keyboard.press('Control+P');
-  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
-  await page.keyboard.type('amazon-root-ca-1.pem');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'amazon-root-ca-1.pem' }).first().waitFor({ timeout: T.step });
-  await page.keyboard.press('Enter');
-  await page.locator('.tab.active', { hasText: 'amazon-root-ca-1.pem' }).waitFor({ timeout: T.step });
-  await page.keyboard.press('Control+Shift+P');
-  await page.locator('.quick-input-widget input').waitFor({ state: 'visible' });
-  await page.keyboard.type('ESP-IDF TLS: Inspect Certificate');
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: 'Inspect Certificate' }).first().waitFor({ timeout: T.step });
-  await page.keyboard.press('Enter');
+  await openFile(page, 'amazon-root-ca-1.pem', T.step);
+  await runCommand(page, 'ESP-IDF TLS: Inspect Certificate', 'Inspect Certificate', T.step);
   const view = page.frameLocator('iframe.webview').frameLocator('#active-frame').locator('main', { hasText: 'Amazon Root CA 1' }).first();
   await view.waitFor({ timeout: T.step });
   const copy = await view.locator('button.copy').count();
