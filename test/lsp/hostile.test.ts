@@ -10,6 +10,9 @@ import { after, before, describe, it } from 'node:test';
 import { writeProject } from '../support/hostile';
 import { serverPath, TestClient, uri } from '../support/lsp';
 
+/** A sound source with one finding (the name check skipped): what the buffers below start from and return to. */
+const insecure = 'void f(void) { esp_tls_cfg_t cfg = { .skip_common_name = true }; esp_tls_conn_new_sync("h", 1, 443, &cfg, 0); }\n';
+
 describe('language server and hostile files', { skip: process.platform === 'win32' ? 'needs FIFOs' : false }, () => {
   let client: TestClient;
   let ws: string;
@@ -43,7 +46,6 @@ describe('language server and hostile files', { skip: process.platform === 'win3
 
   it('a buffer edited into something too complex loses its findings (none stale) and says why', async () => {
     const file = path.join(ws, 'main/edited.c');
-    const insecure = 'void f(void) { esp_tls_cfg_t cfg = { .skip_common_name = true }; esp_tls_conn_new_sync("h", 1, 443, &cfg, 0); }\n';
     await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(file), languageId: 'c', version: 1, text: insecure } });
     await client.waitForDiagnostics(file, (d) => d.some((x) => x.code === 'tls-hostname-check-skipped'));
     const deep = `${insecure}int x = ${'('.repeat(5000)}1${')'.repeat(5000)};\n`;
@@ -63,7 +65,6 @@ describe('language server and hostile files', { skip: process.platform === 'win3
   // the worker parses it, the server answers; in one thread the answer came only after the parse.
   it('answers requests while a file is being parsed', async () => {
     const file = path.join(ws, 'main/slow.c');
-    const insecure = 'void f(void) { esp_tls_cfg_t cfg = { .skip_common_name = true }; esp_tls_conn_new_sync("h", 1, 443, &cfg, 0); }\n';
     await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(file), languageId: 'c', version: 1, text: insecure } });
     await client.waitForDiagnostics(file, (d) => d.some((x) => x.code === 'tls-hostname-check-skipped'));
     const slow = readFileSync(path.resolve(__dirname, '../fixtures/fuzz/crashes/c-1060dee09834.c'), 'utf8');
