@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { aptInstall, dpkgInstalled, logTail, runLogged, seconds } from '../lib/system.mjs';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const CACHE = path.resolve(process.env.ESP_TLS_LENS_CACHE || path.join(REPO, '.cache/editor'));
@@ -30,27 +31,9 @@ const APT_BUILD = ['libkrb5-dev', 'libxkbfile-dev', 'libsecret-1-dev', 'pkg-conf
 export class SetupError extends Error {}
 
 const defaultLog = (msg) => console.log(`[editor] ${msg}`);
-export const seconds = (t0) => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
+export { seconds };
 
 // ---------------------------------------------------------------------------------------------- install
-
-const dpkgInstalled = (pkg) =>
-  /Status: install ok installed/.test(spawnSync('dpkg', ['-s', pkg], { encoding: 'utf8' }).stdout || '');
-
-/**
- * Runs `argv` with its output in `logFile`, printing a line every 15 s with the log's last line, so that a
- * step of minutes (compiling code-server, installing Chromium) shows it is alive. Returns spawnSync's result.
- */
-function runLogged(argv, { logFile, label, env, cwd }) {
-  mkdirSync(path.dirname(logFile), { recursive: true });
-  const script = `log="$1"; label="$2"; shift 2; "$@" >"$log" 2>&1 & pid=$!; t=0
-    while kill -0 $pid 2>/dev/null; do sleep 1; t=$((t+1))
-      if [ $((t % 15)) -eq 0 ] && kill -0 $pid 2>/dev/null; then printf '%s\\n' "$label ... still running (\${t} s): $(tail -n 1 "$log" | cut -c1-100)"; fi
-    done; wait $pid`;
-  return spawnSync('sh', ['-c', script, 'sh', logFile, label, ...argv], { env, cwd, stdio: ['ignore', 'inherit', 'inherit'] });
-}
-
-const logTail = (logFile) => { try { return readFileSync(logFile, 'utf8').trim().slice(-2000); } catch { return ''; } };
 
 function ensureAptPackages(needed, log) {
   if (!existsSync('/usr/bin/dpkg')) {
@@ -62,19 +45,8 @@ function ensureAptPackages(needed, log) {
   const missing = (isRoot ? [...APT_RUNTIME, ...APT_BUILD] : needed).filter((p) => !dpkgInstalled(p));
   if (!missing.length) return;
   if (!isRoot) throw new SetupError(`missing Debian packages: ${missing.join(' ')} (run as root, or: sudo apt-get install -y ${missing.join(' ')})`);
-  const t0 = Date.now();
-  log(`apt-get install ${missing.join(' ')} ...`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  const logFile = path.join(CACHE, 'logs', 'apt.log');
-  const install = () => runLogged(['apt-get', 'install', '-y', '-qq', ...missing], { logFile, label: '[setup] apt-get install', env });
-  let r = install();
-  if (r.status !== 0) { // usually stale package lists on a fresh container
-    log('apt-get install failed; running apt-get update and retrying');
-    runLogged(['apt-get', 'update', '-qq'], { logFile, label: '[setup] apt-get update', env });
-    r = install();
-  }
-  if (r.status !== 0) throw new SetupError(`apt-get install ${missing.join(' ')} failed (full log: ${logFile}):\n${logTail(logFile)}`);
-  log(`apt packages installed (${seconds(t0)})`);
+  const failed = aptInstall(missing, { logFile: path.join(CACHE, 'logs', 'apt.log'), label: '[setup]', log });
+  if (failed) throw new SetupError(failed);
 }
 
 /**
