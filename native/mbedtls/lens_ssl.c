@@ -30,7 +30,7 @@ typedef struct {
   mbedtls_pk_context key;
   mbedtls_x509_crt presented;/* the server's chain as sent, captured when it is verified */
   mbedtls_x509_crt_profile profile;
-  int use_bundle, check_dates;
+  int use_bundle, check_dates, bundle_fatal;
   int suites[MAX_LIST];
 #if LENS_V3
   uint16_t groups[MAX_LIST];
@@ -122,7 +122,11 @@ static int on_verify(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flag
   }
   /* Without MBEDTLS_HAVE_TIME_DATE the device never compares dates. */
   if (!c->check_dates) *flags &= ~(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE);
-  if (c->use_bundle && (*flags & ~MBEDTLS_X509_BADCERT_BAD_MD) == MBEDTLS_X509_BADCERT_NOT_TRUSTED && bundle_accepts(c, crt)) *flags = 0;
+  if (c->use_bundle && (*flags & ~MBEDTLS_X509_BADCERT_BAD_MD) == MBEDTLS_X509_BADCERT_NOT_TRUSTED) {
+    if (bundle_accepts(c, crt)) *flags = 0;
+    /* Before ESP-IDF 5.4 the callback failed the whole verification ("Failed to verify certificate"). */
+    else if (c->bundle_fatal) return MBEDTLS_ERR_X509_FATAL_ERROR;
+  }
   return 0;
 }
 
@@ -186,12 +190,14 @@ static void copy_list(int *to, const int *from) {
 
 /**
  * Everything the sdkconfig decides, as the API sets it: versions (0x0303, 0x0304), the suites,
- * groups and signature schemes (TLS numbers, 0-terminated), the max fragment length code, whether
- * dates are checked, and the X.509 profile set by lens_profile(). Then mbedtls_ssl_setup().
+ * groups and signature schemes (TLS numbers, 0-terminated), the max fragment length code, the
+ * options (1: dates are checked, MBEDTLS_HAVE_TIME_DATE; 2: the bundle callback fails the verification
+ * as before ESP-IDF 5.4), the authmode and the host name, and the X.509 profile set by lens_profile().
+ * Then mbedtls_ssl_setup().
  */
 EXPORT(lens_conn_setup) int lens_conn_setup(conn *c, int min_version, int max_version, const int *suites,
-                                            const int *groups, const int *sig_algs, int mfl, int check_dates,
-                                            int authmode, const char *hostname, int set_hostname) {
+                                            const int *groups, const int *sig_algs, int mfl, int options,
+                                            int authmode, const char *hostname) {
   int ret = rng();
   if (ret != 0) return ret;
   ret = mbedtls_ssl_config_defaults(&c->conf, MBEDTLS_SSL_IS_CLIENT, MBEDTLS_SSL_TRANSPORT_STREAM, MBEDTLS_SSL_PRESET_DEFAULT);
@@ -233,7 +239,8 @@ EXPORT(lens_conn_setup) int lens_conn_setup(conn *c, int min_version, int max_ve
   if (mfl) mbedtls_ssl_conf_max_frag_len(&c->conf, (unsigned char)mfl);
   c->profile = profile;
   mbedtls_ssl_conf_cert_profile(&c->conf, &c->profile);
-  c->check_dates = check_dates;
+  c->check_dates = options & 1;
+  c->bundle_fatal = (options & 2) != 0;
   /* esp_crt_bundle_attach() gives mbedTLS an empty dummy CA so that it does not stop with "no CA chain" */
   mbedtls_ssl_conf_ca_chain(&c->conf, &c->ca, NULL);
   mbedtls_ssl_conf_authmode(&c->conf, authmode);
@@ -244,10 +251,9 @@ EXPORT(lens_conn_setup) int lens_conn_setup(conn *c, int min_version, int max_ve
   }
   ret = mbedtls_ssl_setup(&c->ssl, &c->conf);
   if (ret != 0) return ret;
-  if (set_hostname) {
-    ret = mbedtls_ssl_set_hostname(&c->ssl, hostname);
-    if (ret != 0) return ret;
-  }
+  /* NULL for skip_common_name: no SNI, and (3.6.3 and later) an explicit "no name to check" */
+  ret = mbedtls_ssl_set_hostname(&c->ssl, hostname);
+  if (ret != 0) return ret;
   mbedtls_ssl_set_bio(&c->ssl, c, bio_send, bio_recv, NULL);
   return 0;
 }

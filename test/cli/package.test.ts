@@ -9,8 +9,8 @@ import { describe, it } from 'node:test';
 import { repo } from '../support/cli';
 
 const manifest = JSON.parse(readFileSync(path.join(repo, 'package.json'), 'utf8'));
-/** Opened at run time: the server and its worker (languageClient.ts, extractPool.ts), the parser's wasm (c/parser.ts), the webview pages (views/). */
-const RUNTIME = ['dist/server.js', 'dist/cWorker.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-c.wasm', 'dist/tree-sitter-cpp.wasm', 'media/chain.js', 'media/chain.css', 'media/result.js', 'media/result.css'];
+/** Opened at run time: the server and its worker (languageClient.ts, extractPool.ts), the parser's wasm (c/parser.ts), the device's Mbed TLS (mbedtls/device/module.ts) with its licence, the webview pages (views/). */
+const RUNTIME = ['dist/server.js', 'dist/cWorker.js', 'dist/tree-sitter.wasm', 'dist/tree-sitter-c.wasm', 'dist/tree-sitter-cpp.wasm', 'dist/mbedtls-3.6.wasm', 'dist/mbedtls-2.28.wasm', 'dist/MBEDTLS-LICENSE.txt', 'media/chain.js', 'media/chain.css', 'media/result.js', 'media/result.css'];
 /** Every package has these; vsce swaps README.md for the --readme-path file. */
 const ALWAYS = ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md'];
 

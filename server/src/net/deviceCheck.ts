@@ -13,6 +13,8 @@ import { nameKey } from '../x509/names';
 import { caName, findKnownIssuer } from '../x509/trustStores';
 import { dnsMatches } from './analyzeChain';
 import type { DeviceProfile } from './deviceProfile';
+import { deviceTls } from './deviceTls';
+import { realCheck } from './realCheck';
 import { ALERTS, FetchChainError, peerChain, serverFlight, socketErrorText, type ServerFlight } from './fetchChain';
 
 export interface DeviceCheckOptions {
@@ -38,7 +40,7 @@ export interface DeviceCheck {
 const F = { EXPIRED: 0x01, CN_MISMATCH: 0x04, NOT_TRUSTED: 0x08, FUTURE: 0x200, BAD_MD: 0x4000, BAD_KEY: 0x10000 } as const;
 /** MBEDTLS_X509_MAX_INTERMEDIATE_CA, unchanged by ESP-IDF. */
 const MAX_INTERMEDIATE_CA = 8;
-const ERR = { FATAL_ALERT: -0x7780, CONN_EOF: -0x7280, INVALID_RECORD: -0x7200, CERT_VERIFY_FAILED: -0x2700, X509_FATAL: -0x3000 };
+export const ERR = { FATAL_ALERT: -0x7780, CONN_EOF: -0x7280, INVALID_RECORD: -0x7200, CERT_VERIFY_FAILED: -0x2700, X509_FATAL: -0x3000 };
 
 export async function checkLikeDevice(profile: DeviceProfile, opts: DeviceCheckOptions): Promise<DeviceCheck> {
   const steps: Step[] = [];
@@ -47,7 +49,18 @@ export async function checkLikeDevice(profile: DeviceProfile, opts: DeviceCheckO
 
   const early = beforeConnecting(profile);
   if (early) { step('Setup', false, early.reason); return { ok: false, expected: early, steps }; }
+  // The device's own Mbed TLS answers wherever the project gives it what it needs; the model only where it cannot.
+  const settings = deviceTls(profile);
+  if ('unsupported' in settings) {
+    step('Model', null, `${settings.unsupported}; this check models the device's handshake instead of running its Mbed TLS`);
+    return modelCheck(profile, opts, steps);
+  }
+  return realCheck(profile, settings, opts, steps);
+}
 
+/** The hand-written model of the handshake and verification (PSK clients, CA buffers the project does not let us read). */
+async function modelCheck(profile: DeviceProfile, opts: DeviceCheckOptions, steps: Step[]): Promise<DeviceCheck> {
+  const step = (name: string, ok: boolean | null, detail: string) => { steps.push({ step: name, ok, detail }); };
   let hello: Awaited<ReturnType<typeof handshake>>;
   try {
     hello = await handshake(profile, opts, step);
@@ -73,7 +86,7 @@ export async function checkLikeDevice(profile: DeviceProfile, opts: DeviceCheckO
   return { ok: true, steps, protocol: hello.protocol, suite: hello.suite };
 }
 
-type Expected = NonNullable<DeviceCheck['expected']>;
+export type Expected = NonNullable<DeviceCheck['expected']>;
 
 /** What esp-tls refuses before any packet is sent. */
 function beforeConnecting(p: DeviceProfile): Expected | undefined {
@@ -95,7 +108,7 @@ function espError(name: string, code: string, log: string[], reason: string): Ex
 }
 
 /** The mbedTLS error, its name in this version, and the lines the monitor would show. */
-function expectation(p: DeviceProfile, code: number, reason: string, flags = 0, extraLog: string[] = []): Expected {
+export function expectation(p: DeviceProfile, code: number, reason: string, flags = 0, extraLog: string[] = []): Expected {
   const hex = formatMbedtlsCode(code);
   const name = mbedtlsParts(code, p.mbedtls).map((x) => x.name).filter(Boolean).join(' + ') || 'unknown';
   const decoded = flags ? decodeVerifyFlags(flags) : [];
@@ -146,25 +159,34 @@ async function helloFailure(p: DeviceProfile, o: DeviceCheckOptions, servername:
   if (e.code === 'not-tls') return { code: ERR.INVALID_RECORD, reason: e.message };
   if (e.code === 'closed') return { code: ERR.CONN_EOF, reason: `${e.message}: the device reads end-of-connection in the handshake` };
   if (e.code !== 'alert') return { reason: e.message };
-  const alert = ALERTS[e.alert ?? -1] ?? String(e.alert);
-  // Ask again with what common clients offer: what the server picks then tells what the sdkconfig lacks.
-  const probe = await serverFlight({ host: o.host, port: o.port, servername, timeoutMs, signal: o.signal }).catch(() => undefined);
-  let why: string;
-  if (e.alert === 70) why = 'the server does not accept TLS 1.2 (TLS 1.3 only), and this sdkconfig does not enable CONFIG_MBEDTLS_SSL_PROTO_TLS1_3';
-  else if (probe) why = `the server shares no cipher suite or group with the device: offered a common client's list, it picks ${suiteName(probe.suite, p)}, which this sdkconfig leaves out`;
-  else if (e.alert === 40 || e.alert === 71) why = 'the server shares no cipher suite or group with the device (it refuses a common client\'s list too: it may accept only TLS 1.3)';
-  else why = `the server ended the handshake with alert ${alert}`;
-  return { code: ERR.FATAL_ALERT, reason: `offered ${offered}; the server answered with the fatal alert ${alert}: ${why}` };
+  return { code: ERR.FATAL_ALERT, reason: await alertReason(p, o, servername, e.alert ?? -1, offered, timeoutMs) };
 }
 
-function suiteName(id: number, p: DeviceProfile): string {
+/** Why the server sent a fatal alert: asked again with a common client's list, what it picks tells what the sdkconfig lacks. */
+export async function alertReason(p: DeviceProfile, o: Pick<DeviceCheckOptions, 'host' | 'port' | 'signal'>, servername: string | null, alertCode: number, offered: string, timeoutMs: number): Promise<string> {
+  const alert = ALERTS[alertCode] ?? String(alertCode);
+  const refusal = alertCode === 40 || alertCode === 70 || alertCode === 71;
+  const probe = refusal ? await serverFlight({ host: o.host, port: o.port, servername, timeoutMs, signal: o.signal }).catch(() => undefined) : undefined;
+  let why: string;
+  if (alertCode === 70 && !p.tls13) why = 'the server does not accept TLS 1.2 (TLS 1.3 only), and this sdkconfig does not enable CONFIG_MBEDTLS_SSL_PROTO_TLS1_3';
+  else if (probe) why = `the server shares no cipher suite or group with the device: offered a common client's list, it picks ${suiteName(probe.suite, p)}, which this sdkconfig leaves out`;
+  else if (alertCode === 40 || alertCode === 71) why = 'the server shares no cipher suite or group with the device (it refuses a common client\'s list too: it may accept only TLS 1.3)';
+  else if (alertCode === 116 || alertCode === 42) why = 'the server requires a client certificate, and the device sent none (set clientcert_buf and clientkey_buf)';
+  else why = `the server ended the handshake with alert ${alert}`;
+  return `offered ${offered}; the server answered with the fatal alert ${alert}: ${why}`;
+}
+
+export function suiteName(id: number, p: DeviceProfile): string {
   const s = suiteTable(p.mbedtls).find((x) => x.id === id) ?? suiteTable('3.6').find((x) => x.id === id);
   return s ? s.iana : `0x${id.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
 function recordTooLong(p: DeviceProfile, f: ServerFlight): string | undefined {
-  if (f.maxRecord <= p.inContentLen) return undefined;
-  return `the server sent a ${f.maxRecord}-byte record, but the device's input buffer holds ${p.inContentLen} bytes ` +
+  return f.maxRecord <= p.inContentLen ? undefined : recordTooLongText(p, f.maxRecord);
+}
+
+export function recordTooLongText(p: DeviceProfile, length: number): string {
+  return `the server sent a ${length}-byte record, but the device's input buffer holds ${p.inContentLen} bytes ` +
     '(CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN): mbedTLS drops the record as invalid. Raise it to 16384 or make the server send smaller records';
 }
 
@@ -214,7 +236,7 @@ function tls13Hello(p: DeviceProfile, o: DeviceCheckOptions, servername: string 
   });
 }
 
-async function decodeAll(ders: Uint8Array[]): Promise<CertInfo[] | string> {
+export async function decodeAll(ders: Uint8Array[]): Promise<CertInfo[] | string> {
   if (!ders.length) return 'the server sent no certificate';
   const out: CertInfo[] = [];
   for (const [i, der] of ders.entries()) {
@@ -232,7 +254,7 @@ async function decodeAll(ders: Uint8Array[]): Promise<CertInfo[] | string> {
 
 interface Link { cert: CertInfo; flags: number; trusted: boolean }
 
-async function verifyChain(certs: CertInfo[], p: DeviceProfile, now: Date): Promise<{ steps: Step[]; expected?: Expected }> {
+export async function verifyChain(certs: CertInfo[], p: DeviceProfile, now: Date): Promise<{ steps: Step[]; expected?: Expected; flags?: number }> {
   const steps: Step[] = [];
   const t = p.trust;
   if (t.kind === 'psk') return { steps: [{ step: 'Trust', ok: null, detail: 'the client authenticates with a pre-shared key; the certificate is not what the device checks' }] };
@@ -263,7 +285,7 @@ async function verifyChain(certs: CertInfo[], p: DeviceProfile, now: Date): Prom
   const bundleCode = t.kind === 'bundle' && callbackFailed && (p.idf.major < 5 || (p.idf.major === 5 && p.idf.minor < 4)) ? ERR.X509_FATAL : ERR.CERT_VERIFY_FAILED;
   const reason = steps.filter((s) => s.ok === false).map((s) => s.detail).join('; ');
   const extra = callbackFailed ? ['E esp-x509-crt-bundle: Failed to verify certificate'] : [];
-  return { steps, expected: expectation(p, bundleCode, reason, flags, extra) };
+  return { steps, flags, expected: expectation(p, bundleCode, reason, flags, extra) };
 }
 
 async function walkChain(certs: CertInfo[], anchors: CertInfo[], p: DeviceProfile, now: Date): Promise<{ links: Link[]; fatal: boolean }> {

@@ -10,7 +10,7 @@ import { readString, type Setting, type TlsClient } from '../rules/clients';
 import type { RuleContext } from '../rules/context';
 import { trustPrecedence } from '../rules/trustLens';
 import {
-  offeredGroups, offeredSignatureAlgorithms, offeredSuites, protocolVersions, type MbedtlsVersion, type Suite,
+  mbedtlsMacros, offeredGroups, offeredSignatureAlgorithms, offeredSuites, protocolVersions, type MbedtlsVersion, type Suite,
 } from '../sdkconfig/ciphersuites';
 import { ProjectConfig } from '../sdkconfig/kconfig';
 import type { CertInfo } from '../x509/certificate';
@@ -39,6 +39,8 @@ export interface DeviceProfile {
   inContentLen: number;
   /** MBEDTLS_HAVE_TIME_DATE: only then are certificate dates checked. */
   checksDates: boolean;
+  /** mbedtls_ecp_group_id numbers of the curves esp_config.h leaves out of this build (a certificate on one does not parse). */
+  curvesOff: number[];
   trust: Trust;
   /** The SNI sent and the name checked against the certificate; null when none (skip_common_name). */
   sni: string | null;
@@ -82,12 +84,26 @@ export async function deviceProfile(ctx: RuleContext, project: EspIdfProject, cl
     signatureAlgorithms: sigNames ? sigNames.map((n) => SIGNATURE_SCHEMES[n]).filter((n) => n !== undefined) : SIGNATURE_SCHEMES_228,
     inContentLen: c.incomingRecord().size ?? 16384,
     checksDates: c.bool('CONFIG_MBEDTLS_HAVE_TIME_DATE') === true,
+    curvesOff: curvesOff(lookup, mbedtls),
     trust: await trustOf(ctx, project, client),
     sni: names.sni,
     checkName: names.check,
     client: client && (client.name ? `\`${client.name}\` (${client.api.struct})` : client.api.struct),
     notes,
   };
+}
+
+/** mbedtls_ecp_group_id of each MBEDTLS_ECP_DP_*_ENABLED macro (ecp.h; the same in 2.28 and 3.6). */
+const CURVES: [string, number][] = [
+  ['SECP192R1', 1], ['SECP224R1', 2], ['SECP256R1', 3], ['SECP384R1', 4], ['SECP521R1', 5], ['BP256R1', 6], ['BP384R1', 7],
+  ['BP512R1', 8], ['CURVE25519', 9], ['SECP192K1', 10], ['SECP224K1', 11], ['SECP256K1', 12], ['CURVE448', 13],
+];
+
+/** Curves the cipher-suite model tracks and this build leaves out; a curve the model does not track is assumed compiled in. */
+function curvesOff(lookup: (n: string) => boolean | undefined, mbedtls: MbedtlsVersion): number[] {
+  const built = mbedtlsMacros(lookup, mbedtls);
+  const tracked = mbedtlsMacros(() => true, mbedtls);
+  return CURVES.filter(([name]) => tracked.has(`MBEDTLS_ECP_DP_${name}_ENABLED`) && !built.has(`MBEDTLS_ECP_DP_${name}_ENABLED`)).map(([, id]) => id);
 }
 
 /** esp-tls calls mbedtls_ssl_set_hostname(common_name ?: host) unless skip_common_name: that name is both SNI and the name checked. */

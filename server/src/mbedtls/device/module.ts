@@ -39,7 +39,7 @@ export interface LensExports {
   lens_conn_free(c: Ptr): void;
   lens_conn_trust(c: Ptr, kind: number, buf: Ptr, len: number): number;
   lens_conn_own(c: Ptr, crt: Ptr, crtLen: number, key: Ptr, keyLen: number): number;
-  lens_conn_setup(c: Ptr, min: number, max: number, suites: Ptr, groups: Ptr, sigAlgs: Ptr, mfl: number, checkDates: number, authmode: number, host: Ptr, setHost: number): number;
+  lens_conn_setup(c: Ptr, min: number, max: number, suites: Ptr, groups: Ptr, sigAlgs: Ptr, mfl: number, options: number, authmode: number, host: Ptr): number;
   lens_conn_handshake(c: Ptr): number;
   lens_conn_verify_result(c: Ptr): number;
   lens_conn_version(c: Ptr): Ptr;

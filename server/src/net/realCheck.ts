@@ -1,0 +1,93 @@
+// Check Server Against Project with the device's own Mbed TLS (mbedtls/device/): the handshake's return
+// code and verify flags are the device's, not a model's. The model (deviceCheck.ts) still explains a
+// verification failure in words, but only where its flags agree with the stack's; where they differ the
+// device's own verify text is the explanation.
+import net from 'node:net';
+import { formatMbedtlsCode } from '../mbedtls/catalogue';
+import { deviceHandshake, INVALID_RECORD, NetworkError, type DeviceTls, type HandshakeResult } from './deviceHandshake';
+import { mbedtls, type Mbedtls } from '../mbedtls/device/module';
+import { alertReason, decodeAll, ERR, expectation, recordTooLongText, verifyChain, type DeviceCheck, type DeviceCheckOptions, type Expected, type Step } from './deviceCheck';
+import type { CertInfo } from '../x509/certificate';
+import type { DeviceProfile } from './deviceProfile';
+
+const PK_UNKNOWN_NAMED_CURVE = -0x3a00;
+/** mbedtls_ecp_group_id → the curve's name (ecp.h). */
+const CURVE_NAMES = ['', 'secp192r1', 'secp224r1', 'secp256r1', 'secp384r1', 'secp521r1', 'brainpoolP256r1', 'brainpoolP384r1', 'brainpoolP512r1', 'x25519', 'secp192k1', 'secp224k1', 'secp256k1', 'x448'];
+
+export async function realCheck(p: DeviceProfile, cfg: DeviceTls, o: DeviceCheckOptions, steps: Step[]): Promise<DeviceCheck> {
+  const step = (name: string, ok: boolean | null, detail: string) => { steps.push({ step: name, ok, detail }); };
+  const m = await mbedtls(p.mbedtls);
+  let r: HandshakeResult;
+  try {
+    r = await deviceHandshake(cfg, { host: o.host, port: o.port, timeoutMs: o.timeoutMs, now: o.now, signal: o.signal });
+  } catch (e) {
+    if (!(e instanceof NetworkError)) throw e;
+    step('Connect', false, e.message);
+    return { ok: false, error: e.message, steps };
+  }
+  const offered = offeredText(p);
+  if (r.setup) {
+    const reason = `the device cannot load ${r.setup}: ${m.strerror(r.code)}`;
+    step('Setup', false, reason);
+    return { ok: false, expected: expectation(p, r.code, reason), steps };
+  }
+  const hex = formatMbedtlsCode(r.code);
+  step('Handshake', r.code === 0, r.code === 0
+    ? `Mbed TLS ${m.version} offered ${offered}; negotiated ${r.version} with ${r.suite} (${Math.round(r.ms)} ms)`
+    : `Mbed TLS ${m.version} offered ${offered}; mbedtls_ssl_handshake returned ${hex} (${m.strerror(r.code)})`);
+  const certs = r.presented.length ? await decodeAll(r.presented) : [];
+  if (typeof certs !== 'string' && certs.length) {
+    step('Certificates', true, `${certs.length} presented: ${certs.map((c, i) => `#${i + 1} "${c.subjectCN ?? c.subject}"`).join(', ')}`);
+  }
+  const result = { protocol: r.version, suite: r.suite };
+  if (r.code === 0) {
+    if (typeof certs !== 'string' && certs.length) {
+      const verdict = await verifyChain(certs, p, o.now);
+      // Only the steps that agree with the device: it accepted the chain.
+      for (const s of verdict.steps) if (s.ok !== false) steps.push(s);
+    }
+    return { ok: true, steps, ...result };
+  }
+  const expected = await explain(p, m, r, o, offered, typeof certs === 'string' ? [] : certs, steps);
+  return { ok: false, expected, steps, ...result };
+}
+
+function offeredText(p: DeviceProfile): string {
+  const versions = [p.tls12 && 'TLS 1.2', p.tls13 && p.mbedtls === '3.6' && 'TLS 1.3'].filter(Boolean).join(' and ');
+  return `${versions} with ${p.suites12.length + p.suites13.length} suites, groups ${p.groups.map((g) => g.name).join(', ') || '(none)'}`;
+}
+
+/** The reason in words for the device's error, and the lines its monitor would show. */
+async function explain(p: DeviceProfile, m: Mbedtls, r: HandshakeResult, o: DeviceCheckOptions, offered: string,
+  certs: CertInfo[], steps: Step[]): Promise<Expected> {
+  const step = (name: string, ok: boolean | null, detail: string) => { steps.push({ step: name, ok, detail }); };
+  if (r.recordTooLong) {
+    const reason = recordTooLongText(p, r.recordTooLong.length);
+    step('Records', false, reason);
+    return expectation(p, INVALID_RECORD, reason);
+  }
+  if (r.code === ERR.FATAL_ALERT && r.alert !== undefined) {
+    const servername = p.sni && !net.isIP(p.sni) ? p.sni : null;
+    return expectation(p, r.code, await alertReason(p, o, servername, r.alert, offered, o.timeoutMs));
+  }
+  if (r.code === PK_UNKNOWN_NAMED_CURVE && p.curvesOff.length) {
+    const off = p.curvesOff.map((id) => CURVE_NAMES[id]).join(', ');
+    return expectation(p, r.code, `the server's certificate uses an elliptic curve this build leaves out (${off} off in sdkconfig): mbedTLS cannot parse it. Enable the curve (CONFIG_MBEDTLS_ECP_DP_*_ENABLED) or use a server certificate on a curve the device has`);
+  }
+  if (r.code === ERR.CONN_EOF) return expectation(p, r.code, 'the server closed the connection during the handshake');
+  const bundleFailed = p.trust.kind === 'bundle' && (r.code === ERR.X509_FATAL || (r.flags & 0x08) !== 0);
+  const extra = bundleFailed ? ['E esp-x509-crt-bundle: Failed to verify certificate'] : [];
+  if (r.flags || r.code === ERR.CERT_VERIFY_FAILED || r.code === ERR.X509_FATAL) {
+    const model = certs.length ? await verifyChain(certs, p, o.now) : undefined;
+    const agrees = model?.expected && (model.flags ?? 0) === r.flags;
+    if (agrees) {
+      steps.push(...model!.steps);
+      return { ...expectation(p, r.code, model!.expected!.reason, r.flags, extra) };
+    }
+    const info = m.verifyInfo(r.flags);
+    const reason = info.length ? `the device's verification failed: ${info.join('; ')}` : `the device's verification failed: ${m.strerror(r.code)}`;
+    step('Verification', false, reason);
+    return expectation(p, r.code, reason, r.flags, extra);
+  }
+  return expectation(p, r.code, `the device's Mbed TLS ended the handshake: ${m.strerror(r.code)}`);
+}
