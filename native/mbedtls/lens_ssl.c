@@ -3,6 +3,8 @@
  * project's sdkconfig, reading and writing through memory buffers the host fills from and drains to a
  * Node socket.
  */
+/* The library's own ssl_misc.h (for lens_conn_cert_requested) reads the context's private fields. */
+#define MBEDTLS_ALLOW_PRIVATE_ACCESS
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +15,9 @@
 #include "mbedtls/pk.h"
 #include "mbedtls/ssl.h"
 #include "lens.h"
+#if LENS_V3
+#include "ssl_misc.h" /* the handshake parameters, for lens_conn_cert_requested */
+#endif
 
 #define MAX_LIST 96
 
@@ -273,4 +278,12 @@ EXPORT(lens_conn_alert) int lens_conn_alert(conn *c) {
 EXPORT(lens_conn_presented) const mbedtls_x509_crt *lens_conn_presented(conn *c) {
   if (c->presented.raw.len) return &c->presented;
   return mbedtls_ssl_get_peer_cert(&c->ssl);
+}
+/** Whether the server sent a CertificateRequest: it wants a client certificate. */
+EXPORT(lens_conn_cert_requested) int lens_conn_cert_requested(conn *c) {
+#if LENS_V3
+  return c->ssl.MBEDTLS_PRIVATE(handshake) ? c->ssl.MBEDTLS_PRIVATE(handshake)->client_auth != 0 : 0;
+#else
+  return c->ssl.client_auth != 0;
+#endif
 }

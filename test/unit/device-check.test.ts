@@ -3,22 +3,19 @@
 // most likely print. Also the trust edits: embedding the fetched root makes the project check clean
 // and the handshake succeed.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { Analyzer } from '../../server/src/analyzer';
-import { checkLikeDevice, type DeviceCheck } from '../../server/src/net/deviceCheck';
-import { deviceProfile, type DeviceProfile } from '../../server/src/net/deviceProfile';
 import { bundlePlan, embedRootPlan, type TrustEditPlan } from '../../server/src/rules/trustEdits';
 import { decodeCertificate } from '../../server/src/x509/certificate';
 import { makeChain, makeSelfSigned, type Chain, type GeneratedCert } from '../support/certs';
 import { applyEdits } from '../support/edits';
+import { CA_FIELDS, check, cleanup, CLIENT, EMBED_ROOT, profileOf, project } from '../support/deviceProject';
 import { closeAll, listen, tlsServer } from '../support/servers';
 
 const NOW = new Date('2026-03-01T00:00:00Z');
-const dirs: string[] = [];
 let c: Chain;
 let other: GeneratedCert;
 let ecOnlyPort: number;
@@ -34,60 +31,13 @@ before(async () => {
 
 after(async () => {
   await closeAll();
-  for (const d of dirs) rmSync(d, { recursive: true, force: true });
+  cleanup();
 });
 
-interface Project { dir: string; file: string; analyzer: Analyzer }
-
-const CLIENT = (verification: string) => `#include <string.h>
-#include "esp_tls.h"
-#include "esp_crt_bundle.h"
-
-extern const char root_pem_start[] asm("_binary_root_pem_start");
-extern const char root_pem_end[] asm("_binary_root_pem_end");
-
-void connect_device(void)
-{
-    esp_tls_cfg_t cfg = {
-        .timeout_ms = 5000,
-        .common_name = "device.example.com",
-${verification}    };
-    esp_tls_t *tls = esp_tls_init();
-    esp_tls_conn_new_sync("device.example.com", 18, 443, &cfg, tls);
-}
-`;
-
-/** A project on disk: sdkconfig.defaults (with the IDF version header), main/ with CMake and client.c, optional files. */
-async function project(sdkconfig: string, c: string, files: Record<string, string> = {}, idf = '5.5.1'): Promise<Project> {
-  const dir = mkdtempSync(path.join(tmpdir(), 'tls-lens-device-'));
-  dirs.push(dir);
-  const write = (rel: string, text: string) => { mkdirSync(path.dirname(path.join(dir, rel)), { recursive: true }); writeFileSync(path.join(dir, rel), text); };
-  write('CMakeLists.txt', 'cmake_minimum_required(VERSION 3.16)\ninclude($ENV{IDF_PATH}/tools/cmake/project.cmake)\nproject(device)\n');
-  write('sdkconfig.defaults', `# Espressif IoT Development Framework (ESP-IDF) ${idf} Project Minimal Configuration\n${sdkconfig}`);
-  write('main/CMakeLists.txt', files['main/CMakeLists.txt'] ?? 'idf_component_register(SRCS "client.c"\n                       INCLUDE_DIRS ".")\n');
-  write('main/client.c', c);
-  for (const [rel, text] of Object.entries(files)) write(rel, text);
-  const analyzer = new Analyzer({ now: () => NOW, env: {} });
-  await analyzer.index([dir]);
-  return { dir, file: path.join(dir, 'main/client.c'), analyzer };
-}
-
-async function profileOf(p: Project): Promise<DeviceProfile> {
-  const found = p.analyzer.clientAt(p.file, { line: 10, character: 8 });
-  assert.ok(found, 'no TLS client found in client.c');
-  return deviceProfile(found.ctx, p.analyzer.projectOf(p.file)!, found.client, '127.0.0.1');
-}
-
-async function check(p: Project, port: number): Promise<DeviceCheck> {
-  return checkLikeDevice(await profileOf(p), { host: '127.0.0.1', port, timeoutMs: 5000, now: NOW });
-}
-
-const EMBED_ROOT = { 'main/CMakeLists.txt': 'idf_component_register(SRCS "client.c"\n                       INCLUDE_DIRS "."\n                       EMBED_TXTFILES "root.pem")\n' };
-const CA_FIELDS = '        .cacert_pem_buf = (const unsigned char *)root_pem_start,\n        .cacert_pem_bytes = root_pem_end - root_pem_start,\n';
 
 describe('Check Server Against Project', { timeout: 60_000 }, () => {
   it('reads the device from the project: versions, suites, groups, trust, names', async () => {
-    const p = await project('', CLIENT(CA_FIELDS), { ...EMBED_ROOT, 'main/root.pem': c.root.pem });
+    const p = await project(NOW, '', CLIENT(CA_FIELDS), { ...EMBED_ROOT, 'main/root.pem': c.root.pem });
     const profile = await profileOf(p);
     assert.equal(profile.mbedtls, '3.6');
     assert.deepEqual(profile.idf, { major: 5, minor: 5 });
@@ -103,16 +53,16 @@ describe('Check Server Against Project', { timeout: 60_000 }, () => {
   });
 
   it('connects when the embedded CA is the server\'s root', async () => {
-    const p = await project('', CLIENT(CA_FIELDS), { ...EMBED_ROOT, 'main/root.pem': c.root.pem });
-    const r = await check(p, chainPort);
+    const p = await project(NOW, '', CLIENT(CA_FIELDS), { ...EMBED_ROOT, 'main/root.pem': c.root.pem });
+    const r = await check(NOW, p, chainPort);
     assert.equal(r.ok, true, JSON.stringify(r, null, 1));
     assert.equal(r.protocol, 'TLSv1.2');
     assert.ok(r.steps.some((s) => s.step === 'Trust' && s.ok && /anchored at "Test Root CA"/.test(s.detail)), JSON.stringify(r.steps));
   });
 
   it('predicts -0x2700 NOT_TRUSTED when the leaf was pasted as the CA (seed 002)', async () => {
-    const p = await project('', CLIENT(CA_FIELDS), { ...EMBED_ROOT, 'main/root.pem': c.leaf.pem });
-    const r = await check(p, chainPort);
+    const p = await project(NOW, '', CLIENT(CA_FIELDS), { ...EMBED_ROOT, 'main/root.pem': c.leaf.pem });
+    const r = await check(NOW, p, chainPort);
     assert.equal(r.ok, false);
     assert.equal(r.expected?.code, '-0x2700');
     assert.equal(r.expected?.name, 'MBEDTLS_ERR_X509_CERT_VERIFY_FAILED');
@@ -124,22 +74,22 @@ describe('Check Server Against Project', { timeout: 60_000 }, () => {
   it('predicts -0x2700 for another root, and -0x3000 from the bundle callback before IDF 5.4', async () => {
     const custom = 'CONFIG_MBEDTLS_CERTIFICATE_BUNDLE=y\nCONFIG_MBEDTLS_CERTIFICATE_BUNDLE_DEFAULT_NONE=y\nCONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE=y\nCONFIG_MBEDTLS_CUSTOM_CERTIFICATE_BUNDLE_PATH="certs/bundle.pem"\n';
     const bundle = '        .crt_bundle_attach = esp_crt_bundle_attach,\n';
-    const good = await project(custom, CLIENT(bundle), { 'certs/bundle.pem': c.root.pem });
-    assert.equal((await check(good, chainPort)).ok, true, 'the custom bundle holds the root');
-    const v55 = await project(custom, CLIENT(bundle), { 'certs/bundle.pem': other.pem });
-    const r55 = await check(v55, chainPort);
+    const good = await project(NOW, custom, CLIENT(bundle), { 'certs/bundle.pem': c.root.pem });
+    assert.equal((await check(NOW, good, chainPort)).ok, true, 'the custom bundle holds the root');
+    const v55 = await project(NOW, custom, CLIENT(bundle), { 'certs/bundle.pem': other.pem });
+    const r55 = await check(NOW, v55, chainPort);
     assert.equal(r55.expected?.code, '-0x2700');
     assert.match(r55.expected!.reason, /nothing in the custom certificate bundle only/);
     assert.ok(r55.expected!.log.includes('E esp-x509-crt-bundle: Failed to verify certificate'));
-    const v53 = await project(custom, CLIENT(bundle), { 'certs/bundle.pem': other.pem }, '5.3.2');
-    assert.equal((await check(v53, chainPort)).expected?.code, '-0x3000');
+    const v53 = await project(NOW, custom, CLIENT(bundle), { 'certs/bundle.pem': other.pem }, '5.3.2');
+    assert.equal((await check(NOW, v53, chainPort)).expected?.code, '-0x3000');
   });
 
   it('predicts -0x7780 when no cipher suite is shared (ECDSA-only server, ECDSA off) and names what the server wants', async () => {
-    const p = await project('CONFIG_MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA=n\nCONFIG_MBEDTLS_KEY_EXCHANGE_ECDH_ECDSA=n\n', CLIENT(CA_FIELDS), { ...EMBED_ROOT, 'main/root.pem': c.root.pem });
+    const p = await project(NOW, 'CONFIG_MBEDTLS_KEY_EXCHANGE_ECDHE_ECDSA=n\nCONFIG_MBEDTLS_KEY_EXCHANGE_ECDH_ECDSA=n\n', CLIENT(CA_FIELDS), { ...EMBED_ROOT, 'main/root.pem': c.root.pem });
     const profile = await profileOf(p);
     assert.ok(!profile.suites12.some((s) => s.keyExchange === 'ECDHE_ECDSA'), 'the sdkconfig removes ECDHE-ECDSA suites');
-    const r = await check(p, ecOnlyPort);
+    const r = await check(NOW, p, ecOnlyPort);
     assert.equal(r.expected?.code, '-0x7780');
     assert.equal(r.expected?.name, 'MBEDTLS_ERR_SSL_FATAL_ALERT_MESSAGE');
     assert.match(r.expected!.reason, /handshake_failure.*picks TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256/);
@@ -148,10 +98,10 @@ describe('Check Server Against Project', { timeout: 60_000 }, () => {
   it('predicts -0x7780 for a TLS 1.3-only server, and connects once TLS 1.3 is enabled', async () => {
     const port = await listen(tlsServer(c.leaf.pem + c.intermediate.pem, c.leafKeyPem, { minVersion: 'TLSv1.3' }));
     const files = { ...EMBED_ROOT, 'main/root.pem': c.root.pem };
-    const r = await check(await project('', CLIENT(CA_FIELDS), files), port);
+    const r = await check(NOW, await project(NOW, '', CLIENT(CA_FIELDS), files), port);
     assert.equal(r.expected?.code, '-0x7780');
     assert.match(r.expected!.reason, /TLS 1\.3 only.*CONFIG_MBEDTLS_SSL_PROTO_TLS1_3/);
-    const ok = await check(await project('CONFIG_MBEDTLS_SSL_PROTO_TLS1_3=y\n', CLIENT(CA_FIELDS), files), port);
+    const ok = await check(NOW, await project(NOW, 'CONFIG_MBEDTLS_SSL_PROTO_TLS1_3=y\n', CLIENT(CA_FIELDS), files), port);
     assert.equal(ok.ok, true, JSON.stringify(ok.steps));
     assert.equal(ok.protocol, 'TLSv1.3');
   });
@@ -160,49 +110,49 @@ describe('Check Server Against Project', { timeout: 60_000 }, () => {
     const old = await makeChain({ now: NOW, key: 'rsa2048', leaf: { notBefore: -400, notAfter: -10, serial: '77' } });
     const port = await listen(tlsServer(old.leaf.pem + old.intermediate.pem, old.leafKeyPem));
     const files = { ...EMBED_ROOT, 'main/root.pem': old.root.pem };
-    const timed = await check(await project('CONFIG_MBEDTLS_HAVE_TIME_DATE=y\n', CLIENT(CA_FIELDS), files), port);
+    const timed = await check(NOW, await project(NOW, 'CONFIG_MBEDTLS_HAVE_TIME_DATE=y\n', CLIENT(CA_FIELDS), files), port);
     assert.equal(timed.expected?.code, '-0x2700');
     assert.deepEqual(timed.expected?.flags, ['MBEDTLS_X509_BADCERT_EXPIRED']);
-    const untimed = await check(await project('', CLIENT(CA_FIELDS), files), port);
+    const untimed = await check(NOW, await project(NOW, '', CLIENT(CA_FIELDS), files), port);
     assert.equal(untimed.ok, true);
     assert.ok(untimed.steps.some((s) => s.step === 'Dates' && /does not check dates/.test(s.detail)));
   });
 
   it('predicts CN_MISMATCH when common_name is not a name of the certificate', async () => {
-    const p = await project('', CLIENT(CA_FIELDS).replace('.common_name = "device.example.com"', '.common_name = "api.example.com"'), { ...EMBED_ROOT, 'main/root.pem': c.root.pem });
-    const r = await check(p, chainPort);
+    const p = await project(NOW, '', CLIENT(CA_FIELDS).replace('.common_name = "device.example.com"', '.common_name = "api.example.com"'), { ...EMBED_ROOT, 'main/root.pem': c.root.pem });
+    const r = await check(NOW, p, chainPort);
     assert.deepEqual(r.expected?.flags, ['MBEDTLS_X509_BADCERT_CN_MISMATCH']);
     assert.match(r.expected!.reason, /api\.example\.com is not a name of the certificate \(device\.example\.com\)/);
   });
 
   it('predicts -0x7200 when the server\'s records exceed a trimmed input buffer', async () => {
-    const p = await project('CONFIG_MBEDTLS_ASYMMETRIC_CONTENT_LEN=y\nCONFIG_MBEDTLS_SSL_IN_CONTENT_LEN=512\n', CLIENT(CA_FIELDS), { ...EMBED_ROOT, 'main/root.pem': c.root.pem });
-    const r = await check(p, chainPort);
+    const p = await project(NOW, 'CONFIG_MBEDTLS_ASYMMETRIC_CONTENT_LEN=y\nCONFIG_MBEDTLS_SSL_IN_CONTENT_LEN=512\n', CLIENT(CA_FIELDS), { ...EMBED_ROOT, 'main/root.pem': c.root.pem });
+    const r = await check(NOW, p, chainPort);
     assert.equal(r.expected?.code, '-0x7200');
     assert.match(r.expected!.reason, /input buffer holds 512 bytes/);
   });
 
   it('stops before connecting when the client verifies nothing', async () => {
-    const p = await project('', CLIENT(''));
-    const r = await check(p, 1); // port 1: never contacted
+    const p = await project(NOW, '', CLIENT(''));
+    const r = await check(NOW, p, 1); // port 1: never contacted
     assert.equal(r.expected?.code, '0x8017');
     assert.equal(r.expected?.name, 'ESP_ERR_MBEDTLS_SSL_SETUP_FAILED');
     assert.equal(r.steps.some((s) => s.step === 'Hello'), false);
   });
 
   it('reports a server that breaks the protocol as an error of the server', async () => {
-    const p = await project('', CLIENT(CA_FIELDS), { ...EMBED_ROOT, 'main/root.pem': c.root.pem });
+    const p = await project(NOW, '', CLIENT(CA_FIELDS), { ...EMBED_ROOT, 'main/root.pem': c.root.pem });
     const garbage = await listen(net.createServer((s) => s.once('data', () => s.end(Buffer.from([22, 3, 3, 0xff, 0xff, 0, 0])))));
-    const r = await check(p, garbage);
+    const r = await check(NOW, p, garbage);
     assert.equal(r.ok, false);
     assert.equal(r.expected, undefined);
     assert.match(r.error ?? '', /record of 65535 bytes/);
   });
 
   it('reports an unreachable server as an error, not as a device failure', async () => {
-    const p = await project('', CLIENT(CA_FIELDS), { ...EMBED_ROOT, 'main/root.pem': c.root.pem });
+    const p = await project(NOW, '', CLIENT(CA_FIELDS), { ...EMBED_ROOT, 'main/root.pem': c.root.pem });
     const closed = await freePort(); // nothing listens there: connection refused
-    const r = await check(p, closed);
+    const r = await check(NOW, p, closed);
     assert.equal(r.ok, false);
     assert.equal(r.expected, undefined);
     assert.match(r.error ?? '', /^cannot connect: the connection was refused \(nothing listens on that port\) \(ECONNREFUSED\)$/);
@@ -228,7 +178,7 @@ describe('trust edits: embed the fetched root, or attach the bundle', { timeout:
   const read = (f: string) => { try { return readFileSync(f, 'utf8'); } catch { return undefined; } };
 
   it('embeds the root: PEM file, EMBED_TXTFILES, extern declarations, cacert_pem_buf; then checks clean and connects', async () => {
-    const p = await project('', CLIENT('').replace(/extern.*\n/g, ''));
+    const p = await project(NOW, '', CLIENT('').replace(/extern.*\n/g, ''));
     assert.ok(p.analyzer.findingsFor(p.file).some((f) => f.rule === 'tls-no-server-verification'));
     const found = p.analyzer.clientAt(p.file, { line: 8, character: 8 })!;
     const plan = embedRootPlan(found.ctx, found.client, [{ cert: await decodeCertificate(c.root.der) }], 'Test Root CA', read);
@@ -245,7 +195,7 @@ describe('trust edits: embed the fetched root, or attach the bundle', { timeout:
     await again.index([p.dir]);
     const all = [...again.findings().values()].flat().filter((f) => f.severity === 'error' || f.severity === 'warning');
     assert.deepEqual(all.map((f) => `${f.rule}: ${f.message}`), [], 'the embedded root checks clean');
-    const r = await check({ ...p, analyzer: again }, chainPort);
+    const r = await check(NOW, { ...p, analyzer: again }, chainPort);
     assert.equal(r.ok, true, JSON.stringify(r.steps));
 
     // A second embed of the same root reuses the file instead of writing another.
@@ -257,7 +207,7 @@ describe('trust edits: embed the fetched root, or attach the bundle', { timeout:
   });
 
   it('never overwrites a different file of the same name', async () => {
-    const p = await project('', CLIENT(''), { 'main/certs/test_root_ca.pem': 'something else\n' });
+    const p = await project(NOW, '', CLIENT(''), { 'main/certs/test_root_ca.pem': 'something else\n' });
     const found = p.analyzer.clientAt(p.file, { line: 10, character: 8 })!;
     const plan = embedRootPlan(found.ctx, found.client, [{ cert: await decodeCertificate(c.root.der) }], 'Test Root CA', read);
     assert.ok(typeof plan !== 'string');
@@ -265,7 +215,7 @@ describe('trust edits: embed the fetched root, or attach the bundle', { timeout:
   });
 
   it('attaches the bundle in place of the CA buffer', async () => {
-    const p = await project('', CLIENT(CA_FIELDS), { ...EMBED_ROOT, 'main/root.pem': c.root.pem });
+    const p = await project(NOW, '', CLIENT(CA_FIELDS), { ...EMBED_ROOT, 'main/root.pem': c.root.pem });
     const found = p.analyzer.clientAt(p.file, { line: 10, character: 8 })!;
     const plan = bundlePlan(found.ctx, found.client, undefined);
     assert.ok(typeof plan !== 'string', String(plan));

@@ -169,12 +169,23 @@ export async function alertReason(p: DeviceProfile, o: Pick<DeviceCheckOptions, 
   const probe = refusal ? await serverFlight({ host: o.host, port: o.port, servername, timeoutMs, signal: o.signal }).catch(() => undefined) : undefined;
   let why: string;
   if (alertCode === 70 && !p.tls13) why = 'the server does not accept TLS 1.2 (TLS 1.3 only), and this sdkconfig does not enable CONFIG_MBEDTLS_SSL_PROTO_TLS1_3';
+  else if (probe && [...p.suites12, ...p.suites13].some((s) => s.id === probe.suite)) why = groupsRefused(p, suiteName(probe.suite, p));
   else if (probe) why = `the server shares no cipher suite or group with the device: offered a common client's list, it picks ${suiteName(probe.suite, p)}, which this sdkconfig leaves out`;
   else if (alertCode === 40 || alertCode === 71) why = 'the server shares no cipher suite or group with the device (it refuses a common client\'s list too: it may accept only TLS 1.3)';
   else if (alertCode === 116 || alertCode === 42) why = 'the server requires a client certificate, and the device sent none (set clientcert_buf and clientkey_buf)';
   else why = `the server ended the handshake with alert ${alert}`;
   return `offered ${offered}; the server answered with the fatal alert ${alert}: ${why}`;
 }
+
+/** The server takes a suite the device offers, so what it refused is the device's groups. */
+function groupsRefused(p: DeviceProfile, suite: string): string {
+  const off = p.curvesOff.length ? `; this build leaves out ${p.curvesOff.map((id) => CURVE_NAMES[id]).join(', ')}` : '';
+  return `the server accepts ${suite}, which the device offers, so it refused the device's groups (${p.groups.map((g) => g.name).join(', ') || 'none'})${off}: `
+    + 'its certificate\'s curve or its key exchange needs a curve the device does not have (CONFIG_MBEDTLS_ECP_DP_*_ENABLED)';
+}
+
+/** mbedtls_ecp_group_id → the curve's name (ecp.h). */
+export const CURVE_NAMES = ['', 'secp192r1', 'secp224r1', 'secp256r1', 'secp384r1', 'secp521r1', 'brainpoolP256r1', 'brainpoolP384r1', 'brainpoolP512r1', 'x25519', 'secp192k1', 'secp224k1', 'secp256k1', 'x448'];
 
 export function suiteName(id: number, p: DeviceProfile): string {
   const s = suiteTable(p.mbedtls).find((x) => x.id === id) ?? suiteTable('3.6').find((x) => x.id === id);

@@ -53,6 +53,8 @@ export interface HandshakeResult {
   alert?: number;
   version?: string;
   suite?: string;
+  /** The server sent a CertificateRequest (it wants a client certificate). */
+  certificateRequested?: boolean;
   /** The server's certificates in the order it sent them, byte for byte. */
   presented: Uint8Array[];
   /** A record longer than the device's input buffer, stopped at the boundary (see recordLimit). */
@@ -82,6 +84,7 @@ export async function deviceHandshake(cfg: DeviceTls, to: Endpoint): Promise<Han
         suite: outcome.code === 0 ? m.str(m.x.lens_conn_suite(conn)) : undefined,
         alert: alertOf(m, conn, outcome.code),
         presented: m.certificates(m.x.lens_conn_presented(conn)),
+        certificateRequested: m.x.lens_conn_cert_requested(conn) !== 0,
         ms: performance.now() - t0,
       };
     } finally {

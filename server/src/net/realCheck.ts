@@ -6,13 +6,12 @@ import net from 'node:net';
 import { formatMbedtlsCode } from '../mbedtls/catalogue';
 import { deviceHandshake, INVALID_RECORD, NetworkError, type DeviceTls, type HandshakeResult } from './deviceHandshake';
 import { mbedtls, type Mbedtls } from '../mbedtls/device/module';
-import { alertReason, decodeAll, ERR, expectation, recordTooLongText, verifyChain, type DeviceCheck, type DeviceCheckOptions, type Expected, type Step } from './deviceCheck';
+import { alertReason, CURVE_NAMES, decodeAll, ERR, expectation, recordTooLongText, verifyChain, type DeviceCheck, type DeviceCheckOptions, type Expected, type Step } from './deviceCheck';
 import type { CertInfo } from '../x509/certificate';
+import { ALERTS } from './fetchChain';
 import type { DeviceProfile } from './deviceProfile';
 
 const PK_UNKNOWN_NAMED_CURVE = -0x3a00;
-/** mbedtls_ecp_group_id → the curve's name (ecp.h). */
-const CURVE_NAMES = ['', 'secp192r1', 'secp224r1', 'secp256r1', 'secp384r1', 'secp521r1', 'brainpoolP256r1', 'brainpoolP384r1', 'brainpoolP512r1', 'x25519', 'secp192k1', 'secp224k1', 'secp256k1', 'x448'];
 
 export async function realCheck(p: DeviceProfile, cfg: DeviceTls, o: DeviceCheckOptions, steps: Step[]): Promise<DeviceCheck> {
   const step = (name: string, ok: boolean | null, detail: string) => { steps.push({ step: name, ok, detail }); };
@@ -48,7 +47,7 @@ export async function realCheck(p: DeviceProfile, cfg: DeviceTls, o: DeviceCheck
     }
     return { ok: true, steps, ...result };
   }
-  const expected = await explain(p, m, r, o, offered, typeof certs === 'string' ? [] : certs, steps);
+  const expected = await explain(p, cfg, m, r, o, offered, typeof certs === 'string' ? [] : certs, steps);
   return { ok: false, expected, steps, ...result };
 }
 
@@ -58,13 +57,16 @@ function offeredText(p: DeviceProfile): string {
 }
 
 /** The reason in words for the device's error, and the lines its monitor would show. */
-async function explain(p: DeviceProfile, m: Mbedtls, r: HandshakeResult, o: DeviceCheckOptions, offered: string,
+async function explain(p: DeviceProfile, cfg: DeviceTls, m: Mbedtls, r: HandshakeResult, o: DeviceCheckOptions, offered: string,
   certs: CertInfo[], steps: Step[]): Promise<Expected> {
   const step = (name: string, ok: boolean | null, detail: string) => { steps.push({ step: name, ok, detail }); };
   if (r.recordTooLong) {
     const reason = recordTooLongText(p, r.recordTooLong.length);
     step('Records', false, reason);
     return expectation(p, INVALID_RECORD, reason);
+  }
+  if (r.code === ERR.FATAL_ALERT && r.certificateRequested && !cfg.clientCert) {
+    return expectation(p, r.code, `the server asked for a client certificate and the device has none, so the server ended the handshake with the fatal alert ${ALERTS[r.alert ?? -1] ?? r.alert}. Give the client clientcert_buf and clientkey_buf (mutual TLS)`);
   }
   if (r.code === ERR.FATAL_ALERT && r.alert !== undefined) {
     const servername = p.sni && !net.isIP(p.sni) ? p.sni : null;

@@ -46,6 +46,7 @@ export interface LensExports {
   lens_conn_suite(c: Ptr): Ptr;
   lens_conn_alert(c: Ptr): number;
   lens_conn_presented(c: Ptr): Ptr;
+  lens_conn_cert_requested(c: Ptr): number;
 }
 
 export class MbedtlsUnavailable extends Error {}
