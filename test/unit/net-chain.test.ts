@@ -91,13 +91,23 @@ describe('fetchChain (raw TLS 1.2)', { timeout: 20_000 }, () => {
     assert.deepEqual(seen, ['other.example.com', 'device.example.com'], 'an IP host sends no SNI');
   });
 
-  it('falls back to node:tls for a TLS 1.3-only server and says so', async () => {
+  it('reads a TLS 1.3-only server\'s chain as sent, with the Mbed TLS module\'s handshake', async () => {
     const port = await listen(tlsServer(pems([c.leaf, c.intermediate]), c.leafKeyPem, { minVersion: 'TLSv1.3' }));
     const got = await fetchChain({ host: '127.0.0.1', port, timeoutMs: 3000 });
     assert.equal(got.protocol, 'TLSv1.3');
-    assert.equal(got.exactAsSent, false);
-    assert.ok(got.problems.some((p) => p.id === 'not-as-sent' && /what Node reports/.test(p.message)));
+    assert.equal(got.exactAsSent, true);
+    assert.deepEqual(got.problems.map((p) => p.id), ['tls13-only']);
     expectDers(got, [c.leaf, c.intermediate]);
+  });
+
+  it('falls back to node:tls when Mbed TLS cannot read a TLS 1.3 server (an Ed25519 certificate) and says so', async () => {
+    const ed = await makeChain({ now: NOW, key: 'ed25519' });
+    const port = await listen(tlsServer(pems([ed.leaf, ed.intermediate]), ed.leafKeyPem, { minVersion: 'TLSv1.3' }));
+    const got = await fetchChain({ host: '127.0.0.1', port, timeoutMs: 3000 });
+    assert.equal(got.protocol, 'TLSv1.3');
+    assert.equal(got.exactAsSent, false);
+    assert.ok(got.problems.some((p) => p.id === 'not-as-sent' && /Mbed TLS could not read them.*what Node reports/.test(p.message)), JSON.stringify(got.problems));
+    expectDers(got, [ed.leaf, ed.intermediate]);
   });
 
   it('reports a non-TLS reply clearly', async () => {

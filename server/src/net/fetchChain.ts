@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import net from 'node:net';
 import tls from 'node:tls';
+import { tls13Chain } from './tls13Chain';
 
 export interface FetchChainOptions {
   host: string;
@@ -100,7 +101,10 @@ export async function fetchChain(opts: FetchChainOptions): Promise<FetchedChain>
   } catch (e) {
     if (!(e instanceof FetchChainError) || e.code !== 'alert' || (e.alert !== ALERT_PROTOCOL_VERSION && e.alert !== ALERT_HANDSHAKE_FAILURE)) throw e;
     const left = Math.max(1, deadline - Date.now());
-    const viaNode = await nodeTlsChain(opts.host, port, servername, left, opts.signal).catch((e2: unknown) => {
+    const exact = await tls13Chain(opts.host, port, servername, left, opts.signal).catch(() => undefined);
+    const tls13Only: FetchProblem = { id: 'tls13-only', severity: 'info', message: 'the server accepts only TLS 1.3: ESP-IDF needs CONFIG_MBEDTLS_SSL_PROTO_TLS1_3 (IDF v5.1+) to connect to it' };
+    if (exact?.presented.length) return { host: opts.host, port, servername, protocol: 'TLSv1.3', presented: exact.presented, exactAsSent: true, problems: [tls13Only] };
+    const viaNode = await nodeTlsChain(opts.host, port, servername, Math.max(1, deadline - Date.now()), opts.signal).catch((e2: unknown) => {
       // The TLS 1.3 attempt failed too: the original alert is the better explanation.
       throw e2 instanceof FetchChainError && (e2.code === 'timeout' || e2.code === 'aborted') ? e2 : e;
     });
@@ -108,9 +112,9 @@ export async function fetchChain(opts: FetchChainOptions): Promise<FetchedChain>
       id: 'not-as-sent',
       severity: 'info',
       message: `the server refused a TLS 1.2 handshake (alert ${ALERTS[e.alert!] ?? e.alert}) and negotiated ${viaNode.protocol}, which encrypts the certificates; ` +
-        `the chain shown is what Node reports (getPeerCertificate), which may be reordered, miss certificates the server sent, or add roots it did not send`,
+        `Mbed TLS could not read them, so the chain shown is what Node reports (getPeerCertificate), which may be reordered, miss certificates the server sent, or add roots it did not send`,
     }];
-    if (viaNode.protocol === 'TLSv1.3') problems.push({ id: 'tls13-only', severity: 'info', message: 'the server accepts only TLS 1.3: ESP-IDF needs CONFIG_MBEDTLS_SSL_PROTO_TLS1_3 (IDF v5.1+) to connect to it' });
+    if (viaNode.protocol === 'TLSv1.3') problems.push(tls13Only);
     return { host: opts.host, port, servername, protocol: viaNode.protocol, presented: viaNode.presented, exactAsSent: false, problems };
   }
 }
