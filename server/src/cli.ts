@@ -1,8 +1,7 @@
 // esp-tls-lens: the command-line twin of the extension. Same analyzer, same findings (DESIGN.md §3).
 // Exit codes: 0 nothing at or above --fail-on, 1 findings at or above it, 2 usage error or unreadable input.
-import { statSync, writeFileSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import path from 'node:path';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { Analyzer } from './analyzer';
 import { formatJson, formatText, printable, sortFindings } from './report/format';
 import { formatSarif } from './report/sarif';
@@ -11,15 +10,13 @@ import { severityRank, type Finding, type Severity, type SeverityOrOff } from '.
 import { defaultSettings } from './settings';
 import { inspectBytes, inspectedJson, inspectedText } from './x509/inspect';
 import { decodeCode, type DecodedCode } from './mbedtls/decode';
-import { FetchChainError, fetchChain } from './net/fetchChain';
-import { analyzeChain, type ChainReport } from './net/analyzeChain';
-import { parseServerAddress, type ServerAddress } from './net/address';
-import { findPemBlocks } from './x509/pem';
 import { DEFAULT_BUNDLE_MAX_CERTS, bundleLayout, cArrayText, espBundle, pemBundleText, sortedUnique } from './x509/bundle';
 import { BundleInputError, readBundleInputs } from './x509/bundleInputs';
 import { assumedIdfVersion, parseIdfVersion } from './project/idfVersion';
-import { readBytes } from './project/read';
 import { useBundledWorker } from './c/extractPool';
+import { checkedIdfVersion, existsOrNot, oneOf, parseCommand, parseNow, readOrThrow, UsageError, writeOut } from './cli/args';
+import { chainCommand } from './cli/chain';
+import { checkServerCommand } from './cli/checkServer';
 
 const VERSION = '0.1.0';
 useBundledWorker();
@@ -52,7 +49,7 @@ commands:
       --json                       a JSON array, one object per code and Mbed TLS version
 
   chain HOST[:PORT]  the certificate chain a TLS server presents, exactly as sent (TLS 1.2 handshake
-                     read byte by byte; TLS 1.3-only servers via Node, with a note), checked like SSL Labs:
+                     read byte by byte; TLS 1.3-only servers through Mbed TLS's own handshake), checked like SSL Labs:
                      order, missing intermediates, root sent, anchor (Mozilla roots, ESP-IDF CMN bundle),
                      expiry, SHA-1, weak keys, host name. HOST may be [::1]:8443 or host:port (default 443)
       --servername N               SNI name (default: HOST unless it is an IP address)
@@ -64,6 +61,18 @@ commands:
       --now ISO-8601               the time validity is checked against (default: now)
       --idf-version X.Y            the ESP-IDF release whose CMN bundle is checked (default: newest known)
     exit 0 when the chain reaches a trusted root with no error, 1 otherwise
+
+  check-server HOST[:PORT] [PROJECT]
+                     connect as the device would: the project's Mbed TLS (3.6 for ESP-IDF v5, 2.28 for v4.4, built
+                     to WebAssembly) with its sdkconfig's versions, suites, groups and buffer size, its TLS client's
+                     trust (CA buffer, bundle or global store) and host name; prints the return code and verify
+                     flags the device would log, the monitor lines and why. PROJECT defaults to the current folder
+      --client FILE:LINE           the TLS client config to use (default: the one naming HOST, or the only one)
+      --timeout MS                 give up after this long (default 10000)
+      --json                       { ok, expected: { code, name, flags, log, reason }, steps, protocol, suite }
+      --now ISO-8601               the device's clock (default: now)
+      --idf-version X.Y            the ESP-IDF version, when the project does not say
+    exit 0 when the device would connect, 1 when it would fail
 
   bundle INPUT...    trust anchors in the form ESP-IDF takes them. INPUT: PEM files (one or many blocks),
                      DER files, or folders (their *.pem and *.der, as gen_crt_bundle.py reads a folder)
@@ -82,20 +91,8 @@ commands:
 
 exit codes: 2 for a usage error, unreadable input or a network error (one line on stderr); otherwise
   check: 0 nothing at or above --fail-on, 1 findings at or above it; chain: 0 trusted, 1 not;
+  check-server: 0 connects, 1 fails;
   decode, inspect and bundle: 0`;
-
-class UsageError extends Error {}
-
-type ParsedResults<T extends ParseArgsConfig> = ReturnType<typeof parseArgs<T>>;
-
-/** node:util parseArgs with its complaints turned into usage errors (exit 2, one line). */
-function parseCommand<T extends ParseArgsConfig>(config: T): ParsedResults<T> {
-  try {
-    return parseArgs(config);
-  } catch (e) {
-    throw new UsageError((e as Error).message);
-  }
-}
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -106,6 +103,7 @@ async function main(argv: string[]): Promise<number> {
   if (command === 'inspect') return inspect(rest);
   if (command === 'decode') return decode(rest);
   if (command === 'chain') return chainCommand(rest);
+  if (command === 'check-server') return checkServerCommand(rest);
   if (command === 'bundle') return bundleCommand(rest);
   throw new UsageError(`unknown command '${command}' (try: esp-tls-lens --help)`);
 }
@@ -140,11 +138,6 @@ function parseCheck(args: string[]): CheckOptions {
   const idfVersion = checkedIdfVersion(v['idf-version']!);
   const buildDir = v['build-dir'] ? path.resolve(v['build-dir'] as string) : undefined;
   return { paths: parsed.positionals, format, now, idfVersion: idfVersion.replace(/^v/, ''), rules: parseRules(v.rule as string[]), failOn, buildDir };
-}
-
-function oneOf<T extends string>(value: string, allowed: readonly T[], flag: string): T {
-  if (!(allowed as readonly string[]).includes(value)) throw new UsageError(`${flag}: '${value}' is not one of ${allowed.join(', ')}`);
-  return value as T;
 }
 
 function parseRules(specs: string[]): Record<string, SeverityOrOff> {
@@ -290,81 +283,6 @@ function wrap(text: string, indent: string, width = 100): string[] {
   return out;
 }
 
-/** "host", "host:port", "[v6]:port", a bare IPv6 address, or a URL (https://, mqtts://, wss://). */
-function parseHostPort(text: string): ServerAddress {
-  const address = parseServerAddress(text);
-  if (!address) throw new UsageError(`chain: '${text}' is not HOST[:PORT] or a TLS URL (port 1-65535)`);
-  return address;
-}
-
-async function chainCommand(args: string[]): Promise<number> {
-  const parsed = parseCommand({
-      args,
-      allowPositionals: true,
-      options: {
-        servername: { type: 'string' },
-        timeout: { type: 'string', default: '10000' },
-        json: { type: 'boolean', default: false },
-        'save-root': { type: 'string' },
-        'save-chain': { type: 'string' },
-        ca: { type: 'string' },
-        now: { type: 'string' },
-        'idf-version': { type: 'string', default: '' },
-      },
-    });
-  const v = parsed.values;
-  const [target, ...extra] = parsed.positionals;
-  if (!target || extra.length) throw new UsageError('chain takes one HOST[:PORT]');
-  const { host, port } = parseHostPort(target);
-  if (!/^\d+$/.test(v.timeout!) || Number(v.timeout) < 1) throw new UsageError(`--timeout: '${v.timeout}' is not a number of milliseconds`);
-  // Node's timers hold 32 bits: a larger value would silently become 1 ms.
-  if (Number(v.timeout) > MAX_TIMEOUT_MS) throw new UsageError(`--timeout: ${v.timeout} ms is more than the ${MAX_TIMEOUT_MS} ms (24 days) a timer can wait`);
-  const now = parseNow(v.now);
-  const idfVersion = checkedIdfVersion(v['idf-version']!);
-  for (const f of [v['save-root'], v['save-chain']]) if (f !== undefined && existsOrNot(f)) throw new UsageError(`${f} already exists; not overwriting it`);
-  const extraRoots = v.ca ? findPemBlocks(readOrThrow(v.ca).toString('latin1')).map((b) => b.der).filter((d): d is Uint8Array => d !== undefined) : [];
-  if (v.ca && !extraRoots.length) throw new UsageError(`--ca: ${v.ca} holds no PEM certificate`);
-
-  // --timeout bounds the whole command: the fetch, then the analysis in the time left.
-  const deadline = Date.now() + Number(v.timeout);
-  let report;
-  try {
-    const fetched = await fetchChain({ host, port, servername: v.servername, timeoutMs: Number(v.timeout) });
-    report = await analyzeChain(fetched, { now, idfVersion: idfVersion || undefined, extraRoots, signal: AbortSignal.timeout(Math.max(1, deadline - Date.now())) });
-  } catch (e) {
-    if (e instanceof FetchChainError) throw new UsageError(`${host}:${port}: ${e.message}`);
-    throw e;
-  }
-  if (v['save-chain'] !== undefined) writeOut(v['save-chain'], report.presented.map((p) => p.pem).join(''));
-  if (v['save-root'] !== undefined) {
-    if (!report.anchor) throw new UsageError(`--save-root: no root anchors this chain; ${v['save-root']} not written`);
-    writeOut(v['save-root'], report.anchor.pem);
-  }
-  process.stdout.write(v.json ? JSON.stringify(chainJson(report), null, 2) + '\n' : chainText(report, now));
-  return report.trusted ? 0 : 1;
-}
-
-function chainJson(r: ChainReport) {
-  const { host, port, servername, protocol, presented, anchor, problems, exactAsSent, trusted } = r;
-  return { host, port, servername, protocol, presented, anchor, problems, exactAsSent, trusted };
-}
-
-function chainText(r: ChainReport, now: Date): string {
-  const lines: string[] = [];
-  lines.push(`${r.host}:${r.port}  ${r.protocol}  SNI ${r.servername ?? '(none)'}${r.exactAsSent ? '' : '  (chain as Node reports it, not necessarily as sent)'}`);
-  lines.push(`presented (${r.presented.length}):`);
-  r.presented.forEach((p, i) => {
-    const expired = p.notAfter && new Date(p.notAfter) < now ? '  EXPIRED' : '';
-    lines.push(`  #${i + 1} ${p.subject}`);
-    lines.push(`      issuer ${p.issuer}`);
-    lines.push(`      valid ${p.notBefore.slice(0, 10)} to ${p.notAfter.slice(0, 10)}${expired}  sha256 ${p.sha256}`);
-  });
-  lines.push(r.anchor ? `anchor: ${r.anchor.subject} (${r.anchor.source})` : 'anchor: none found');
-  for (const p of r.problems) lines.push(`${p.severity}: ${p.message} [${p.id}]`);
-  lines.push(r.trusted ? 'result: verifies to a trusted root' : 'result: does not verify to a trusted root without errors');
-  return lines.join('\n') + '\n';
-}
-
 async function bundleCommand(args: string[]): Promise<number> {
   const parsed = parseCommand({
       args,
@@ -421,44 +339,6 @@ async function bundleCommand(args: string[]): Promise<number> {
   else writeOut(out, bytes, !!v.force);
   process.stderr.write(`esp-tls-lens: ${out === '-' ? 'wrote' : `wrote ${out}:`} ${kept.length} certificate(s), ${bytes.length} bytes, ${what}\n`);
   return 0;
-}
-
-/** --idf-version as given ('' when absent); a usage error unless it is X.Y or X.Y.Z (a leading v allowed). */
-function checkedIdfVersion(text: string): string {
-  if (text && !/^v?\d+\.\d+(\.\d+)?$/.test(text)) throw new UsageError(`--idf-version: '${text}' is not X.Y or X.Y.Z`);
-  return text;
-}
-
-function existsOrNot(file: string): boolean {
-  try { statSync(file); return true; } catch { return false; }
-}
-
-/** Writes a new file (or replaces one with `force`); any failure (a folder, a full disk, no permission) is one line. */
-function writeOut(file: string, text: string | Uint8Array, force = false): void {
-  try {
-    writeFileSync(file, text, { flag: force ? 'w' : 'wx' });
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    const why = code === 'EEXIST' ? 'it already exists; not overwriting it' : code === 'EISDIR' ? 'it is a folder' : code === 'ENOSPC' ? 'no space left on the device' : code ?? String(e);
-    throw new UsageError(`cannot write ${printable(file)}: ${why}`);
-  }
-}
-
-const MAX_TIMEOUT_MS = 2 ** 31 - 1;
-
-function parseNow(text: string | undefined): Date {
-  const now = text ? new Date(text) : new Date();
-  if (Number.isNaN(now.getTime())) throw new UsageError(`--now: '${text}' is not an ISO-8601 date`);
-  return now;
-}
-
-/** Certificates, keys and C files a command is pointed at: nothing near this size is one. */
-const MAX_INPUT_BYTES = 64 * 1024 * 1024;
-
-function readOrThrow(file: string): Buffer {
-  const read = readBytes(file, MAX_INPUT_BYTES);
-  if ('error' in read) throw new UsageError(`cannot read ${printable(file)}: ${read.error}`);
-  return read.bytes;
 }
 
 async function readStdin(): Promise<Buffer> {

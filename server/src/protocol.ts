@@ -127,8 +127,10 @@ export interface CheckServerResult {
   ok: boolean;
   /** Set when the connection could not be made at all (network, timeout). */
   error?: string;
-  /** The mbedTLS (or ESP-TLS) error the device would most likely report, e.g. "-0x2700". */
+  /** The mbedTLS (or ESP-TLS) error the device would report, e.g. "-0x2700". */
   expected?: { code: string; name: string; flags?: string[]; log: string[]; reason: string };
+  /** What answered: the device's Mbed TLS ("Mbed TLS 3.6.6"), or absent where the handshake was modelled. */
+  engine?: string;
   /** Each step (connect, hello, suite, certificate, trust, hostname, dates) with its verdict. */
   steps: { step: string; ok: boolean | null; detail: string }[];
   markdown: string;

@@ -1,6 +1,6 @@
 // Check Server Against Project, end to end on real inputs: a project on disk (sdkconfig, CMake, C), the
 // device profile read from it, a real TLS server on 127.0.0.1, and the mbedTLS error the device would
-// most likely print. Also the trust edits: embedding the fetched root makes the project check clean
+// print (its own Mbed TLS, built to WebAssembly, runs the handshake). Also the trust edits: embedding the fetched root makes the project check clean
 // and the handshake succeed.
 import assert from 'node:assert/strict';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';

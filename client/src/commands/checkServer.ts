@@ -25,7 +25,7 @@ export async function checkServer(ctx: Ctx, arg?: ServerTarget): Promise<CheckSe
 function notify(ctx: Ctx, server: string, result: CheckServerResult): void {
   if (result.ok) void vscode.window.showInformationMessage(`ESP-IDF TLS Lens: the device would connect to ${server}.`);
   else if (result.expected) {
-    void vscode.window.showWarningMessage(`ESP-IDF TLS Lens: the device would most likely fail with ${result.expected.code} (${result.expected.name}) connecting to ${server}.`);
+    void vscode.window.showWarningMessage(`ESP-IDF TLS Lens: the device would ${result.engine ? '' : 'most likely '}fail with ${result.expected.code} (${result.expected.name}) connecting to ${server}.`);
   } else if (result.error) {
     const message = `ESP-IDF TLS Lens: could not check ${server}: ${result.error}`;
     ctx.log.warn(message);

@@ -35,6 +35,8 @@ export interface DeviceCheck {
   steps: Step[];
   protocol?: string;
   suite?: string;
+  /** The device's Mbed TLS that ran the handshake ("Mbed TLS 3.6.6"); absent when it was modelled. */
+  engine?: string;
 }
 
 const F = { EXPIRED: 0x01, CN_MISMATCH: 0x04, NOT_TRUSTED: 0x08, FUTURE: 0x200, BAD_MD: 0x4000, BAD_KEY: 0x10000 } as const;

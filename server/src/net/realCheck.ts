@@ -28,7 +28,7 @@ export async function realCheck(p: DeviceProfile, cfg: DeviceTls, o: DeviceCheck
   if (r.setup) {
     const reason = `the device cannot load ${r.setup}: ${m.strerror(r.code)}`;
     step('Setup', false, reason);
-    return { ok: false, expected: expectation(p, r.code, reason), steps };
+    return { ok: false, expected: expectation(p, r.code, reason), steps, engine: `Mbed TLS ${m.version}` };
   }
   const hex = formatMbedtlsCode(r.code);
   step('Handshake', r.code === 0, r.code === 0
@@ -38,7 +38,7 @@ export async function realCheck(p: DeviceProfile, cfg: DeviceTls, o: DeviceCheck
   if (typeof certs !== 'string' && certs.length) {
     step('Certificates', true, `${certs.length} presented: ${certs.map((c, i) => `#${i + 1} "${c.subjectCN ?? c.subject}"`).join(', ')}`);
   }
-  const result = { protocol: r.version, suite: r.suite };
+  const result = { protocol: r.version, suite: r.suite, engine: `Mbed TLS ${m.version}` };
   if (r.code === 0) {
     if (typeof certs !== 'string' && certs.length) {
       const verdict = await verifyChain(certs, p, o.now);

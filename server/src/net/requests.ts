@@ -104,6 +104,7 @@ export async function checkServerRequest(analyzer: Analyzer, p: CheckServerParam
     error: r.error,
     expected: r.expected,
     steps: r.steps,
+    engine: r.engine,
     markdown: checkMarkdown(target, profile.client, r),
   };
 }
