@@ -21,7 +21,7 @@ export const RULES: readonly RuleInfo[] = [
   rule('cert-leaf-as-trust-anchor', 'error', 'An end-entity certificate is given as a CA.'),
   rule('cert-intermediate-as-trust-anchor', 'warning', 'An intermediate CA is pinned as the trust anchor.'),
   rule('cert-single-trust-anchor', 'info', 'Only one root is trusted: a CA change needs an OTA.'),
-  rule('cert-malformed', 'error', 'A certificate that mbedTLS cannot parse.'),
+  rule('cert-malformed', 'error', 'A certificate or private key that mbedTLS cannot parse (judged by the device\'s own Mbed TLS where the project\'s ESP-IDF ships 3.6 or 2.28).'),
   rule('cert-weak', 'warning', 'RSA below 2048 bits, or MD5/SHA-1 signatures below the root.'),
   rule('cert-algorithm-disabled', 'error', 'A certificate needs a key type, curve or hash that sdkconfig disables.'),
   rule('private-key-in-firmware', 'warning', 'A private key is compiled into the image while flash encryption is off.'),

@@ -6,7 +6,11 @@ import { daysSince, daysUntil } from '../x509/days';
 import path from 'node:path';
 import { describeUndecided } from '../c/conditions';
 import type { CertInfo } from '../x509/certificate';
+import type { DeviceRejection } from '../x509/deviceParse';
 import { keyMatchesCertificate } from '../x509/privateKey';
+import { formatMbedtlsCode } from '../mbedtls/catalogue';
+import { shippedMbedtls } from '../mbedtls/shipped';
+import type { MbedtlsVersion } from '../sdkconfig/ciphersuites';
 import { fullBundleText, idfCommonBundleNames, isMozillaRoot } from '../x509/trustStores';
 import { ruleInfo } from './catalogue';
 import { configOf } from './sdkconfig';
@@ -40,10 +44,15 @@ export const certMalformed: Rule = {
     const out: Finding[] = [];
     for (const site of firmwareSites(ctx)) {
       const b = site.block;
+      const device = deviceVerdict(ctx, site);
       if (b.problem?.fatal) {
         out.push(finding('cert-malformed', { file: site.file, range: b.problem.range }, `${sentence(b.problem.message)}${b.problem.pemError ? ` mbedTLS fails to read it (${b.problem.pemError}).` : ''}`));
-      } else if (b.certError) {
-        out.push(finding('cert-malformed', site, `This ${b.label} block does not decode as an X.509 certificate (${b.certError}); mbedtls_x509_crt_parse fails on it.`));
+      } else if (b.certError && device !== 'accepts') {
+        const how = device ? `the device's Mbed TLS ${device.version} refuses it: ${device.call} returns ${formatMbedtlsCode(device.code)} (${device.text})` : 'mbedtls_x509_crt_parse fails on it';
+        out.push(finding('cert-malformed', site, `This ${b.label} block does not decode as an X.509 certificate (${b.certError}); ${how}.`));
+      } else if (device && device !== 'accepts') {
+        // Read without complaint here (a certificate or key OpenSSL would load), refused by the device's own parser.
+        out.push(finding('cert-malformed', site, `The device's Mbed TLS ${device.version} refuses this ${b.cert ? 'certificate' : 'private key'}: ${device.call} returns ${formatMbedtlsCode(device.code)} (${device.text}). It reads as valid elsewhere, but the device cannot load it.`));
       }
       for (const join of 'joins' in b ? b.joins : []) {
         out.push(join.afterBegin
@@ -54,6 +63,25 @@ export const certMalformed: Rule = {
     return out;
   },
 };
+
+/** What the project's Mbed TLS made of a block: its rejection, 'accepts', or undefined when unknown (not
+ *  judged, or an ESP-IDF release whose Mbed TLS is neither 3.6 nor 2.28). */
+function deviceVerdict(ctx: RuleContext, site: CertSite): DeviceRejection | 'accepts' | undefined {
+  const series = deviceSeries(ctx);
+  if (!series || !site.block.device) return undefined;
+  return site.block.device.find((d) => d.series === series) ?? 'accepts';
+}
+
+/** The Mbed TLS series the project's ESP-IDF ships, when every release it may be is one we build. */
+function deviceSeries(ctx: RuleContext): MbedtlsVersion | undefined {
+  const idf = ctx.project?.idfVersion;
+  const shipped = idf && shippedMbedtls(idf);
+  const versions = shipped?.match(/\d+\.\d+\.\d+/g) ?? [];
+  if (!versions.length) return undefined;
+  if (versions.every((v) => v.startsWith('3.6.'))) return '3.6';
+  if (versions.every((v) => v.startsWith('2.28.'))) return '2.28';
+  return undefined;
+}
 
 /** cert-expired, cert-not-yet-valid, cert-expires-soon: what the dates mean for each certificate's use. */
 export const certValidity: Rule = {

@@ -3,6 +3,7 @@
 import { decodeCertificateSync, type CertInfo } from './certificate';
 import type { PemBlock } from './pem';
 import { describePrivateKey, isPrivateKeyLabel, type KeyInfo } from './privateKey';
+import { deviceRejections, type DeviceRejection } from './deviceParse';
 import { bytesEqual } from './names';
 import { caName, findKnownIssuer, knownRootBySubject } from './trustStores';
 
@@ -17,15 +18,21 @@ export interface BlockContents {
   /** A CA certificate that is not self-signed but carries a Mozilla root's name and key (a cross-signed
    *  root such as GTS Root R1 under GlobalSign): mbedTLS anchors on it exactly as on that root. */
   rootKeyOf?: string;
+  /** The Mbed TLS versions that refuse this certificate or key, with the device's code (x509/deviceParse.ts);
+   *  [] when both read it, absent when it was not judged. */
+  device?: DeviceRejection[];
 }
 
 export async function readContents(label: string, der: Uint8Array | undefined, block?: PemBlock): Promise<BlockContents> {
   const contents = readContentsSync(label, der, block);
+  const judged = der && (contents.cert || contents.certError) ? 'certificate' : der && contents.key && !encrypted(label, block) ? 'key' : undefined;
+  const device = judged && der ? await deviceRejections(judged, der) : undefined;
+  if (device) contents.device = device;
   const cert = contents.cert;
   if (!cert) return contents;
   const issuer = cert.role === 'root' ? undefined : await findKnownIssuer(cert);
   const root = cert.role === 'intermediate' ? await knownRootBySubject(cert.subject) : undefined;
-  return { cert, knownIssuer: issuer?.name, knownIssuerSha256: issuer?.root.sha256, rootKeyOf: root && bytesEqual(root.spki, cert.spki) ? caName(root) : undefined };
+  return { ...contents, cert, knownIssuer: issuer?.name, knownIssuerSha256: issuer?.root.sha256, rootKeyOf: root && bytesEqual(root.spki, cert.spki) ? caName(root) : undefined };
 }
 
 /** What a block holds, synchronously and without the offline root lookup (readContents adds it): also used
@@ -41,4 +48,9 @@ export function readContentsSync(label: string, der: Uint8Array | undefined, blo
   } catch (e) {
     return { certError: e instanceof Error ? e.message : String(e) };
   }
+}
+
+/** A key that needs its password (PKCS#8 ENCRYPTED, or a legacy Proc-Type: 4,ENCRYPTED block): the password is not ours to read. */
+function encrypted(label: string, block: PemBlock | undefined): boolean {
+  return /ENCRYPTED/.test(label) || /ENCRYPTED/.test(block?.headers?.['Proc-Type'] ?? '');
 }
