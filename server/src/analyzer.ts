@@ -20,6 +20,7 @@ import { tlsClients, type TlsClient } from './rules/clients';
 import { runRules } from './rules/index';
 import { rangeContains } from './positions';
 import { trustLenses, type TrustLens } from './rules/trustLens';
+import { reproduceLenses } from './rules/reproduceLens';
 import { macroEnvFor } from './sdkconfig/macros';
 import { explainLogExcerpt } from './rules/logTlsFailure';
 import { defaultSettings, type Settings } from './settings';
@@ -306,7 +307,7 @@ export class Analyzer {
       const findings = runRules(ctx, this.settings.rules);
       // A shared component is judged in the project that owns its folder (or the first that builds it): once.
       const mine = (file: string) => owner(file) === project;
-      for (const lens of trustLenses(ctx)) if (mine(lens.file)) lenses.set(lens.file, [...(lenses.get(lens.file) ?? []), lens]);
+      for (const lens of [...trustLenses(ctx), ...reproduceLenses(ctx)]) if (mine(lens.file)) lenses.set(lens.file, [...(lenses.get(lens.file) ?? []), lens]);
       for (const f of findings) {
         if (!mine(f.file)) continue;
         if (project && !this.settings.showManagedComponentFindings && isThirdParty(project, f.file)) continue;

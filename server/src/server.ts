@@ -142,13 +142,15 @@ connection.onCodeAction((params) => {
   return actions;
 });
 
-// Each TLS client gets two lenses: what it trusts (click: fetch the server's chain) and "Check server".
+// Each TLS client gets two lenses: what it trusts (click: fetch the server's chain) and "Check server";
+// a logged TLS failure that names its server gets "Reproduce with this project's TLS" (Check Server).
 // Clicking only asks the client to run a command: nothing connects until a person clicks.
 connection.onCodeLens(({ textDocument }) => {
   const file = fileOf(textDocument.uri);
   if (!file) return [];
   return analyzer.lensesFor(file).flatMap((l) => {
     const target = { ...l.server, uri: textDocument.uri, position: l.range.start };
+    if (l.reproduce) return [{ range: l.range, command: { title: l.title, command: 'espTlsLens.checkServer', arguments: [target] } }];
     const trust = { range: l.range, command: { title: l.title, command: 'espTlsLens.fetchChain', arguments: [target] } };
     return l.server ? [trust, { range: l.range, command: { title: 'Check server against project', command: 'espTlsLens.checkServer', arguments: [target] } }] : [trust];
   });

@@ -33,6 +33,16 @@ describe('language server: fetch chain, embed the root, check the server', { tim
     // The server checks dates against its own clock, so these certificates are valid today.
     chain = await makeChain({ now: NOW, key: 'rsa2048', leaf: { notAfter: 365 } });
     port = await listen(tlsServer(chain.leaf.pem + chain.intermediate.pem + chain.root.pem, chain.leafKeyPem));
+    // A monitor capture kept in the project, in the shape idf.py monitor writes: the failure names its URL.
+    writeFileSync(path.join(ws, 'monitor.log'), [
+      'I (27) boot: ESP-IDF v5.5.1 2nd stage bootloader',
+      `I (2361) HTTP_CLIENT: Requesting https://127.0.0.1:${port}/v1/telemetry`,
+      'E (3515) esp-tls-mbedtls: mbedtls_ssl_handshake returned -0x2700',
+      'I (3515) esp-tls-mbedtls: Failed to verify peer certificate!',
+      'E (3516) esp-tls: Failed to open new connection',
+      'E (3527) HTTP_CLIENT: Connection failed, sock < 0',
+      '',
+    ].join('\n'));
     client = new TestClient();
     await client.initialize(ws);
     await client.waitForDiagnostics(path.join(ws, 'main/telemetry_client.c'), (l) => l.length > 0);
@@ -91,7 +101,12 @@ describe('language server: fetch chain, embed the root, check the server', { tim
     writeFileSync(file, chain.root.pem);
     await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: uri(file), type: 1 }] });
     try {
-      const r = await fetch();
+      // The server re-reads the project after the file event; poll until it has (the first certificate also loads Mbed TLS).
+      let r = await fetch();
+      for (const deadline = Date.now() + 10_000; r.ok && !r.view.anchor && Date.now() < deadline;) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        r = await fetch();
+      }
       assert.ok(r.ok, JSON.stringify(r));
       assert.equal(r.view.anchor?.source, 'extra');
       assert.deepEqual(r.view.embeddable.map((e) => e.name), ['Test Root CA']);
@@ -130,6 +145,27 @@ describe('language server: fetch chain, embed the root, check the server', { tim
     assert.equal(r.ok, true, r.markdown);
     assert.match(r.markdown, /^# 127\.0\.0\.1:\d+: as the device would connect/);
     assert.match(r.markdown, /✔ \*\*Trust\*\*: .*anchored at "Test Root CA" \(the CA in .*test\\_root\\_ca\\_pem\\_start\)/);
+  });
+
+  it('answers Check Server with the device\'s own Mbed TLS and says so', async () => {
+    const r = await request<CheckServerResult>('espTlsLens/checkServer', { host: '127.0.0.1', port, servername: 'device.example.com', uri: uri(weather), position: { line: 20, character: 8 } });
+    assert.match(r.engine ?? '', /^Mbed TLS 3\.6\.\d+$/);
+    assert.match(r.markdown, /_Run by Mbed TLS 3\.6\.\d+, the library of the project's ESP-IDF, built to WebAssembly/);
+  });
+
+  it('puts "Reproduce with this project\'s TLS" on a logged failure and runs the device\'s handshake when asked', async () => {
+    const log = path.join(ws, 'monitor.log');
+    await client.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: uri(log), languageId: 'esp-idf-log', version: 1, text: readFileSync(log, 'utf8') } });
+    await client.waitForDiagnostics(log, (l) => l.some((d) => d.code === 'log-tls-failure'));
+    const lenses = await request<{ range: { start: { line: number } }; command: { title: string; command: string; arguments: [Record<string, unknown>] } }[]>('textDocument/codeLens', { textDocument: { uri: uri(log) } });
+    assert.deepEqual(lenses.map((l) => [l.range.start.line, l.command.title, l.command.command]), [[2, `Reproduce with this project's TLS (127.0.0.1:${port})`, 'espTlsLens.checkServer']]);
+    const r = await request<CheckServerResult>('espTlsLens/checkServer', lenses[0].command.arguments[0]);
+    assert.equal(r.ok, false, r.markdown);
+    assert.match(r.engine ?? '', /^Mbed TLS 3\.6\.\d+$/);
+    // No client names 127.0.0.1: the bundle is assumed, and before ESP-IDF 5.4 (the demo is 5.3.1) its callback
+    // fails the verification with MBEDTLS_ERR_X509_FATAL_ERROR, whatever the log's own device printed.
+    assert.equal(r.expected?.code, '-0x3000', r.markdown);
+    assert.ok(r.expected?.log.includes('E esp-x509-crt-bundle: Failed to verify certificate'), r.markdown);
   });
 
   it('closes the connection when the request is cancelled ($/cancelRequest)', async () => {

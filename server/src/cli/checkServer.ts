@@ -5,9 +5,8 @@ import path from 'node:path';
 import { Analyzer } from '../analyzer';
 import { formatServerAddress } from '../net/address';
 import { checkLikeDevice, type DeviceCheck } from '../net/deviceCheck';
-import { deviceProfile } from '../net/deviceProfile';
-import { tlsClients, type TlsClient } from '../rules/clients';
-import type { RuleContext } from '../rules/context';
+import { clientForHost, deviceProfile } from '../net/deviceProfile';
+import type { TlsClient } from '../rules/clients';
 import { defaultSettings } from '../settings';
 import { checkedIdfVersion, parseCommand, parseHostPort, parseNow, parseTimeout, UsageError } from './args';
 
@@ -37,7 +36,7 @@ export async function checkServerCommand(args: string[]): Promise<number> {
   const project = analyzer.allProjects().find((p) => p.root === root) ?? analyzer.allProjects()[0];
   if (!project) throw new UsageError(`${folder}: no ESP-IDF project here (no CMakeLists.txt with project())`);
   const ctx = analyzer.contextFor(path.join(project.root, 'CMakeLists.txt'));
-  const client = v.client ? clientAt(analyzer, v.client) : clientFor(ctx, host);
+  const client = v.client ? clientAt(analyzer, v.client) : clientForHost(ctx, host);
   const profile = await deviceProfile(ctx, project, client.client, host);
   const r = await checkLikeDevice(profile, { host, port: port ?? 443, timeoutMs, now });
   if (r.error && !r.expected) throw new UsageError(`${formatServerAddress({ host, port })}: ${r.error}`);
@@ -53,15 +52,6 @@ function clientAt(analyzer: Analyzer, spec: string): { client?: TlsClient; note?
   const found = analyzer.clientAt(path.resolve(m[1]), { line: Number(m[2]) - 1, character: 0 });
   if (!found) throw new UsageError(`--client: no TLS client config in ${m[1]}`);
   return { client: found.client };
-}
-
-/** The client that names HOST, else the only TLS client of the project, else none (the bundle is assumed). */
-function clientFor(ctx: RuleContext, host: string): { client?: TlsClient; note?: string } {
-  const all = tlsClients(ctx).filter((c) => c.tls !== 'no');
-  const named = all.filter((c) => c.host === host);
-  if (named.length) return { client: named[0], note: named.length > 1 ? `${named.length} clients name ${host}; the first is used (--client FILE:LINE picks another)` : undefined };
-  if (all.length === 1) return { client: all[0] };
-  return { note: all.length ? `${all.length} TLS clients and none names ${host}: pick one with --client FILE:LINE` : undefined };
 }
 
 function text(r: DeviceCheck, client: string | undefined, note: string | undefined): string {

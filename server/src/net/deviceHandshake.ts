@@ -128,10 +128,12 @@ function connect(to: Endpoint): Promise<net.Socket> {
   return new Promise((resolve, reject) => {
     if (to.signal?.aborted) { reject(new NetworkError('cancelled')); return; }
     const socket = net.connect({ host: to.host, port: to.port });
-    const fail = (why: string) => { socket.destroy(); reject(new NetworkError(why)); };
+    const abort = () => fail('cancelled');
+    const fail = (why: string) => { clearTimeout(timer); to.signal?.removeEventListener('abort', abort); socket.destroy(); reject(new NetworkError(why)); };
     const timer = setTimeout(() => fail(`no connection to ${to.host}:${to.port} within ${to.timeoutMs / 1000} s`), to.timeoutMs);
-    socket.once('connect', () => { clearTimeout(timer); socket.removeAllListeners('error'); resolve(socket); });
-    socket.once('error', (e: NodeJS.ErrnoException) => { clearTimeout(timer); fail(`cannot connect: ${socketErrorText(e)}`); });
+    to.signal?.addEventListener('abort', abort, { once: true });
+    socket.once('connect', () => { clearTimeout(timer); to.signal?.removeEventListener('abort', abort); socket.removeAllListeners('error'); resolve(socket); });
+    socket.once('error', (e: NodeJS.ErrnoException) => fail(`cannot connect: ${socketErrorText(e)}`));
   });
 }
 

@@ -6,7 +6,7 @@ import { withoutCast } from '../c/cStrings';
 import { allHold } from '../c/conditions';
 import type { EspIdfProject } from '../project/model';
 import { firmwareSites, globalStoreSites, usedSites, type UsedSite } from '../rules/certSites';
-import { readString, type Setting, type TlsClient } from '../rules/clients';
+import { readString, tlsClients, type Setting, type TlsClient } from '../rules/clients';
 import type { RuleContext } from '../rules/context';
 import { trustPrecedence } from '../rules/trustLens';
 import {
@@ -104,6 +104,15 @@ function curvesOff(lookup: (n: string) => boolean | undefined, mbedtls: MbedtlsV
   const built = mbedtlsMacros(lookup, mbedtls);
   const tracked = mbedtlsMacros(() => true, mbedtls);
   return CURVES.filter(([name]) => tracked.has(`MBEDTLS_ECP_DP_${name}_ENABLED`) && !built.has(`MBEDTLS_ECP_DP_${name}_ENABLED`)).map(([, id]) => id);
+}
+
+/** The client that names HOST, else the only TLS client of the project, else none (the bundle is assumed). */
+export function clientForHost(ctx: RuleContext, host: string): { client?: TlsClient; note?: string } {
+  const all = tlsClients(ctx).filter((c) => c.tls !== 'no');
+  const named = all.filter((c) => c.host === host);
+  if (named.length) return { client: named[0], note: named.length > 1 ? `${named.length} clients name ${host}; the first is used` : undefined };
+  if (all.length === 1) return { client: all[0] };
+  return { note: all.length ? `${all.length} TLS clients and none names ${host}: pick one (the CLI's --client FILE:LINE, or the lens above its config)` : undefined };
 }
 
 /** esp-tls calls mbedtls_ssl_set_hostname(common_name ?: host) unless skip_common_name: that name is both SNI and the name checked. */

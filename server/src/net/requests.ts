@@ -17,7 +17,7 @@ import { analyzeChain } from './analyzeChain';
 import { chainView } from './chainView';
 import { checkMarkdown } from './checkMarkdown';
 import { checkLikeDevice } from './deviceCheck';
-import { caCertsOf, deviceProfile } from './deviceProfile';
+import { caCertsOf, clientForHost, deviceProfile } from './deviceProfile';
 import { FetchChainError, fetchChain } from './fetchChain';
 
 const DEFAULT_TIMEOUT_MS = 10_000;
@@ -97,7 +97,9 @@ export async function checkServerRequest(analyzer: Analyzer, p: CheckServerParam
   }
   const found = p.position ? analyzer.clientAt(file, p.position) : undefined;
   const ctx = found?.ctx ?? analyzer.contextFor(file);
-  const profile = await deviceProfile(ctx, project, found?.client, p.servername ?? p.host);
+  // From a log's Reproduce lens (or a file without a config): the client that connects to this host.
+  const client = found?.client ?? clientForHost(ctx, p.host).client;
+  const profile = await deviceProfile(ctx, project, client, p.servername ?? p.host);
   const r = await checkLikeDevice(profile, { host: p.host, port: p.port ?? 443, timeoutMs: p.timeoutMs ?? DEFAULT_TIMEOUT_MS, now: new Date(), signal });
   return {
     ok: r.ok,

@@ -15,6 +15,8 @@ export interface TrustLens {
   title: string;
   /** The server the client connects to, when the code names it (host and port from the URL). */
   server?: { host: string; port: number };
+  /** A logged failure's lens (rules/reproduceLens.ts): its one click checks the server. */
+  reproduce?: boolean;
 }
 
 /** esp-tls and esp_http_client try the bundle first; esp-mqtt tries the global store first. */
