@@ -6,8 +6,8 @@
 // - for the language server (lsp.mjs): indexing time and RSS after indexing, the time from a didChange of
 //   the 5,000-line C file to its diagnostics (p50/p95 over 200 edits), hover latency (p50/p95) on an error
 //   code and on a certificate;
-// then the extension's activation time and the sizes of the minified bundles. Every figure has its target
-// and PASS or MISS beside it.
+// then the extension's activation time, the sizes of the minified bundles, and the device's Mbed TLS module
+// (sizes, parse times, handshakes against openssl s_server). Every figure has its target and PASS or MISS beside it.
 //
 //   npm run bench [-- --sizes 5,50,200]
 import { execFileSync, spawn } from 'node:child_process';
@@ -111,6 +111,17 @@ table(['bundle', 'size', 'target'], [
   ['dist/client.js', `${kb('client.js').toFixed(0)} KB`, `<100 KB ${kb('client.js') < 100 ? 'PASS' : 'MISS'}`],
   ['dist/server.js', `${(kb('server.js') / 1024).toFixed(2)} MB`, `<2 MB ${kb('server.js') < 2048 ? 'PASS' : 'MISS'}`],
 ]);
+
+// Issue 21: the device's Mbed TLS as WebAssembly (scripts/bench/mbedtls.ts, run from the sources with tsx).
+const device = JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', path.join(REPO, 'scripts/bench/mbedtls.ts')], { cwd: REPO, encoding: 'utf8' }));
+table(['Mbed TLS module', 'size', 'load (compile + instantiate)', 'first parse', 'steady parse (median of 500)', 'target'], device.parse.map((p) => [
+  `dist/mbedtls-${p.series}.wasm`, `${(p.bytes / 1024).toFixed(0)} KB`, `${p.loadMs.toFixed(1)} ms`, `${p.firstParseMs.toFixed(2)} ms`, `${(p.steadyParseMs * 1000).toFixed(1)} µs`,
+  `<1 MB ${p.bytes < 1048576 ? 'PASS' : 'MISS'}`,
+]));
+table(['full handshake, RSA-2048 openssl s_server', 'Mbed TLS 3.6 module (median of 40)', 'openssl s_client (one process)', 'ratio', 'target', 'OpenSSL in-process (s_time -new)'], device.handshake.map((h) => [
+  h.label, `${h.mbedtlsMs.toFixed(1)} ms`, `${h.sClientMs.toFixed(1)} ms`, `${(h.mbedtlsMs / h.sClientMs).toFixed(2)}x`,
+  `≤1.5x ${h.mbedtlsMs / h.sClientMs <= 1.5 ? 'PASS' : 'MISS'}`, `${h.sTimeMs.toFixed(1)} ms (${(h.mbedtlsMs / h.sTimeMs).toFixed(1)}x)`,
+]));
 
 async function repeat(n, fn) {
   const out = [];

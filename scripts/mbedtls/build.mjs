@@ -28,7 +28,7 @@ const GLUE = ['lens.c', 'lens_ssl.c'];
 /** Per-file flags: the curve lookup is renamed so that lens.c can turn off what the sdkconfig leaves out. */
 const FILE_FLAGS = { 'oid.c': ['-Dmbedtls_oid_get_ec_grp=lens_builtin_oid_get_ec_grp'] };
 const CFLAGS = [
-  '--target=wasm32-wasi', '-Oz', '-flto=thin', '-ffunction-sections', '-fdata-sections', '-Wall', '-Wno-unused-function',
+  '--target=wasm32-wasi', '-O2', '-flto=thin', '-ffunction-sections', '-fdata-sections', '-Wall', '-Wno-unused-function',
   `-I${NATIVE}`, '-DMBEDTLS_USER_CONFIG_FILE="lens_config.h"',
 ];
 // A reactor: no main(), the host calls _initialize() once and then the exported functions.
