@@ -51,18 +51,23 @@ typedef struct {
 
 /* ---- the memory BIO ---- */
 
+/** Appends to a growing buffer; 0, or -1 when memory runs out. */
+static int append(buffer *b, const unsigned char *data, size_t len) {
+  if (b->len + len > b->cap) {
+    size_t cap = (b->len + len) * 2;
+    unsigned char *p = realloc(b->p, cap);
+    if (!p) return -1;
+    b->p = p;
+    b->cap = cap;
+  }
+  memcpy(b->p + b->len, data, len);
+  b->len += len;
+  return 0;
+}
+
 static int bio_send(void *ctx, const unsigned char *buf, size_t len) {
   conn *c = ctx;
-  if (c->out.len + len > c->out.cap) {
-    size_t cap = (c->out.len + len) * 2;
-    unsigned char *p = realloc(c->out.p, cap);
-    if (!p) return MBEDTLS_ERR_SSL_ALLOC_FAILED;
-    c->out.p = p;
-    c->out.cap = cap;
-  }
-  memcpy(c->out.p + c->out.len, buf, len);
-  c->out.len += len;
-  return (int)len;
+  return append(&c->out, buf, len) == 0 ? (int)len : MBEDTLS_ERR_SSL_ALLOC_FAILED;
 }
 
 static int bio_recv(void *ctx, unsigned char *buf, size_t len) {
@@ -77,18 +82,7 @@ static int bio_recv(void *ctx, unsigned char *buf, size_t len) {
 }
 
 /** Bytes the socket received, for the library to read. */
-EXPORT(lens_io_feed) int lens_io_feed(conn *c, const unsigned char *buf, size_t len) {
-  if (c->in.len + len > c->in.cap) {
-    size_t cap = (c->in.len + len) * 2;
-    unsigned char *p = realloc(c->in.p, cap);
-    if (!p) return -1;
-    c->in.p = p;
-    c->in.cap = cap;
-  }
-  memcpy(c->in.p + c->in.len, buf, len);
-  c->in.len += len;
-  return 0;
-}
+EXPORT(lens_io_feed) int lens_io_feed(conn *c, const unsigned char *buf, size_t len) { return append(&c->in, buf, len); }
 /** The server closed its side: the next read returns 0, as recv() would on the device. */
 EXPORT(lens_io_eof) void lens_io_eof(conn *c) { c->eof = 1; }
 /** What the library wrote since the last call: pointer, length through lens_io_out_len(). */
