@@ -138,15 +138,6 @@ EXPORT(lens_crt_der) const unsigned char *lens_crt_der(const mbedtls_x509_crt *c
   out_len = c ? c->raw.len : 0;
   return c ? c->raw.p : NULL;
 }
-/** mbedtls_x509_crt_info() of the i-th certificate: the device's own reading of it. */
-static char info[4096];
-EXPORT(lens_crt_info) const char *lens_crt_info(const mbedtls_x509_crt *c, int i) {
-  for (; c && i > 0; i--) c = c->next;
-  info[0] = 0;
-  if (c) mbedtls_x509_crt_info(info, sizeof info, "", c);
-  return info;
-}
-
 /** mbedtls_pk_parse_key(): a private key as the device loads clientkey_buf. */
 EXPORT(lens_pk_parse) int lens_pk_parse(const unsigned char *buf, size_t len, const unsigned char *pwd, size_t pwdlen) {
   mbedtls_pk_context pk;
@@ -161,14 +152,8 @@ EXPORT(lens_pk_parse) int lens_pk_parse(const unsigned char *buf, size_t len, co
   return ret;
 }
 
-/** The X.509 profile of the connection or verification (mbedtls_x509_crt_profile). */
+/** The X.509 profile of the next verification or connection: esp-tls leaves Mbed TLS's default. */
 mbedtls_x509_crt_profile profile;
-EXPORT(lens_profile) void lens_profile(uint32_t mds, uint32_t pks, uint32_t curves, uint32_t rsa_min) {
-  profile.allowed_mds = mds;
-  profile.allowed_pks = pks;
-  profile.allowed_curves = curves;
-  profile.rsa_min_bitlen = rsa_min;
-}
 EXPORT(lens_profile_default) void lens_profile_default(void) { profile = mbedtls_x509_crt_profile_default; }
 
 static uint32_t verify_flags;

@@ -17,6 +17,6 @@
 /** Seeds the one random generator (and PSA in 3.6) on first use; 0 or the library's error. */
 int rng(void);
 extern mbedtls_ctr_drbg_context drbg;
-/** The X.509 profile set by lens_profile() for the next verification or connection. */
+/** The X.509 profile set by lens_profile_default() for the next verification or connection. */
 extern mbedtls_x509_crt_profile profile;
 #endif

@@ -191,7 +191,7 @@ static void copy_list(int *to, const int *from) {
  * Everything the sdkconfig decides, as the API sets it: versions (0x0303, 0x0304), the suites,
  * groups and signature schemes (TLS numbers, 0-terminated), the max fragment length code, the
  * options (1: dates are checked, MBEDTLS_HAVE_TIME_DATE; 2: the bundle callback fails the verification
- * as before ESP-IDF 5.4), the authmode and the host name, and the X.509 profile set by lens_profile().
+ * as before ESP-IDF 5.4), the authmode and the host name, and the X.509 profile set by lens_profile_default().
  * Then mbedtls_ssl_setup().
  */
 EXPORT(lens_conn_setup) int lens_conn_setup(conn *c, int min_version, int max_version, const int *suites,

@@ -25,9 +25,7 @@ export interface LensExports {
   lens_crt_count(c: Ptr): number;
   lens_out_len(): number;
   lens_crt_der(c: Ptr, i: number): Ptr;
-  lens_crt_info(c: Ptr, i: number): Ptr;
   lens_pk_parse(buf: Ptr, len: number, pwd: Ptr, pwdLen: number): number;
-  lens_profile(mds: number, pks: number, curves: number, rsaMin: number): void;
   lens_profile_default(): void;
   lens_flags(): number;
   lens_crt_verify(chain: Ptr, trust: Ptr, cn: Ptr): number;
