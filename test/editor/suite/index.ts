@@ -278,10 +278,12 @@ async function fetchAndEmbed(file: (rel: string) => vscode.Uri): Promise<void> {
     for (const rel of ['main/weather_client.c', 'main/CMakeLists.txt', 'main/certs/test_root_ca.pem']) {
       assert.deepEqual(ours(file(rel)).filter((d) => d.severity <= vscode.DiagnosticSeverity.Warning).map((d) => d.message), [], `${rel} after embedding`);
     }
-    const checked = await vscode.commands.executeCommand<{ ok: boolean; markdown: string; expected?: { code: string } }>('espTlsLens.checkServer', target);
+    const checked = await vscode.commands.executeCommand<{ ok: boolean; markdown: string; expected?: { code: string }; engine?: string }>('espTlsLens.checkServer', target);
     assert.equal(checked?.ok, true, `the device check failed: ${checked?.markdown}`);
     assert.match(checked!.markdown, /The device would connect/);
-    log('checkServer after embedding: the device would connect');
+    // Issue 21: the packaged extension ships the device's Mbed TLS, and its server runs the handshake with it.
+    assert.match(checked!.engine ?? '', /^Mbed TLS 3\.6\.\d+$/, 'the check did not run the device\'s Mbed TLS');
+    log(`checkServer after embedding: the device would connect (${checked!.engine})`);
   } finally {
     server.close();
   }
