@@ -57,7 +57,7 @@ export interface HandshakeResult {
   certificateRequested?: boolean;
   /** The server's certificates in the order it sent them, byte for byte. */
   presented: Uint8Array[];
-  /** A record longer than the device's input buffer, stopped at the boundary (see recordLimit). */
+  /** A record longer than the device's input buffer, stopped at the socket (see Inbox). */
   recordTooLong?: { length: number; limit: number };
   /** Set up failed before any byte was sent (a CA buffer the device cannot parse, say). */
   setup?: string;
@@ -149,7 +149,7 @@ async function run(m: Mbedtls, conn: number, cfg: DeviceTls, socket: net.Socket,
     if (code !== WANT_READ && code !== WANT_WRITE) return { code };
     if (code === WANT_WRITE) continue;
     const got = await inbox.next(deadline - Date.now(), to.signal);
-    if (got === 'timeout') throw new NetworkError(`${to.host}:${to.port} sent nothing for ${to.timeoutMs / 1000} s`);
+    if (got === 'timeout') throw new NetworkError(`${to.host}:${to.port} did not complete the handshake within ${to.timeoutMs / 1000} s`);
     if (got === 'cancelled') throw new NetworkError('cancelled');
     if (got.tooLong && inbox.broken) throw new NetworkError(inbox.broken);
     if (got.tooLong) return { code: INVALID_RECORD, recordTooLong: got.tooLong };

@@ -33,7 +33,7 @@ export async function realCheck(p: DeviceProfile, cfg: DeviceTls, o: DeviceCheck
   const hex = formatMbedtlsCode(r.code);
   step('Handshake', r.code === 0, r.code === 0
     ? `Mbed TLS ${m.version} offered ${offered}; negotiated ${r.version} with ${r.suite} (${Math.round(r.ms)} ms)`
-    : `Mbed TLS ${m.version} offered ${offered}; mbedtls_ssl_handshake returned ${hex} (${m.strerror(r.code)})`);
+    : `Mbed TLS ${m.version} offered ${offered}; mbedtls_ssl_handshake returned ${hex}`);
   const certs = r.presented.length ? await decodeAll(r.presented) : [];
   if (typeof certs !== 'string' && certs.length) {
     step('Certificates', true, `${certs.length} presented: ${certs.map((c, i) => `#${i + 1} "${c.subjectCN ?? c.subject}"`).join(', ')}`);
