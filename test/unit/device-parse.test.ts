@@ -90,6 +90,17 @@ describe('certificates the device parses differently from @peculiar/x509', () =>
     assert.match(old?.message ?? '', /^The device's Mbed TLS 2\.28\.3 refuses this certificate: mbedtls_x509_crt_parse returns -0x2562/);
   });
 
+  // A subjectKeyIdentifier that is not an OCTET STRING: 3.6 parses the extension (and refuses it), 2.28
+  // skips it. The same firmware loads the certificate on ESP-IDF 4.4 and not on 5.x.
+  it('a malformed subjectKeyIdentifier: refused by 3.6 only, so reported for a 5.x project and not for 4.4', async () => {
+    const ski = await rootWith(new x509.Extension('2.5.29.14', false, new Uint8Array([0x02, 0x01, 0x01])));
+    const contents = await readContents('CERTIFICATE', ski.der);
+    assert.ok(contents.cert, '@peculiar/x509 reads it');
+    assert.deepEqual(contents.device?.map((d) => [d.series, d.code]), [['3.6', -0x2562]]);
+    assert.match((await malformed(client(ski.pem), IDF55))[0]?.message ?? '', /^The device's Mbed TLS 3\.6\.6 refuses this certificate/);
+    assert.deepEqual(await malformed(client(ski.pem), IDF44), []);
+  });
+
   it('says nothing where the project\'s Mbed TLS is not one we build (ESP-IDF 6 ships 4.x)', async () => {
     assert.deepEqual(await malformed(client(critical.pem), IDF60), []);
   });
