@@ -119,6 +119,22 @@ describe('the device\'s Mbed TLS 3.6 against openssl s_server', { timeout: 120_0
     assert.equal(full.ok, true, summary(full));
   });
 
+  it('judges the handshake but says the chain was not checked when the project\'s CA cannot be read', async () => {
+    const port = await server('unread-', rsa, ['-tls1_2']);
+    const p = await project(NOW, '', CLIENT('        .cacert_pem_buf = (const unsigned char *)load_ca_from_nvs(),\n        .cacert_pem_bytes = 1800,\n'));
+    const r = await check(NOW, p, port);
+    assert.equal(r.ok, false, summary(r));
+    assert.equal(r.expected, undefined, 'an unknown is never an error');
+    assert.match(r.error ?? '', /could not be read from the project; the handshake itself works \(TLSv1\.2, TLS-ECDHE-RSA-WITH-[\w-]+\), but the server's certificate was not checked/);
+  });
+
+  it('does not pretend to check a pre-shared-key client', async () => {
+    const p = await project(NOW, '', CLIENT('        .psk_hint_key = &psk_key,\n'), {});
+    const r = await check(NOW, p, await server('psk-', rsa, ['-tls1_2']));
+    assert.equal(r.expected, undefined, summary(r));
+    assert.match(r.error ?? '', /pre-shared key .*nothing was checked/);
+  });
+
   it('is refused by a server that requires a client certificate', async () => {
     const r = await deviceAgainst(await server('mtls-', rsa, ['-tls1_2', '-Verify', '1']), rsa);
     assert.equal(r.expected?.code, '-0x7780', summary(r));

@@ -1,10 +1,9 @@
-// Connects to a server the way the device would (net/deviceProfile.ts): a ClientHello with only the
-// suites, groups and signature algorithms the sdkconfig compiles in, then the server's chain verified
-// the way mbedTLS's x509_crt_verify_chain and ESP-IDF's bundle callback do it (esp_crt_bundle.c), with
-// the device's trust anchors, date policy and name check. The outcome is the error the device would
-// most likely print, and why.
+// Check Server Against Project: what esp-tls refuses before it connects, then the device's own Mbed TLS
+// (net/realCheck.ts) for the handshake, and here the words for its verdicts: the error, the monitor lines,
+// and why. The chain model below (x509_crt_verify_chain and ESP-IDF's bundle callback, esp_crt_bundle.c)
+// only explains a failed verification, and only where its flags equal the stack's
+// (test/unit/device-verify.test.ts keeps the two in step).
 import net from 'node:net';
-import tls from 'node:tls';
 import { formatMbedtlsCode } from '../mbedtls/catalogue';
 import { decodeVerifyFlags, mbedtlsParts } from '../mbedtls/decode';
 import { suiteTable } from '../sdkconfig/ciphersuites';
@@ -15,7 +14,7 @@ import { dnsMatches } from './analyzeChain';
 import type { DeviceProfile } from './deviceProfile';
 import { deviceTls } from './deviceTls';
 import { realCheck } from './realCheck';
-import { ALERTS, FetchChainError, peerChain, serverFlight, socketErrorText, type ServerFlight } from './fetchChain';
+import { ALERTS, serverFlight } from './fetchChain';
 
 export interface DeviceCheckOptions {
   host: string;
@@ -51,41 +50,13 @@ export async function checkLikeDevice(profile: DeviceProfile, opts: DeviceCheckO
 
   const early = beforeConnecting(profile);
   if (early) { step('Setup', false, early.reason); return { ok: false, expected: early, steps }; }
-  // The device's own Mbed TLS answers wherever the project gives it what it needs; the model only where it cannot.
-  const settings = deviceTls(profile);
-  if ('unsupported' in settings) {
-    step('Model', null, `${settings.unsupported}; this check models the device's handshake instead of running its Mbed TLS`);
-    return modelCheck(profile, opts, steps);
+  if (profile.trust.kind === 'psk') {
+    const error = 'the client authenticates with a pre-shared key (psk_hint_key), which this check does not read: nothing was checked';
+    step('Trust', null, error);
+    return { ok: false, error, steps };
   }
-  return realCheck(profile, settings, opts, steps);
-}
-
-/** The hand-written model of the handshake and verification (PSK clients, CA buffers the project does not let us read). */
-async function modelCheck(profile: DeviceProfile, opts: DeviceCheckOptions, steps: Step[]): Promise<DeviceCheck> {
-  const step = (name: string, ok: boolean | null, detail: string) => { steps.push({ step: name, ok, detail }); };
-  let hello: Awaited<ReturnType<typeof handshake>>;
-  try {
-    hello = await handshake(profile, opts, step);
-  } catch (e) {
-    // Unreachable, cancelled, or a server that breaks the protocol: a fact about the server, not a device error.
-    if (e instanceof FetchChainError) {
-      step('Connect', false, e.message);
-      return { ok: false, error: e.message, steps };
-    }
-    throw e;
-  }
-  if ('expected' in hello) return { ok: false, expected: hello.expected, steps };
-
-  const certs = await decodeAll(hello.presented);
-  if (typeof certs === 'string') {
-    step('Certificates', false, certs);
-    return { ok: false, expected: expectation(profile, ERR.CERT_VERIFY_FAILED, certs), steps, protocol: hello.protocol, suite: hello.suite };
-  }
-  step('Certificates', true, `${certs.length} presented: ${certs.map((c, i) => `#${i + 1} "${c.subjectCN ?? c.subject}"`).join(', ')}${hello.exact ? '' : ' (as Node reports them: TLS 1.3 hides the order)'}`);
-  const verdict = await verifyChain(certs, profile, opts.now);
-  for (const s of verdict.steps) steps.push(s);
-  if (verdict.expected) return { ok: false, expected: verdict.expected, steps, protocol: hello.protocol, suite: hello.suite };
-  return { ok: true, steps, protocol: hello.protocol, suite: hello.suite };
+  // The device's own Mbed TLS answers (net/realCheck.ts); this file words its verdicts.
+  return realCheck(profile, deviceTls(profile), opts, steps);
 }
 
 export type Expected = NonNullable<DeviceCheck['expected']>;
@@ -120,49 +91,7 @@ export function expectation(p: DeviceProfile, code: number, reason: string, flag
 }
 
 // ---------------------------------------------------------------------------------------------
-// The handshake
-
-interface Hello { presented: Uint8Array[]; protocol: string; suite: string; exact: boolean }
-
-async function handshake(p: DeviceProfile, o: DeviceCheckOptions, step: (n: string, ok: boolean | null, d: string) => void): Promise<Hello | { expected: Expected }> {
-  const servername = p.sni && !net.isIP(p.sni) ? p.sni : null;
-  const deadline = Date.now() + o.timeoutMs;
-  if (p.tls12) {
-    const ids = p.suites12.map((s) => s.id);
-    const offered = `TLS 1.2 with ${ids.length} suites, groups ${p.groups.map((g) => g.name).join(', ') || '(none)'}`;
-    try {
-      const flight = await serverFlight({
-        host: o.host, port: o.port, servername, timeoutMs: o.timeoutMs, signal: o.signal,
-        hello: { suites: ids, groups: p.groups.map((g) => g.tlsId), signatureAlgorithms: p.signatureAlgorithms },
-      });
-      const suite = suiteName(flight.suite, p);
-      step('Hello', true, `offered ${offered}; the server chose ${suite}`);
-      const tooLong = recordTooLong(p, flight);
-      if (tooLong) { step('Records', false, tooLong); return { expected: expectation(p, ERR.INVALID_RECORD, tooLong) }; }
-      step('Records', true, `largest record ${flight.maxRecord} bytes; the device reads up to ${p.inContentLen}`);
-      return { presented: flight.presented, protocol: 'TLSv1.2', suite, exact: true };
-    } catch (e) {
-      if (!(e instanceof FetchChainError)) throw e;
-      if (e.code === 'alert' && (e.alert === 40 || e.alert === 70 || e.alert === 71) && p.tls13) {
-        step('Hello', null, `offered ${offered}; the server refused it (alert ${ALERTS[e.alert] ?? e.alert}); trying TLS 1.3 as the device would`);
-      } else {
-        const failure = await helloFailure(p, o, servername, e, offered, Math.max(1, deadline - Date.now()));
-        step('Hello', false, failure.reason);
-        if (!failure.code) throw e;
-        return { expected: expectation(p, failure.code, failure.reason) };
-      }
-    }
-  }
-  return tls13Hello(p, o, servername, Math.max(1, deadline - Date.now()), step);
-}
-
-/** Why the device's hello failed: an alert (no shared suite or version), a reset, or not TLS at all. */
-async function helloFailure(p: DeviceProfile, o: DeviceCheckOptions, servername: string | null, e: FetchChainError, offered: string, timeoutMs: number): Promise<{ code?: number; reason: string }> {
-  if (e.code === 'not-tls') return { code: ERR.INVALID_RECORD, reason: e.message };
-  if (e.code === 'closed') return { code: ERR.CONN_EOF, reason: `${e.message}: the device reads end-of-connection in the handshake` };
-  if (e.code !== 'alert') return { reason: e.message };
-  return { code: ERR.FATAL_ALERT, reason: await alertReason(p, o, servername, e.alert ?? -1, offered, timeoutMs) };
-}
+// Why the handshake failed, in words
 
 /** Why the server sent a fatal alert: asked again with a common client's list, what it picks tells what the sdkconfig lacks. */
 export async function alertReason(p: DeviceProfile, o: Pick<DeviceCheckOptions, 'host' | 'port' | 'signal'>, servername: string | null, alertCode: number, offered: string, timeoutMs: number): Promise<string> {
@@ -194,59 +123,9 @@ export function suiteName(id: number, p: DeviceProfile): string {
   return s ? s.iana : `0x${id.toString(16).toUpperCase().padStart(4, '0')}`;
 }
 
-function recordTooLong(p: DeviceProfile, f: ServerFlight): string | undefined {
-  return f.maxRecord <= p.inContentLen ? undefined : recordTooLongText(p, f.maxRecord);
-}
-
 export function recordTooLongText(p: DeviceProfile, length: number): string {
   return `the server sent a ${length}-byte record, but the device's input buffer holds ${p.inContentLen} bytes ` +
     '(CONFIG_MBEDTLS_SSL_IN_CONTENT_LEN): mbedTLS drops the record as invalid. Raise it to 16384 or make the server send smaller records';
-}
-
-/** OpenSSL's names of the groups mbedTLS offers for TLS 1.3 key shares. */
-const OPENSSL_GROUPS: Record<string, string> = { x25519: 'X25519', secp256r1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521', x448: 'X448', ffdhe2048: 'ffdhe2048', ffdhe3072: 'ffdhe3072', ffdhe4096: 'ffdhe4096' };
-
-/** TLS 1.3 encrypts the certificates: the handshake goes through node:tls, limited to the device's TLS 1.3 suites and groups. */
-function tls13Hello(p: DeviceProfile, o: DeviceCheckOptions, servername: string | null, timeoutMs: number, step: (n: string, ok: boolean | null, d: string) => void): Promise<Hello | { expected: Expected }> {
-  const suites = p.suites13.map((s) => s.iana);
-  const groups = p.groups.map((g) => OPENSSL_GROUPS[g.name]).filter(Boolean);
-  const offered = `TLS 1.3 with ${suites.join(', ') || 'no suite'}, groups ${groups.join(', ') || '(none)'}`;
-  if (!suites.length || !groups.length) {
-    const reason = `the device has TLS 1.3 but no usable TLS 1.3 suite or key-share group (${offered})`;
-    step('Hello', false, reason);
-    return Promise.resolve({ expected: expectation(p, ERR.FATAL_ALERT, reason) });
-  }
-  return new Promise((resolve, reject) => {
-    if (o.signal?.aborted) { reject(new FetchChainError('aborted', 'cancelled')); return; }
-    const socket = tls.connect({
-      host: o.host, port: o.port, rejectUnauthorized: false, minVersion: 'TLSv1.3', maxVersion: 'TLSv1.3',
-      ciphersuites: suites.join(':'), ecdhCurve: groups.join(':'), ...(servername ? { servername } : {}),
-    } as tls.ConnectionOptions);
-    let settled = false;
-    const finish = (value?: Hello | { expected: Expected }, err?: Error) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      o.signal?.removeEventListener('abort', onAbort);
-      socket.on('error', () => undefined);
-      socket.destroy();
-      if (err) reject(err); else resolve(value!);
-    };
-    const onAbort = () => finish(undefined, new FetchChainError('aborted', 'cancelled'));
-    const timer = setTimeout(() => finish(undefined, new FetchChainError('timeout', `no TLS 1.3 handshake with ${o.host}:${o.port} within the time left`)), timeoutMs);
-    o.signal?.addEventListener('abort', onAbort, { once: true });
-    socket.once('secureConnect', () => {
-      const suite = socket.getCipher()?.standardName ?? socket.getCipher()?.name ?? 'unknown';
-      step('Hello', true, `offered ${offered}; the server chose ${suite} (TLS 1.3)`);
-      finish({ presented: peerChain(socket), protocol: 'TLSv1.3', suite, exact: false });
-    });
-    socket.on('error', (e: NodeJS.ErrnoException) => {
-      if (e.code === 'ECONNREFUSED' || e.code === 'ENOTFOUND' || e.code === 'EHOSTUNREACH') { finish(undefined, new FetchChainError('network', `cannot connect: ${socketErrorText(e)}`)); return; }
-      const reason = `offered ${offered}; the handshake failed (${e.code ?? e.message}): the server shares no TLS 1.3 suite or group with the device`;
-      step('Hello', false, reason);
-      finish({ expected: expectation(p, ERR.FATAL_ALERT, reason) });
-    });
-  });
 }
 
 export async function decodeAll(ders: Uint8Array[]): Promise<CertInfo[] | string> {

@@ -5,14 +5,12 @@
 import type { DeviceTls } from './deviceHandshake';
 import type { DeviceProfile } from './deviceProfile';
 
-/** The handshake settings, or why the real stack cannot stand in for the device here. */
-export function deviceTls(p: DeviceProfile): DeviceTls | { unsupported: string } {
+/** The handshake settings (a PSK client is not checked: checkLikeDevice stops before). */
+export function deviceTls(p: DeviceProfile): DeviceTls {
   const t = p.trust;
-  if (t.kind === 'psk') return { unsupported: 'a pre-shared key client: the project\'s key is not read, so the handshake is modelled' };
-  if ((t.kind === 'ca' || t.kind === 'global') && t.unreadable) return { unsupported: t.unreadable };
   const trust: DeviceTls['trust'] = t.kind === 'bundle' ? { kind: 'bundle', roots: t.roots.map((r) => r.der) }
-    : t.kind === 'none' ? { kind: 'none' }
-      : { kind: 'ca', buffers: t.roots.map((r) => r.der) };
+    : t.kind === 'ca' || t.kind === 'global' ? { kind: 'ca', buffers: t.roots.map((r) => r.der) }
+      : { kind: 'none' };
   return {
     series: p.mbedtls,
     minVersion: p.tls12 ? 0x0303 : 0x0304,
@@ -26,8 +24,14 @@ export function deviceTls(p: DeviceProfile): DeviceTls | { unsupported: string }
     checkDates: p.checksDates,
     trust,
     // esp-tls: VERIFY_REQUIRED with a CA, bundle or global store; VERIFY_NONE under CONFIG_ESP_TLS_SKIP_SERVER_CERT_VERIFY.
-    authmode: t.kind === 'none' ? 0 : 2,
+    // A CA the project does not let us read: OPTIONAL, so that the handshake is still judged (realCheck says the chain was not).
+    authmode: t.kind === 'none' ? 0 : unreadable(p) ? 1 : 2,
     bundleFatal: t.kind === 'bundle' && (p.idf.major < 5 || (p.idf.major === 5 && p.idf.minor < 4)),
     hostname: p.sni,
   };
+}
+
+/** Why the client's CA (buffer or global store) could not be read from the project, if it could not. */
+export function unreadable(p: DeviceProfile): string | undefined {
+  return p.trust.kind === 'ca' || p.trust.kind === 'global' ? p.trust.unreadable : undefined;
 }

@@ -313,7 +313,7 @@ export function serverFlight({ host, port, servername, timeoutMs, signal, hello 
 // Fallback for TLS 1.3-only servers
 
 /** The chain as Node reports it after a handshake (getPeerCertificate's issuer links; not necessarily as sent). */
-export function peerChain(socket: tls.TLSSocket): Uint8Array[] {
+function peerChain(socket: tls.TLSSocket): Uint8Array[] {
   const out: Uint8Array[] = [];
   const seen = new Set<string>();
   let cert: tls.DetailedPeerCertificate | undefined = socket.getPeerCertificate(true);

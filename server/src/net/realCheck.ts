@@ -10,6 +10,7 @@ import { alertReason, CURVE_NAMES, decodeAll, ERR, expectation, recordTooLongTex
 import type { CertInfo } from '../x509/certificate';
 import { ALERTS } from './fetchChain';
 import type { DeviceProfile } from './deviceProfile';
+import { unreadable } from './deviceTls';
 
 const PK_UNKNOWN_NAMED_CURVE = -0x3a00;
 
@@ -39,6 +40,13 @@ export async function realCheck(p: DeviceProfile, cfg: DeviceTls, o: DeviceCheck
     step('Certificates', true, `${certs.length} presented: ${certs.map((c, i) => `#${i + 1} "${c.subjectCN ?? c.subject}"`).join(', ')}`);
   }
   const result = { protocol: r.version, suite: r.suite, engine: `Mbed TLS ${m.version}` };
+  const unread = unreadable(p);
+  if (r.code === 0 && unread) {
+    // The handshake works, but what the device would make of the chain is unknown: say so, not "connects".
+    const error = `${unread}; the handshake itself works (${r.version}, ${r.suite}), but the server's certificate was not checked against it`;
+    step('Trust', null, error);
+    return { ok: false, error, steps, ...result };
+  }
   if (r.code === 0) {
     if (typeof certs !== 'string' && certs.length) {
       const verdict = await verifyChain(certs, p, o.now);
