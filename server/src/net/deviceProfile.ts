@@ -3,6 +3,7 @@
 // checks dates, what the TLS client trusts (in the component's own order) and which name it sends and
 // checks. net/deviceCheck.ts connects with exactly this.
 import { withoutCast } from '../c/cStrings';
+import { shippedMbedtls } from '../mbedtls/shipped';
 import { allHold } from '../c/conditions';
 import type { EspIdfProject } from '../project/model';
 import { firmwareSites, globalStoreSites, usedSites, type UsedSite } from '../rules/certSites';
@@ -70,6 +71,10 @@ export async function deviceProfile(ctx: RuleContext, project: EspIdfProject, cl
   const suites = offeredSuites(lookup, mbedtls, { psk });
   const sigNames = offeredSignatureAlgorithms(lookup, mbedtls);
   const notes: string[] = [`ESP-IDF ${idf.major}.${idf.minor} (${project.idfVersion.source}), Mbed TLS ${mbedtls}`];
+  const shipped = shippedMbedtls(project.idfVersion);
+  if (shipped && !(shipped.match(/\d+\.\d+\.\d+/g) ?? []).every((v) => v.startsWith(`${mbedtls}.`))) {
+    notes.push(`this ESP-IDF ships Mbed TLS ${shipped}; checked with ${mbedtls}, the nearest version built here`);
+  }
   const names = serverNames(ctx, client, host);
   if (names.note) notes.push(names.note);
   if (!client) notes.push('no TLS client config in this file: assuming it attaches the certificate bundle');
