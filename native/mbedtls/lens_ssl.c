@@ -32,8 +32,9 @@ typedef struct {
   mbedtls_x509_crt ca;       /* a CA buffer or the global store; or ESP-IDF's empty dummy with a bundle */
   mbedtls_x509_crt bundle;   /* the certificate bundle's roots, searched by the bundle callback */
   mbedtls_x509_crt own;      /* client certificate */
+  mbedtls_x509_crt presented;/* the server's chain as sent, copied when it is verified (TLS 1.2 frees it on failure) */
+  int pending;               /* the bundle callback's failure, returned once the chain's head was copied */
   mbedtls_pk_context key;
-  mbedtls_x509_crt presented;/* the server's chain as sent, captured when it is verified */
   mbedtls_x509_crt_profile profile;
   int use_bundle, check_dates, bundle_fatal;
   int suites[MAX_LIST];
@@ -94,7 +95,7 @@ EXPORT(lens_io_take) const unsigned char *lens_io_take(conn *c) {
   return c->out.p;
 }
 
-/* ---- verification: esp_crt_bundle.c's callback, the date policy, and the presented chain ---- */
+/* ---- verification: esp_crt_bundle.c's callback, the date policy, and the chain as sent ---- */
 
 /** ESP-IDF's esp_crt_verify_callback: a certificate whose only fault is an untrusted issuer is
  * accepted when a bundle root has its issuer's name and its signature verifies with that root's key. */
@@ -111,10 +112,11 @@ static int bundle_accepts(conn *c, mbedtls_x509_crt *crt) {
   return 0;
 }
 
+/* mbedTLS calls this for each certificate of the verified chain, from the top (depth len-1) down to the
+ * server's own (depth 0), whose crt is the head of the chain as the server sent it. */
 static int on_verify(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flags) {
   conn *c = ctx;
   if (depth == 0) {
-    /* crt is the head of the peer chain: keep it as presented, byte for byte */
     mbedtls_x509_crt_free(&c->presented);
     mbedtls_x509_crt_init(&c->presented);
     for (mbedtls_x509_crt *p = crt; p && p->raw.len; p = p->next) mbedtls_x509_crt_parse_der(&c->presented, p->raw.p, p->raw.len);
@@ -122,9 +124,19 @@ static int on_verify(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flag
   /* Without MBEDTLS_HAVE_TIME_DATE the device never compares dates. */
   if (!c->check_dates) *flags &= ~(MBEDTLS_X509_BADCERT_EXPIRED | MBEDTLS_X509_BADCERT_FUTURE);
   if (c->use_bundle && (*flags & ~MBEDTLS_X509_BADCERT_BAD_MD) == MBEDTLS_X509_BADCERT_NOT_TRUSTED) {
-    if (bundle_accepts(c, crt)) *flags = 0;
-    /* Before ESP-IDF 5.4 the callback failed the whole verification ("Failed to verify certificate"). */
-    else if (c->bundle_fatal) return MBEDTLS_ERR_X509_FATAL_ERROR;
+    if (bundle_accepts(c, crt)) {
+      *flags = 0;
+      return 0;
+    }
+    /* "Failed to verify certificate": the callback fails the verification, so mbedTLS reports every flag
+     * (0xFFFFFFFF). Before ESP-IDF 5.4 with MBEDTLS_ERR_X509_FATAL_ERROR, since then with CERT_VERIFY_FAILED.
+     * Returned at depth 0 rather than here: the outcome is the same, and the chain's head is copied first. */
+    c->pending = c->bundle_fatal ? MBEDTLS_ERR_X509_FATAL_ERROR : MBEDTLS_ERR_X509_CERT_VERIFY_FAILED;
+  }
+  if (depth == 0 && c->pending) {
+    int ret = c->pending;
+    c->pending = 0;
+    return ret;
   }
   return 0;
 }
@@ -268,7 +280,8 @@ EXPORT(lens_conn_alert) int lens_conn_alert(conn *c) {
   const unsigned char *m = c->ssl.MBEDTLS_PRIVATE(in_msg);
   return c->ssl.MBEDTLS_PRIVATE(in_msgtype) == MBEDTLS_SSL_MSG_ALERT && m ? m[1] : -1;
 }
-/** The server's chain as presented: captured at verification, else the session's peer certificate. */
+/** The server's chain in the order of its Certificate message: copied when it was verified, else the
+ * established session's (a handshake that verifies nothing). */
 EXPORT(lens_conn_presented) const mbedtls_x509_crt *lens_conn_presented(conn *c) {
   if (c->presented.raw.len) return &c->presented;
   return mbedtls_ssl_get_peer_cert(&c->ssl);

@@ -162,8 +162,8 @@ describe('language server: fetch chain, embed the root, check the server', { tim
     const r = await request<CheckServerResult>('espTlsLens/checkServer', lenses[0].command.arguments[0]);
     assert.equal(r.ok, false, r.markdown);
     assert.match(r.engine ?? '', /^Mbed TLS 3\.6\.\d+$/);
-    // No client names 127.0.0.1: the bundle is assumed, and before ESP-IDF 5.4 (the demo is 5.3.1) its callback
-    // fails the verification with MBEDTLS_ERR_X509_FATAL_ERROR, whatever the log's own device printed.
+    // No client names 127.0.0.1: the bundle is assumed, and its callback fails the verification, which mbedTLS
+    // reports as MBEDTLS_ERR_X509_FATAL_ERROR, whatever the log's own device printed.
     assert.equal(r.expected?.code, '-0x3000', r.markdown);
     assert.ok(r.expected?.log.includes('E esp-x509-crt-bundle: Failed to verify certificate'), r.markdown);
   });

@@ -33,7 +33,7 @@ export interface DeviceTls {
   inContentLen: number;
   checkDates: boolean;
   trust: DeviceTrust;
-  /** ESP-IDF before 5.4: the bundle callback returns MBEDTLS_ERR_X509_FATAL_ERROR when it finds no root. */
+  /** ESP-IDF before 5.4: the bundle callback returns MBEDTLS_ERR_X509_FATAL_ERROR when it finds no root (since: CERT_VERIFY_FAILED; mbedTLS makes both -0x3000). */
   bundleFatal: boolean;
   /** MBEDTLS_SSL_VERIFY_NONE 0, OPTIONAL 1, REQUIRED 2. */
   authmode: 0 | 1 | 2;

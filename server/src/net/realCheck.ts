@@ -8,6 +8,7 @@ import { deviceHandshake, INVALID_RECORD, NetworkError, type DeviceTls, type Han
 import { mbedtls, type Mbedtls } from '../mbedtls/device/module';
 import { alertReason, CURVE_NAMES, decodeAll, ERR, expectation, recordTooLongText, verifyChain, type DeviceCheck, type DeviceCheckOptions, type Expected, type Step } from './deviceCheck';
 import type { CertInfo } from '../x509/certificate';
+import { nameKey } from '../x509/names';
 import { ALERTS } from './fetchChain';
 import type { DeviceProfile } from './deviceProfile';
 import { unreadable } from './deviceTls';
@@ -85,19 +86,43 @@ async function explain(p: DeviceProfile, cfg: DeviceTls, m: Mbedtls, r: Handshak
     return expectation(p, r.code, `the server's certificate uses an elliptic curve this build leaves out (${off} off in sdkconfig): mbedTLS cannot parse it. Enable the curve (CONFIG_MBEDTLS_ECP_DP_*_ENABLED) or use a server certificate on a curve the device has`);
   }
   if (r.code === ERR.CONN_EOF) return expectation(p, r.code, 'the server closed the connection during the handshake');
-  const bundleFailed = p.trust.kind === 'bundle' && (r.code === ERR.X509_FATAL || (r.flags & 0x08) !== 0);
-  const extra = bundleFailed ? ['E esp-x509-crt-bundle: Failed to verify certificate'] : [];
+  if (p.trust.kind === 'bundle' && r.flags === ALL_FLAGS) return bundleFailure(p, m, r, o, certs, steps);
   if (r.flags || r.code === ERR.CERT_VERIFY_FAILED || r.code === ERR.X509_FATAL) {
     const model = certs.length ? await verifyChain(certs, p, o.now) : undefined;
     const agrees = model?.expected && (model.flags ?? 0) === r.flags;
     if (agrees) {
       steps.push(...model!.steps);
-      return { ...expectation(p, r.code, model!.expected!.reason, r.flags, extra) };
+      return { ...expectation(p, r.code, model!.expected!.reason, r.flags) };
     }
     const info = m.verifyInfo(r.flags);
     const reason = info.length ? `the device's verification failed: ${info.join('; ')}` : `the device's verification failed: ${m.strerror(r.code)}`;
     step('Verification', false, reason);
-    return expectation(p, r.code, reason, r.flags, extra);
+    return expectation(p, r.code, reason, r.flags);
   }
   return expectation(p, r.code, `the device's Mbed TLS ended the handshake: ${m.strerror(r.code)}`);
+}
+
+/** What mbedTLS reports when a verify callback fails: every flag set. */
+const ALL_FLAGS = 0xffffffff;
+
+/**
+ * ESP-IDF's bundle callback found no root for the chain (or one whose key does not verify it) and failed the
+ * verification (esp_crt_bundle.c): its own lines, the handshake's, and esp-tls's certificate check, which
+ * looks at a bundle client's flags only from v5.2 on.
+ */
+async function bundleFailure(p: DeviceProfile, m: Mbedtls, r: HandshakeResult, o: DeviceCheckOptions, certs: CertInfo[], steps: Step[]): Promise<Expected> {
+  const model = certs.length ? await verifyChain(certs, p, o.now) : undefined;
+  const agrees = model?.expected?.code === formatMbedtlsCode(r.code);
+  if (agrees) steps.push(...model!.steps);
+  const top = certs[certs.length - 1];
+  const named = p.trust.kind === 'bundle' && !!top && p.trust.roots.some((root) => nameKey(root.subject) === nameKey(top.issuer));
+  const since54 = p.idf.major > 5 || (p.idf.major === 5 && p.idf.minor >= 4);
+  const bundleLines = since54
+    ? [named ? 'E esp-x509-crt-bundle: Certificate matched but signature verification failed' : 'I esp-x509-crt-bundle: No matching trusted root certificate found', 'E esp-x509-crt-bundle: Failed to verify certificate']
+    : ['E esp-x509-crt-bundle: Failed to verify certificate'];
+  const checked = p.idf.major > 5 || (p.idf.major === 5 && p.idf.minor >= 2);
+  const reason = `${agrees ? model!.expected!.reason : `the certificate bundle verifies no root of this chain (${m.strerror(r.code)})`}; `
+    + 'the bundle callback fails the verification, so mbedTLS reports every verify flag (0xFFFFFFFF)';
+  const e = expectation(p, r.code, reason);
+  return { ...e, log: [...bundleLines, ...e.log, ...(checked ? ['I esp-tls-mbedtls: Failed to verify peer certificate!'] : [])] };
 }
