@@ -18,13 +18,14 @@ export function cleanup(): void {
 
 
 
-export const CLIENT = (verification: string) => `#include <string.h>
+/** client.c: an esp_tls_cfg_t with `verification` among its fields; `externs` declares more embedded files. */
+export const CLIENT = (verification: string, externs = '') => `#include <string.h>
 #include "esp_tls.h"
 #include "esp_crt_bundle.h"
 
 extern const char root_pem_start[] asm("_binary_root_pem_start");
 extern const char root_pem_end[] asm("_binary_root_pem_end");
-
+${externs}
 void connect_device(void)
 {
     esp_tls_cfg_t cfg = {

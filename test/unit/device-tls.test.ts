@@ -11,6 +11,9 @@ import { startSServer, stopOpenssl } from '../support/openssl';
 
 const NOW = new Date('2026-03-01T00:00:00Z');
 const TLS13 = 'CONFIG_MBEDTLS_SSL_PROTO_TLS1_3=y\n';
+const MTLS_EXTERNS = ['client_crt', 'client_key'].map((n) => `extern const char ${n}_start[] asm("_binary_${n}_start");\nextern const char ${n}_end[] asm("_binary_${n}_end");\n`).join('');
+const MTLS_FIELDS = '        .clientcert_pem_buf = (const unsigned char *)client_crt_start,\n        .clientcert_pem_bytes = client_crt_end - client_crt_start,\n'
+  + '        .clientkey_pem_buf = (const unsigned char *)client_key_start,\n        .clientkey_pem_bytes = client_key_end - client_key_start,\n';
 let rsa: Chain;
 let ec384: Chain; // P-256 root and intermediate, P-384 leaf
 let expired: Chain;
@@ -133,6 +136,24 @@ describe('the device\'s Mbed TLS 3.6 against openssl s_server', { timeout: 120_0
     const r = await check(NOW, p, await server('psk-', rsa, ['-tls1_2']));
     assert.equal(r.expected, undefined, summary(r));
     assert.match(r.error ?? '', /pre-shared key .*nothing was checked/);
+  });
+
+  it('presents the project\'s client certificate to a server that requires one (mutual TLS)', async () => {
+    // openssl s_server checks the client certificate against its own clock: valid today, whatever NOW is.
+    const device = await makeChain({ now: new Date(), key: 'p256', root: { cn: 'Device CA', serial: '61' }, leaf: { cn: 'device-0001', eku: ['clientAuth'], serial: '62' } });
+    const p = await project(NOW, '', CLIENT(CA_FIELDS + MTLS_FIELDS, MTLS_EXTERNS), {
+      'main/CMakeLists.txt': 'idf_component_register(SRCS "client.c"\n                       INCLUDE_DIRS "."\n                       EMBED_TXTFILES "root.pem" "client.crt" "client.key")\n',
+      'main/root.pem': rsa.root.pem, 'main/client.crt': device.leaf.pem + device.intermediate.pem, 'main/client.key': device.leafKeyPem,
+      'device-ca.pem': device.root.pem,
+    });
+    const port = await server('mtls-ok-', rsa, ['-tls1_2', '-Verify', '2', '-verify_return_error', '-verifyCAfile', `${p.dir}/device-ca.pem`]);
+    const r = await check(NOW, p, port);
+    assert.equal(r.ok, true, summary(r));
+    // The same project against a server that trusts another CA for its clients: it refuses the device's certificate.
+    const strict = await server('mtls-other-', rsa, ['-tls1_2', '-Verify', '2', '-verify_return_error', '-verifyCAfile', `${p.dir}/main/root.pem`]);
+    const refused = await check(NOW, p, strict);
+    assert.equal(refused.expected?.code, '-0x7780', summary(refused));
+    assert.match(refused.expected!.reason, /^the server refused the device's client certificate \(alert unknown_ca\)/);
   });
 
   it('is refused by a server that requires a client certificate', async () => {

@@ -14,6 +14,7 @@ import {
   mbedtlsMacros, offeredGroups, offeredSignatureAlgorithms, offeredSuites, protocolVersions, type MbedtlsVersion, type Suite,
 } from '../sdkconfig/ciphersuites';
 import { ProjectConfig } from '../sdkconfig/kconfig';
+import { pemOf } from '../x509/bundle';
 import type { CertInfo } from '../x509/certificate';
 import { idfCommonBundleNames, idfFullBundle, inIdfCommonBundle, mozillaRoots } from '../x509/trustStores';
 
@@ -46,6 +47,10 @@ export interface DeviceProfile {
   /** The SNI sent and the name checked against the certificate; null when none (skip_common_name). */
   sni: string | null;
   checkName: string | null;
+  /** The client certificate and key the client presents (clientcert_buf, clientkey_buf, ...), when the project lets us read them. */
+  clientCert?: { cert: Uint8Array; key: Uint8Array };
+  /** Why the client certificate the config sets could not be read (the check then offers none). */
+  clientCertUnread?: string;
   /** The client this profile is for, as the user names it. */
   client?: string;
   /** How each part was decided, for the report. */
@@ -93,6 +98,7 @@ export async function deviceProfile(ctx: RuleContext, project: EspIdfProject, cl
     trust: await trustOf(ctx, project, client),
     sni: names.sni,
     checkName: names.check,
+    ...clientCredentials(ctx, client),
     client: client && (client.name ? `\`${client.name}\` (${client.api.struct})` : client.api.struct),
     notes,
   };
@@ -158,6 +164,17 @@ async function trustOf(ctx: RuleContext, project: EspIdfProject, client: TlsClie
       return { kind: 'none', label: 'nothing (no CA, bundle or global store)', skipVerify: skip };
     }
   }
+}
+
+/** The certificate and key the client presents in mutual TLS, as the certificate rules read them. */
+function clientCredentials(ctx: RuleContext, client: TlsClient | undefined): Pick<DeviceProfile, 'clientCert' | 'clientCertUnread'> {
+  if (!client || !activeSettings(ctx, client).some((s) => s.role === 'clientCert')) return {};
+  const blocks = (role: 'clientCert' | 'clientKey') => usedSites(ctx, role).filter((u) => u.client === client).map((u) => u.site.block);
+  const certs = blocks('clientCert').map((b) => b.cert).filter((c): c is CertInfo => !!c);
+  const key = blocks('clientKey')[0];
+  // The buffer as clientcert_buf holds it: the certificate and the intermediates after it, PEM with its NUL.
+  if (certs.length && key?.keyDer && !/ENCRYPTED/.test(key.label)) return { clientCert: { cert: Buffer.from(`${certs.map((c) => pemOf(c.der)).join('')}\0`), key: key.keyDer } };
+  return { clientCertUnread: 'the client certificate or key the config sets could not be read from the project (or the key needs a password), so the check offers none' };
 }
 
 /** The certificates the client's own CA buffer holds (as the certificate rules read them). */

@@ -28,6 +28,7 @@ export function deviceTls(p: DeviceProfile): DeviceTls {
     authmode: t.kind === 'none' ? 0 : unreadable(p) ? 1 : 2,
     bundleFatal: t.kind === 'bundle' && (p.idf.major < 5 || (p.idf.major === 5 && p.idf.minor < 4)),
     hostname: p.sni,
+    ...(p.clientCert ? { clientCert: p.clientCert } : {}),
   };
 }
 

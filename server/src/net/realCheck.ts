@@ -14,6 +14,8 @@ import type { DeviceProfile } from './deviceProfile';
 import { unreadable } from './deviceTls';
 
 const PK_UNKNOWN_NAMED_CURVE = -0x3a00;
+/** Alerts a server sends about the certificate it was given: bad, unsupported, revoked, expired, unknown, unknown_ca. */
+const CLIENT_CERT_ALERTS = new Set([42, 43, 44, 45, 46, 48]);
 
 export async function realCheck(p: DeviceProfile, cfg: DeviceTls, o: DeviceCheckOptions, steps: Step[]): Promise<DeviceCheck> {
   const step = (name: string, ok: boolean | null, detail: string) => { steps.push({ step: name, ok, detail }); };
@@ -56,6 +58,12 @@ export async function realCheck(p: DeviceProfile, cfg: DeviceTls, o: DeviceCheck
     }
     return { ok: true, steps, ...result };
   }
+  if (r.code === ERR.FATAL_ALERT && r.certificateRequested && p.clientCertUnread) {
+    // The config sets a client certificate we could not read: the device would send it, so the outcome is unknown.
+    const error = `the server asks for a client certificate; ${p.clientCertUnread}`;
+    step('Client certificate', null, error);
+    return { ok: false, error, steps, ...result };
+  }
   const expected = await explain(p, cfg, m, r, o, offered, typeof certs === 'string' ? [] : certs, steps);
   return { ok: false, expected, steps, ...result };
 }
@@ -75,7 +83,11 @@ async function explain(p: DeviceProfile, cfg: DeviceTls, m: Mbedtls, r: Handshak
     return expectation(p, INVALID_RECORD, reason);
   }
   if (r.code === ERR.FATAL_ALERT && r.certificateRequested && !cfg.clientCert) {
-    return expectation(p, r.code, `the server asked for a client certificate and the device has none, so the server ended the handshake with the fatal alert ${ALERTS[r.alert ?? -1] ?? r.alert}. Give the client clientcert_buf and clientkey_buf (mutual TLS)`);
+    const alert = ALERTS[r.alert ?? -1] ?? r.alert;
+    return expectation(p, r.code, `the server asked for a client certificate and the device has none, so the server ended the handshake with the fatal alert ${alert}. Give the client clientcert_buf and clientkey_buf (mutual TLS)`);
+  }
+  if (r.code === ERR.FATAL_ALERT && r.certificateRequested && cfg.clientCert && r.alert !== undefined && CLIENT_CERT_ALERTS.has(r.alert)) {
+    return expectation(p, r.code, `the server refused the device's client certificate (alert ${ALERTS[r.alert] ?? r.alert}): it does not trust its issuer, or the certificate is expired or not for client authentication. Have the server trust the CA that issued clientcert_buf, or issue the device a certificate from the CA the server trusts`);
   }
   if (r.code === ERR.FATAL_ALERT && r.alert !== undefined) {
     const servername = p.sni && !net.isIP(p.sni) ? p.sni : null;

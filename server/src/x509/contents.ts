@@ -12,6 +12,8 @@ export interface BlockContents {
   /** Why the certificate could not be decoded. */
   certError?: string;
   key?: KeyInfo;
+  /** The private key's DER, kept only for the device's handshake in mutual TLS (never shown). */
+  keyDer?: Uint8Array;
   /** The Mozilla root that signed this certificate, when it is one Node knows, and that root's SHA-256. */
   knownIssuer?: string;
   knownIssuerSha256?: string;
@@ -38,7 +40,7 @@ export async function readContents(label: string, der: Uint8Array | undefined, b
 /** What a block holds, synchronously and without the offline root lookup (readContents adds it): also used
  *  for PEM text that only the project's configuration completes, read while the rules run. */
 export function readContentsSync(label: string, der: Uint8Array | undefined, block?: PemBlock): BlockContents {
-  if (isPrivateKeyLabel(label)) return { key: describePrivateKey(block ?? der!) };
+  if (isPrivateKeyLabel(label)) return { key: describePrivateKey(block ?? der!), ...(der ? { keyDer: der } : {}) };
   if (label === 'TRUSTED CERTIFICATE' || label === 'X509 CERTIFICATE') {
     return { certError: `mbedTLS reads only "-----BEGIN CERTIFICATE-----" blocks, not ${label}` };
   }
