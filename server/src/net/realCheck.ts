@@ -5,7 +5,7 @@
 import net from 'node:net';
 import { formatMbedtlsCode } from '../mbedtls/catalogue';
 import { deviceHandshake, INVALID_RECORD, NetworkError, type DeviceTls, type HandshakeResult } from './deviceHandshake';
-import { mbedtls, type Mbedtls } from '../mbedtls/device/module';
+import { mbedtls, MbedtlsUnavailable, type Mbedtls } from '../mbedtls/device/module';
 import { alertReason, CURVE_NAMES, decodeAll, ERR, expectation, recordTooLongText, verifyChain, type DeviceCheck, type DeviceCheckOptions, type Expected, type Step } from './deviceCheck';
 import type { CertInfo } from '../x509/certificate';
 import { nameKey } from '../x509/names';
@@ -19,7 +19,15 @@ const CLIENT_CERT_ALERTS = new Set([42, 43, 44, 45, 46, 48]);
 
 export async function realCheck(p: DeviceProfile, cfg: DeviceTls, o: DeviceCheckOptions, steps: Step[]): Promise<DeviceCheck> {
   const step = (name: string, ok: boolean | null, detail: string) => { steps.push({ step: name, ok, detail }); };
-  const m = await mbedtls(p.mbedtls);
+  let m: Mbedtls;
+  try {
+    m = await mbedtls(p.mbedtls);
+  } catch (e) {
+    // A build without the modules (sources not built with `npm run build`): say why, in the report.
+    if (!(e instanceof MbedtlsUnavailable)) throw e;
+    step('Setup', null, e.message);
+    return { ok: false, error: e.message, steps };
+  }
   let r: HandshakeResult;
   try {
     r = await deviceHandshake(cfg, { host: o.host, port: o.port, timeoutMs: o.timeoutMs, now: o.now, signal: o.signal });
