@@ -56,9 +56,7 @@ mbedtls_ms_time_t mbedtls_ms_time(void) {
  * the wrapper below stands between it and every caller: a curve the project's build does not compile
  * is, to the parser, an OID it has never heard of, as on the device (MBEDTLS_ERR_PK_UNKNOWN_NAMED_CURVE). */
 int lens_builtin_oid_get_ec_grp(const mbedtls_asn1_buf *oid, mbedtls_ecp_group_id *grp_id);
-static uint32_t curves_off; /* bit n: mbedtls_ecp_group_id n is not compiled in */
-
-EXPORT(lens_curves_off) void lens_curves_off(uint32_t mask) { curves_off = mask; }
+uint32_t curves_off;
 
 int mbedtls_oid_get_ec_grp(const mbedtls_asn1_buf *oid, mbedtls_ecp_group_id *grp_id) {
   int ret = lens_builtin_oid_get_ec_grp(oid, grp_id);
@@ -117,12 +115,9 @@ EXPORT(lens_crt_free) void lens_crt_free(mbedtls_x509_crt *c) {
   mbedtls_x509_crt_free(c);
   free(c);
 }
-/** mbedtls_x509_crt_parse(): a PEM buffer must include its terminating NUL, as on the device. A
- * positive result is the number of PEM blocks that failed while others parsed. */
-EXPORT(lens_crt_parse) int lens_crt_parse(mbedtls_x509_crt *c, const unsigned char *buf, size_t len) {
-  return mbedtls_x509_crt_parse(c, buf, len);
-}
+/** mbedtls_x509_crt_parse_der() with every curve: the library as such, not one project's build. */
 EXPORT(lens_crt_parse_der) int lens_crt_parse_der(mbedtls_x509_crt *c, const unsigned char *buf, size_t len) {
+  curves_off = 0;
   return mbedtls_x509_crt_parse_der(c, buf, len);
 }
 EXPORT(lens_crt_count) int lens_crt_count(const mbedtls_x509_crt *c) {
@@ -138,30 +133,31 @@ EXPORT(lens_crt_der) const unsigned char *lens_crt_der(const mbedtls_x509_crt *c
   out_len = c ? c->raw.len : 0;
   return c ? c->raw.p : NULL;
 }
-/** mbedtls_pk_parse_key(): a private key as the device loads clientkey_buf. */
+int parse_key(mbedtls_pk_context *pk, const unsigned char *buf, size_t len, const unsigned char *pwd, size_t pwdlen) {
+#if LENS_V3
+  int ret = rng(); /* 3.6 blinds the key check with the generator */
+  return ret ? ret : mbedtls_pk_parse_key(pk, buf, len, pwd, pwdlen, mbedtls_ctr_drbg_random, &drbg);
+#else
+  return mbedtls_pk_parse_key(pk, buf, len, pwd, pwdlen);
+#endif
+}
+
+/** mbedtls_pk_parse_key(): a private key as the device loads clientkey_buf, with every curve. */
 EXPORT(lens_pk_parse) int lens_pk_parse(const unsigned char *buf, size_t len, const unsigned char *pwd, size_t pwdlen) {
   mbedtls_pk_context pk;
   mbedtls_pk_init(&pk);
-#if LENS_V3
-  int ret = rng();
-  if (ret == 0) ret = mbedtls_pk_parse_key(&pk, buf, len, pwd, pwdlen, mbedtls_ctr_drbg_random, &drbg);
-#else
-  int ret = mbedtls_pk_parse_key(&pk, buf, len, pwd, pwdlen);
-#endif
+  curves_off = 0;
+  int ret = parse_key(&pk, buf, len, pwd, pwdlen);
   mbedtls_pk_free(&pk);
   return ret;
 }
 
-/** The X.509 profile of the next verification or connection: esp-tls leaves Mbed TLS's default. */
-mbedtls_x509_crt_profile profile;
-EXPORT(lens_profile_default) void lens_profile_default(void) { profile = mbedtls_x509_crt_profile_default; }
-
 static uint32_t verify_flags;
 EXPORT(lens_flags) uint32_t lens_flags(void) { return verify_flags; }
-/** mbedtls_x509_crt_verify_with_profile() of chain against trust (cn may be NULL): the return code,
- * and the flags through lens_flags(). */
+/** mbedtls_x509_crt_verify_with_profile() of chain against trust (cn may be NULL) with the default
+ * profile, which esp-tls leaves in place: the return code, and the flags through lens_flags(). */
 EXPORT(lens_crt_verify) int lens_crt_verify(mbedtls_x509_crt *chain, mbedtls_x509_crt *trust, const char *cn) {
   verify_flags = 0;
-  return mbedtls_x509_crt_verify_with_profile(chain, trust, NULL, &profile, cn, &verify_flags, NULL, NULL);
+  return mbedtls_x509_crt_verify_with_profile(chain, trust, NULL, &mbedtls_x509_crt_profile_default, cn, &verify_flags, NULL, NULL);
 }
 

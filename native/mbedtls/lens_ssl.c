@@ -35,7 +35,7 @@ typedef struct {
   mbedtls_x509_crt presented;/* the server's chain as sent, copied when it is verified (TLS 1.2 frees it on failure) */
   int pending;               /* the bundle callback's failure, returned once the chain's head was copied */
   mbedtls_pk_context key;
-  mbedtls_x509_crt_profile profile;
+  uint32_t curves_off;       /* the curves this project's build leaves out (lens.h) */
   int use_bundle, check_dates, bundle_fatal;
   int suites[MAX_LIST];
 #if LENS_V3
@@ -143,9 +143,11 @@ static int on_verify(void *ctx, mbedtls_x509_crt *crt, int depth, uint32_t *flag
 
 /* ---- the connection ---- */
 
-EXPORT(lens_conn_new) conn *lens_conn_new(void) {
+/** A connection of a device whose build leaves out the curves of `curves_off` (lens.h). */
+EXPORT(lens_conn_new) conn *lens_conn_new(uint32_t curves_off_mask) {
   conn *c = calloc(1, sizeof *c);
   if (!c) return NULL;
+  c->curves_off = curves_off_mask;
   mbedtls_ssl_init(&c->ssl);
   mbedtls_ssl_config_init(&c->conf);
   mbedtls_x509_crt_init(&c->ca);
@@ -153,7 +155,6 @@ EXPORT(lens_conn_new) conn *lens_conn_new(void) {
   mbedtls_x509_crt_init(&c->own);
   mbedtls_x509_crt_init(&c->presented);
   mbedtls_pk_init(&c->key);
-  c->check_dates = 1;
   return c;
 }
 
@@ -173,6 +174,7 @@ EXPORT(lens_conn_free) void lens_conn_free(conn *c) {
 
 /** Trust: kind 1 = CA buffer or global store (parsed into ca), 2 = the bundle's roots. */
 EXPORT(lens_conn_trust) int lens_conn_trust(conn *c, int kind, const unsigned char *buf, size_t len) {
+  curves_off = c->curves_off;
   if (kind == 2) {
     c->use_bundle = 1;
     return mbedtls_x509_crt_parse_der(&c->bundle, buf, len);
@@ -182,15 +184,9 @@ EXPORT(lens_conn_trust) int lens_conn_trust(conn *c, int kind, const unsigned ch
 
 /** The client certificate and key (clientcert_buf, clientkey_buf). */
 EXPORT(lens_conn_own) int lens_conn_own(conn *c, const unsigned char *crt, size_t crt_len, const unsigned char *key, size_t key_len) {
+  curves_off = c->curves_off;
   int ret = mbedtls_x509_crt_parse(&c->own, crt, crt_len);
-  if (ret != 0) return ret;
-#if LENS_V3
-  ret = rng();
-  if (ret == 0) ret = mbedtls_pk_parse_key(&c->key, key, key_len, NULL, 0, mbedtls_ctr_drbg_random, &drbg);
-#else
-  ret = mbedtls_pk_parse_key(&c->key, key, key_len, NULL, 0);
-#endif
-  return ret;
+  return ret ? ret : parse_key(&c->key, key, key_len, NULL, 0);
 }
 
 static void copy_list(int *to, const int *from) {
@@ -201,13 +197,13 @@ static void copy_list(int *to, const int *from) {
 
 /**
  * Everything the sdkconfig decides, as the API sets it: versions (0x0303, 0x0304), the suites,
- * groups and signature schemes (TLS numbers, 0-terminated), the max fragment length code, the
- * options (1: dates are checked, MBEDTLS_HAVE_TIME_DATE; 2: the bundle callback fails the verification
- * as before ESP-IDF 5.4), the authmode and the host name, and the X.509 profile set by lens_profile_default().
- * Then mbedtls_ssl_setup().
+ * groups and signature schemes (TLS numbers, 0-terminated), the options (1: dates are checked,
+ * MBEDTLS_HAVE_TIME_DATE; 2: the bundle callback fails as before ESP-IDF 5.4), the authmode and the
+ * host name. Then mbedtls_ssl_setup(). The X.509 profile stays the default, as esp-tls leaves it, and
+ * so does the max fragment length, which esp-tls never sets.
  */
 EXPORT(lens_conn_setup) int lens_conn_setup(conn *c, int min_version, int max_version, const int *suites,
-                                            const int *groups, const int *sig_algs, int mfl, int options,
+                                            const int *groups, const int *sig_algs, int options,
                                             int authmode, const char *hostname) {
   int ret = rng();
   if (ret != 0) return ret;
@@ -247,9 +243,6 @@ EXPORT(lens_conn_setup) int lens_conn_setup(conn *c, int min_version, int max_ve
 #endif
   copy_list(c->suites, suites);
   mbedtls_ssl_conf_ciphersuites(&c->conf, c->suites);
-  if (mfl) mbedtls_ssl_conf_max_frag_len(&c->conf, (unsigned char)mfl);
-  c->profile = profile;
-  mbedtls_ssl_conf_cert_profile(&c->conf, &c->profile);
   c->check_dates = options & 1;
   c->bundle_fatal = (options & 2) != 0;
   /* esp_crt_bundle_attach() gives mbedTLS an empty dummy CA so that it does not stop with "no CA chain" */
@@ -270,7 +263,10 @@ EXPORT(lens_conn_setup) int lens_conn_setup(conn *c, int min_version, int max_ve
 }
 
 /** One step of mbedtls_ssl_handshake(): 0 when done, WANT_READ when it needs the server's bytes. */
-EXPORT(lens_conn_handshake) int lens_conn_handshake(conn *c) { return mbedtls_ssl_handshake(&c->ssl); }
+EXPORT(lens_conn_handshake) int lens_conn_handshake(conn *c) {
+  curves_off = c->curves_off; /* the server's certificates are parsed in here */
+  return mbedtls_ssl_handshake(&c->ssl);
+}
 
 EXPORT(lens_conn_verify_result) uint32_t lens_conn_verify_result(conn *c) { return mbedtls_ssl_get_verify_result(&c->ssl); }
 EXPORT(lens_conn_version) const char *lens_conn_version(conn *c) { return mbedtls_ssl_get_version(&c->ssl); }

@@ -21,7 +21,6 @@ function stackFlags(m: Mbedtls, presented: GeneratedCert[], roots: GeneratedCert
     return m.at(NOW, () => m.with((a) => {
       for (const c of presented) assert.equal(m.x.lens_crt_parse_der(chain, a.bytes(c.der), c.der.length), 0);
       for (const c of roots) assert.equal(m.x.lens_crt_parse_der(trust, a.bytes(c.der), c.der.length), 0);
-      m.x.lens_profile_default();
       m.x.lens_crt_verify(chain, trust, a.string(name));
       return m.x.lens_flags() >>> 0;
     }));

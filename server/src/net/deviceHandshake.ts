@@ -70,7 +70,7 @@ export class NetworkError extends Error {}
 export async function deviceHandshake(cfg: DeviceTls, to: Endpoint): Promise<HandshakeResult> {
   const m = await mbedtls(cfg.series);
   const t0 = performance.now();
-  const conn = m.x.lens_conn_new();
+  const conn = m.x.lens_conn_new(cfg.curvesOff);
   try {
     const setup = m.at(to.now, () => configure(m, conn, cfg));
     if (setup) return { code: setup.code, flags: 0, presented: [], setup: setup.what, ms: performance.now() - t0 };
@@ -104,8 +104,6 @@ function alertOf(m: Mbedtls, conn: number, code: number): number | undefined {
 
 /** Trust, client certificate and every sdkconfig-derived setting; then mbedtls_ssl_setup(). */
 function configure(m: Mbedtls, conn: number, cfg: DeviceTls): { code: number; what: string } | undefined {
-  m.x.lens_curves_off(cfg.curvesOff);
-  m.x.lens_profile_default();
   return m.with((a) => {
     const t = cfg.trust;
     for (const b of t.kind === 'ca' ? t.buffers : t.kind === 'bundle' ? t.roots : []) {
@@ -119,7 +117,7 @@ function configure(m: Mbedtls, conn: number, cfg: DeviceTls): { code: number; wh
     }
     const host = cfg.hostname === null ? 0 : a.string(cfg.hostname);
     const ret = m.x.lens_conn_setup(conn, cfg.minVersion, cfg.maxVersion, a.ints(cfg.suites), a.ints(cfg.groups), a.ints(cfg.sigAlgs),
-      0, (cfg.checkDates ? 1 : 0) | (cfg.bundleFatal ? 2 : 0), cfg.authmode, host);
+      (cfg.checkDates ? 1 : 0) | (cfg.bundleFatal ? 2 : 0), cfg.authmode, host);
     return ret === 0 ? undefined : { code: ret, what: 'the TLS configuration' };
   });
 }

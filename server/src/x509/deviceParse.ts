@@ -24,7 +24,6 @@ export async function deviceRejections(kind: 'certificate' | 'key', der: Uint8Ar
       return undefined;
     }
     const code = m.with((a) => {
-      m.x.lens_curves_off(0);
       if (kind === 'key') return m.x.lens_pk_parse(a.bytes(der), der.length, 0, 0);
       const crt = m.x.lens_crt_new();
       try { return m.x.lens_crt_parse_der(crt, a.bytes(der), der.length); } finally { m.x.lens_crt_free(crt); }
