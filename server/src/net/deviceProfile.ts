@@ -110,10 +110,18 @@ const CURVES: [string, number][] = [
   ['BP512R1', 8], ['CURVE25519', 9], ['SECP192K1', 10], ['SECP224K1', 11], ['SECP256K1', 12], ['CURVE448', 13],
 ];
 
+const tracked = new Map<MbedtlsVersion, ReadonlySet<string>>();
+/** Every macro the esp_config.h table can define for a version (all options on): what the model knows of. */
+function trackedMacros(mbedtls: MbedtlsVersion): ReadonlySet<string> {
+  let set = tracked.get(mbedtls);
+  if (!set) { set = mbedtlsMacros(() => true, mbedtls); tracked.set(mbedtls, set); }
+  return set;
+}
+
 /** Curves the cipher-suite model tracks and this build leaves out; a curve the model does not track is assumed compiled in. */
 function curvesOff(lookup: (n: string) => boolean | undefined, mbedtls: MbedtlsVersion): number[] {
   const built = mbedtlsMacros(lookup, mbedtls);
-  const tracked = mbedtlsMacros(() => true, mbedtls);
+  const tracked = trackedMacros(mbedtls);
   return CURVES.filter(([name]) => tracked.has(`MBEDTLS_ECP_DP_${name}_ENABLED`) && !built.has(`MBEDTLS_ECP_DP_${name}_ENABLED`)).map(([, id]) => id);
 }
 

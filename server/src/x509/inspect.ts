@@ -1,5 +1,6 @@
 // What a file, a selection or a literal holds, for `esp-tls-lens inspect`, the Inspect Certificate
 // command and hovers: one entry per PEM block (or the DER blob), with its summary or its problem.
+import { formatMbedtlsCode } from '../mbedtls/catalogue';
 import { pemOf } from './bundle';
 import { decodeCStrings } from '../c/cStrings';
 import type { CertInfo } from './certificate';
@@ -60,6 +61,8 @@ export function inspectedJson(items: Inspected[]): unknown[] {
     ...(i.key ? { key: { format: i.key.format, type: i.key.type, bits: i.key.bits, curve: i.key.curve, encrypted: i.key.encrypted } } : {}),
     knownIssuer: i.knownIssuer ?? null,
     problem: i.problem ?? i.certError ?? i.key?.problem ?? null,
+    // What the device's parsers say: [] when Mbed TLS 3.6 and 2.28 both read the block; absent when not judged.
+    ...(i.device ? { mbedtlsRefuses: i.device.map((r) => ({ version: r.version, call: r.call, code: formatMbedtlsCode(r.code), text: r.text })) } : {}),
   }));
 }
 
@@ -89,7 +92,14 @@ function describeBundle(b: ReadBundle): { lines: string[]; markdown: string } {
   };
 }
 
+/** The block's reading here, then what the device's own Mbed TLS says of it when it refuses it. */
 function describe(i: Inspected, now: Date): { lines: string[]; markdown: string } {
+  const d = describeContents(i, now);
+  const refusals = (i.device ?? []).map((r) => `Mbed TLS ${r.version} refuses it: ${r.call} returns ${formatMbedtlsCode(r.code)} (${r.text})`);
+  return refusals.length ? { lines: [...d.lines, ...refusals], markdown: [d.markdown, ...refusals.map((r) => `**${r}**`)].join('\n\n') } : d;
+}
+
+function describeContents(i: Inspected, now: Date): { lines: string[]; markdown: string } {
   if (i.bundle) return describeBundle(i.bundle);
   if (i.cert) {
     const s = certificateSummary(i.cert, now);

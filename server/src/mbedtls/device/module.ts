@@ -53,26 +53,19 @@ export function modulePath(series: MbedtlsVersion): string {
   return existsSync(beside) ? beside : path.resolve(__dirname, '../../../../dist', name);
 }
 
-const compiled = new Map<MbedtlsVersion, Promise<WebAssembly.Module>>();
-
 /** One Mbed TLS instance. Calls are synchronous; the clock is the `now` of the call in progress. */
 export class Mbedtls {
   private now: Date | undefined;
 
   private constructor(readonly series: MbedtlsVersion, readonly x: LensExports) {}
 
+  /** A new instance (the benchmark times this); everything else shares one per series through mbedtls(). */
   static async load(series: MbedtlsVersion): Promise<Mbedtls> {
-    let module = compiled.get(series);
-    if (!module) {
-      const file = modulePath(series);
-      if (!existsSync(file)) throw new MbedtlsUnavailable(`${path.basename(file)} is missing: run npm run build (it builds Mbed TLS with scripts/mbedtls/build.mjs)`);
-      module = WebAssembly.compile(readFileSync(file));
-      compiled.set(series, module);
-      module.catch(() => compiled.delete(series));
-    }
+    const file = modulePath(series);
+    if (!existsSync(file)) throw new MbedtlsUnavailable(`${path.basename(file)} is missing: run npm run build (it builds Mbed TLS with scripts/mbedtls/build.mjs)`);
     let self: Mbedtls | undefined;
     const host = wasiHost(() => self?.now ?? new Date());
-    const instance = await WebAssembly.instantiate(await module, host.imports);
+    const instance = await WebAssembly.instantiate(await WebAssembly.compile(readFileSync(file)), host.imports);
     const x = instance.exports as unknown as LensExports;
     host.bind(x.memory);
     x._initialize();
