@@ -4,7 +4,7 @@
 import net from 'node:net';
 import { mbedtls, type Mbedtls } from '../mbedtls/device/module';
 import type { MbedtlsVersion } from '../sdkconfig/ciphersuites';
-import { socketErrorText } from './fetchChain';
+import { socketErrorText } from './socketError';
 
 const WANT_READ = -0x6900;
 const WANT_WRITE = -0x6880;
